@@ -1,0 +1,3 @@
+//! The local stack: everything needed to run console federation without AWS.
+//!
+//! Not linked into the `fed` binary; only `xtask` and the test crates depend on it.
