@@ -1,0 +1,203 @@
+//! Where the console lands after sign-in.
+
+use url::Url;
+
+use crate::{Error, Partition};
+
+/// A console service shortcut such as `s3` or `iam`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Service {
+    name: &'static str,
+    path: &'static str,
+    global: bool,
+}
+
+/// `(shortcut, console path, global)`. Global services get no `region=`.
+const SERVICES: &[(&str, &str, bool)] = &[
+    ("billing", "/billing/home", true),
+    ("cloudformation", "/cloudformation/home", false),
+    ("cloudfront", "/cloudfront/v4/home", true),
+    ("cloudtrail", "/cloudtrail/home", false),
+    ("cloudwatch", "/cloudwatch/home", false),
+    ("console", "/console/home", false),
+    ("dynamodb", "/dynamodbv2/home", false),
+    ("ec2", "/ec2/home", false),
+    ("ecr", "/ecr/home", false),
+    ("ecs", "/ecs/v2/home", false),
+    ("eks", "/eks/home", false),
+    ("iam", "/iam/home", true),
+    ("kms", "/kms/home", false),
+    ("lambda", "/lambda/home", false),
+    ("organizations", "/organizations/v2/home", true),
+    ("rds", "/rds/home", false),
+    ("route53", "/route53/v2/home", true),
+    ("s3", "/s3/home", false),
+    ("secretsmanager", "/secretsmanager/home", false),
+    ("sns", "/sns/v3/home", false),
+    ("sqs", "/sqs/v3/home", false),
+    ("ssm", "/systems-manager/home", false),
+    ("support", "/support/home", true),
+    ("vpc", "/vpc/home", false),
+];
+
+impl Service {
+    /// Looks up a shortcut (case-insensitive).
+    pub fn from_name(name: &str) -> Result<Service, Error> {
+        let lower = name.to_ascii_lowercase();
+        SERVICES
+            .iter()
+            .find(|(n, _, _)| *n == lower)
+            .map(|&(name, path, global)| Service { name, path, global })
+            .ok_or_else(|| Error::invalid("service", name, "unknown service", Service::ALLOWED))
+    }
+
+    /// The known shortcuts, for help texts.
+    pub const ALLOWED: &'static str = "billing, cloudformation, cloudfront, cloudtrail, cloudwatch, console, dynamodb, ec2, ecr, ecs, eks, iam, kms, lambda, organizations, rds, route53, s3, secretsmanager, sns, sqs, ssm, support, vpc";
+
+    /// All known shortcuts.
+    pub fn all() -> impl Iterator<Item = Service> {
+        SERVICES
+            .iter()
+            .map(|&(name, path, global)| Service { name, path, global })
+    }
+
+    /// The shortcut's name.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// Whether the service is global (its console page takes no region).
+    pub fn is_global(self) -> bool {
+        self.global
+    }
+}
+
+/// The console page to land on after sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The console home page.
+    ConsoleHome,
+    /// A service's console page.
+    Service(Service),
+    /// A path (with optional query and fragment) on the console host, e.g.
+    /// `/s3/buckets?tab=objects`.
+    Path(String),
+    /// A full URL, already checked against the partition's console hosts
+    /// (unless any host was allowed).
+    Url(Url),
+}
+
+impl Destination {
+    /// A service shortcut such as `s3` or `iam`.
+    pub fn service(name: &str) -> Result<Destination, Error> {
+        Service::from_name(name).map(Destination::Service)
+    }
+
+    /// A path starting with `/`, or a full URL. A full URL must be `https` on
+    /// a console host of `partition`, unless `allow_any_host` is set (for
+    /// emulators), which accepts any `http` or `https` URL.
+    pub fn parse(
+        input: &str,
+        partition: Partition,
+        allow_any_host: bool,
+    ) -> Result<Destination, Error> {
+        const ALLOWED: &str =
+            "a path starting with / or an https URL on the partition's console host";
+        if input.starts_with('/') && !input.starts_with("//") {
+            // Checked by joining it to a console URL.
+            base(partition, None)
+                .join(input)
+                .map_err(|e| Error::invalid("destination", input, e.to_string(), ALLOWED))?;
+            return Ok(Destination::Path(input.to_owned()));
+        }
+        let url = Url::parse(input)
+            .map_err(|e| Error::invalid("destination", input, e.to_string(), ALLOWED))?;
+        if allow_any_host {
+            if url.scheme() != "https" && url.scheme() != "http" {
+                return Err(Error::invalid(
+                    "destination",
+                    input,
+                    "not http or https",
+                    "an http or https URL",
+                ));
+            }
+            return Ok(Destination::Url(url));
+        }
+        if url.scheme() != "https" {
+            return Err(Error::invalid("destination", input, "not https", ALLOWED));
+        }
+        let host = url.host_str().unwrap_or("");
+        if !partition.is_console_host(host) {
+            return Err(Error::invalid(
+                "destination",
+                input,
+                format!("{host} is not a console host of partition {partition}"),
+                ALLOWED,
+            ));
+        }
+        Ok(Destination::Url(url))
+    }
+
+    /// The destination URL for a partition and an optional region.
+    ///
+    /// With a region, the regional console host is used and `region=` is set
+    /// in the query (replacing any existing one, keeping the rest and the
+    /// fragment), except for global services. A full URL keeps its host.
+    pub fn to_url(&self, partition: Partition, region: Option<&str>) -> Url {
+        match self {
+            Destination::ConsoleHome => match region {
+                None => base(partition, None),
+                Some(r) => with_region(
+                    base(partition, Some(r))
+                        .join("/console/home")
+                        .expect("static path"),
+                    r,
+                ),
+            },
+            Destination::Service(s) if s.global => {
+                base(partition, None).join(s.path).expect("static path")
+            }
+            Destination::Service(s) => {
+                let url = base(partition, region).join(s.path).expect("static path");
+                match region {
+                    Some(r) => with_region(url, r),
+                    None => url,
+                }
+            }
+            Destination::Path(p) => {
+                let url = base(partition, region).join(p).expect("checked in parse");
+                match region {
+                    Some(r) => with_region(url, r),
+                    None => url,
+                }
+            }
+            Destination::Url(u) => match region {
+                Some(r) => with_region(u.clone(), r),
+                None => u.clone(),
+            },
+        }
+    }
+}
+
+fn base(partition: Partition, region: Option<&str>) -> Url {
+    Url::parse(&format!("https://{}/", partition.console_host(region)))
+        .expect("console hosts are valid")
+}
+
+/// Sets `region=` in the query, replacing an existing one; keeps the fragment.
+fn with_region(mut url: Url, region: &str) -> Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "region")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.set_query(None);
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in &kept {
+            q.append_pair(k, v);
+        }
+        q.append_pair("region", region);
+    }
+    url
+}

@@ -1,0 +1,172 @@
+//! AWS partitions and their sign-in, console and logout hosts.
+
+use std::fmt;
+use std::str::FromStr;
+
+use url::Url;
+
+use crate::Error;
+
+/// An AWS partition that offers console federation.
+///
+/// Partitions without a public sign-in endpoint (`aws-iso*`, `aws-eusc`) are
+/// rejected with [`Error::UnsupportedPartition`] rather than silently treated
+/// as `aws`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Partition {
+    /// The commercial partition, `aws`.
+    Aws,
+    /// AWS GovCloud (US), `aws-us-gov`.
+    AwsUsGov,
+    /// AWS China, `aws-cn`.
+    AwsCn,
+}
+
+impl Partition {
+    /// All supported partitions.
+    pub const ALL: [Partition; 3] = [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn];
+
+    /// The partition a region belongs to, from its prefix.
+    pub fn from_region(region: &str) -> Result<Partition, Error> {
+        let valid = !region.is_empty()
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && region.contains('-');
+        if !valid {
+            return Err(Error::invalid(
+                "region",
+                region,
+                "not a region name",
+                "a region such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1",
+            ));
+        }
+        const UNSUPPORTED: [(&str, &str); 5] = [
+            ("us-isob-", "aws-iso-b"),
+            ("us-isof-", "aws-iso-f"),
+            ("us-iso-", "aws-iso"),
+            ("eu-isoe-", "aws-iso-e"),
+            ("eusc-", "aws-eusc"),
+        ];
+        if let Some((_, name)) = UNSUPPORTED
+            .iter()
+            .find(|(prefix, _)| region.starts_with(prefix))
+        {
+            return Err(Error::UnsupportedPartition((*name).to_owned()));
+        }
+        Ok(if region.starts_with("cn-") {
+            Partition::AwsCn
+        } else if region.starts_with("us-gov-") {
+            Partition::AwsUsGov
+        } else {
+            Partition::Aws
+        })
+    }
+
+    /// The partition's name as it appears in ARNs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Partition::Aws => "aws",
+            Partition::AwsUsGov => "aws-us-gov",
+            Partition::AwsCn => "aws-cn",
+        }
+    }
+
+    /// The region whose sign-in endpoint is the partition's global one.
+    pub fn default_region(self) -> &'static str {
+        match self {
+            Partition::Aws => "us-east-1",
+            Partition::AwsUsGov => "us-gov-west-1",
+            Partition::AwsCn => "cn-north-1",
+        }
+    }
+
+    fn domain(self) -> &'static str {
+        match self {
+            Partition::Aws => "aws.amazon.com",
+            Partition::AwsUsGov => "amazonaws-us-gov.com",
+            Partition::AwsCn => "amazonaws.cn",
+        }
+    }
+
+    /// The sign-in host: the global one, or `{region}.signin…` for a regional
+    /// endpoint. The partition's default region has no prefix.
+    pub fn signin_host(self, signin_region: Option<&str>) -> String {
+        match signin_region {
+            Some(region) if region != self.default_region() => {
+                format!("{region}.signin.{}", self.domain())
+            }
+            _ => format!("signin.{}", self.domain()),
+        }
+    }
+
+    /// `https://{signin host}/federation`.
+    pub fn federation_endpoint(self, signin_region: Option<&str>) -> Url {
+        https(&self.signin_host(signin_region), "/federation")
+    }
+
+    /// The console host: `console.…` or `{region}.console.…`.
+    pub fn console_host(self, region: Option<&str>) -> String {
+        match region {
+            Some(region) => format!("{region}.console.{}", self.domain()),
+            None => format!("console.{}", self.domain()),
+        }
+    }
+
+    /// Whether `host` is a console host of this partition (`console.…` or
+    /// `{anything}.console.…`, which covers regional and multi-session hosts).
+    pub fn is_console_host(self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        let apex = format!("console.{}", self.domain());
+        host == apex
+            || host
+                .strip_suffix(&apex)
+                .is_some_and(|rest| rest.ends_with('.'))
+    }
+
+    /// The logout endpoint, `https://{default-region}.signin…/oauth`.
+    ///
+    /// A `redirect_uri` is honoured only on the region-prefixed host, so the
+    /// login URL of a logout-first link must use
+    /// [`Partition::logout_signin_host`] too.
+    pub fn logout_endpoint(self) -> Url {
+        https(&self.logout_signin_host(), "/oauth")
+    }
+
+    /// The region-prefixed sign-in host of the default region, e.g.
+    /// `us-east-1.signin.aws.amazon.com`.
+    pub fn logout_signin_host(self) -> String {
+        format!("{}.signin.{}", self.default_region(), self.domain())
+    }
+}
+
+fn https(host: &str, path: &str) -> Url {
+    Url::parse(&format!("https://{host}{path}")).expect("partition hosts are valid URLs")
+}
+
+impl FromStr for Partition {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Partition, Error> {
+        match s {
+            "aws" => Ok(Partition::Aws),
+            "aws-us-gov" => Ok(Partition::AwsUsGov),
+            "aws-cn" => Ok(Partition::AwsCn),
+            other if other.starts_with("aws-iso") || other == "aws-eusc" => {
+                Err(Error::UnsupportedPartition(other.to_owned()))
+            }
+            other => Err(Error::invalid(
+                "partition",
+                other,
+                "unknown partition",
+                "aws, aws-us-gov or aws-cn",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Partition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
