@@ -144,9 +144,9 @@ impl FromStr for Arn {
         if service.is_empty() {
             return Err(bad("empty service"));
         }
-        if !account.is_empty()
-            && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let account_ok = account.is_empty()
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+        if !account_ok {
             return Err(bad("account id is not 12 digits"));
         }
         if resource.is_empty() {
