@@ -1,1 +1,5 @@
-//! End-to-end tests.
+//! End-to-end tests of the `fed` and `xtask` binaries, plus the repository's
+//! tidy checks. One test binary; each module says what it covers.
+
+// Architecture invariants and repository hygiene.
+mod tidy;

@@ -1,0 +1,118 @@
+//! Repository hygiene and architecture invariants, checked as ordinary tests.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, PackageId};
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+fn metadata() -> Metadata {
+    MetadataCommand::new()
+        .manifest_path(project_root().join("Cargo.toml"))
+        .exec()
+        .expect("cargo metadata runs")
+}
+
+/// The names of every package a workspace package links, transitively, through
+/// normal and build dependencies (dev-dependencies do not ship).
+fn shipped_dependencies(meta: &Metadata, name: &str) -> BTreeSet<String> {
+    let resolve = meta.resolve.as_ref().expect("metadata has a resolve graph");
+    let nodes: HashMap<&PackageId, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
+    let names: HashMap<&PackageId, &str> =
+        meta.packages.iter().map(|p| (&p.id, p.name.as_str())).collect();
+    let start = meta
+        .workspace_packages()
+        .into_iter()
+        .find(|p| p.name.as_str() == name)
+        .unwrap_or_else(|| panic!("workspace has no package {name}"));
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![&start.id];
+    while let Some(id) = stack.pop() {
+        for dep in &nodes[id].deps {
+            let ships = dep
+                .dep_kinds
+                .iter()
+                .any(|k| matches!(k.kind, DependencyKind::Normal | DependencyKind::Build));
+            if ships && seen.insert(names[&dep.pkg].to_owned()) {
+                stack.push(&dep.pkg);
+            }
+        }
+    }
+    seen
+}
+
+#[track_caller]
+fn check_absent(meta: &Metadata, package: &str, forbidden: &[&str]) {
+    let deps = shipped_dependencies(meta, package);
+    let bad: Vec<&String> = deps
+        .iter()
+        .filter(|d| forbidden.iter().any(|f| f.strip_suffix('*').map_or(d == f, |p| d.starts_with(p))))
+        .collect();
+    assert!(bad.is_empty(), "{package} must not depend on {bad:?}");
+}
+
+/// fed-core does no I/O: no async runtime, HTTP client or AWS SDK below it.
+#[test]
+fn fed_core_is_sans_io() {
+    let meta = metadata();
+    let deps = shipped_dependencies(&meta, "fed-core");
+    assert!(deps.contains("url"), "the dependency walk sees fed-core's dependencies: {deps:?}");
+    check_absent(&meta, "fed-core", &["tokio", "reqwest", "hyper", "axum", "aws-*", "fed-*"]);
+}
+
+/// fed-aws and fed-signin are independent adapters over fed-core.
+#[test]
+fn adapters_do_not_depend_on_each_other() {
+    let meta = metadata();
+    assert!(shipped_dependencies(&meta, "fed-aws").contains("fed-core"));
+    check_absent(&meta, "fed-aws", &["fed-signin", "fed-local", "reqwest"]);
+    check_absent(&meta, "fed-signin", &["fed-aws", "fed-local", "aws-*"]);
+}
+
+/// The local stack is test and demo infrastructure: the `fed` binary never links it.
+#[test]
+fn fed_cli_does_not_link_the_local_stack() {
+    let meta = metadata();
+    assert!(shipped_dependencies(&meta, "fed-cli").contains("fed-signin"));
+    check_absent(&meta, "fed-cli", &["fed-local", "axum"]);
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("directory entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !matches!(name, "target" | ".git" | "snapshots") {
+                rust_files(&path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every Rust file says what it is about in a `//!` header, and none keeps a `dbg!`.
+#[test]
+fn every_rust_file_has_a_module_doc_and_no_dbg() {
+    let root = project_root();
+    let mut files = Vec::new();
+    for dir in ["crates", "xtask", "tests"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 10, "found only {} Rust files", files.len());
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable file");
+        let shown = file.strip_prefix(&root).unwrap_or(file).display();
+        if !text.starts_with("//!") {
+            problems.push(format!("{shown}: does not start with a //! comment"));
+        }
+        if text.contains(concat!("dbg", "!(")) {
+            problems.push(format!("{shown}: contains dbg!"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
