@@ -2,6 +2,7 @@
 //!
 //! Not linked into the `fed` binary; only `xtask` and the test crates depend on it.
 
+pub mod federation;
 pub mod moto;
 
 pub use moto::{LocalAws, LocalAwsError};

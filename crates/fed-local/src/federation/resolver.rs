@@ -1,0 +1,97 @@
+//! The seam that tells the emulator whose credentials it was given.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::SystemTime;
+
+use fed_core::{Arn, CredentialOrigin, Credentials};
+
+/// What a set of credentials belongs to, as far as the emulator cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedIdentity {
+    /// The principal, e.g. `arn:aws:sts::123456789012:assumed-role/demo/alice`.
+    pub arn: Arn,
+    /// How the credentials were obtained; this decides which requests are refused.
+    pub origin: CredentialOrigin,
+    /// When the credentials expire, if known. Without `SessionDuration` the
+    /// console session lasts until then (one hour when unknown).
+    pub expiration: Option<SystemTime>,
+}
+
+impl ResolvedIdentity {
+    /// An identity with no known expiration.
+    pub fn new(arn: Arn, origin: CredentialOrigin) -> ResolvedIdentity {
+        ResolvedIdentity { arn, origin, expiration: None }
+    }
+
+    /// The same identity, expiring at `expiration`.
+    pub fn with_expiration(mut self, expiration: SystemTime) -> ResolvedIdentity {
+        self.expiration = Some(expiration);
+        self
+    }
+}
+
+/// Why credentials could not be resolved. The reason is recorded and sent
+/// back in the response body, so it must never contain a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// The credentials are unknown or invalid; the emulator answers 400.
+    #[error("invalid credentials: {reason}")]
+    InvalidCredentials {
+        /// A short description, without secret values.
+        reason: String,
+    },
+    /// The resolver's backend failed; the emulator answers 500.
+    #[error("identity resolver unavailable: {reason}")]
+    Unavailable {
+        /// A short description, without secret values.
+        reason: String,
+    },
+}
+
+/// Maps credentials to the identity they belong to.
+///
+/// The emulator calls this once per `getSigninToken` request. Implement it
+/// with `async fn resolve(&self, credentials: &Credentials) -> …`; the future
+/// must be `Send`.
+pub trait IdentityResolver: Send + Sync + 'static {
+    /// Resolves `credentials` to an identity.
+    fn resolve(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<ResolvedIdentity, ResolveError>> + Send;
+}
+
+/// A resolver with a fixed table from access key id to identity. Unknown key
+/// ids are invalid credentials.
+#[derive(Debug, Clone, Default)]
+pub struct StaticResolver {
+    identities: HashMap<String, ResolvedIdentity>,
+}
+
+impl StaticResolver {
+    /// An empty table.
+    pub fn new() -> StaticResolver {
+        StaticResolver::default()
+    }
+
+    /// The table with `access_key_id` resolving to `identity`.
+    pub fn with(mut self, access_key_id: impl Into<String>, identity: ResolvedIdentity) -> Self {
+        self.insert(access_key_id, identity);
+        self
+    }
+
+    /// Makes `access_key_id` resolve to `identity`.
+    pub fn insert(&mut self, access_key_id: impl Into<String>, identity: ResolvedIdentity) {
+        self.identities.insert(access_key_id.into(), identity);
+    }
+}
+
+impl IdentityResolver for StaticResolver {
+    async fn resolve(&self, credentials: &Credentials) -> Result<ResolvedIdentity, ResolveError> {
+        self.identities.get(credentials.access_key_id()).cloned().ok_or_else(|| {
+            ResolveError::InvalidCredentials { reason: "unknown access key id".to_owned() }
+        })
+    }
+}
