@@ -1,2 +1,80 @@
-//! fed.
-fn main() {}
+//! `fed`: turn AWS credentials into an AWS Management Console sign-in URL.
+//!
+//! The binary is thin: [`cli`] defines the flags (validated by fed-core's
+//! types), [`login`] runs the flow over fed-aws and fed-signin, and [`output`]
+//! prints or opens the result. Only the URL (or `--json`) goes to stdout;
+//! notices, logs and errors go to stderr.
+
+mod cli;
+mod failure;
+mod login;
+mod output;
+mod policy_alias;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command};
+use crate::failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => report(&err),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "fed", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Url(args) => {
+            init_tracing(args.verbose);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            runtime.block_on(login::run(*args))
+        }
+    }
+}
+
+/// Prints `error: …` (and `hint: …`) on stderr and picks the exit code:
+/// 2 for usage errors, 1 for everything else.
+fn report(err: &anyhow::Error) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    match err.downcast_ref::<Failure>() {
+        Some(failure) => {
+            let _ = writeln!(stderr, "error: {}", failure.message);
+            if let Some(hint) = &failure.hint {
+                let _ = writeln!(stderr, "hint: {hint}");
+            }
+            ExitCode::from(if failure.usage { 2 } else { 1 })
+        }
+        None => {
+            let _ = writeln!(stderr, "error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Logs go to stderr: off unless `-v` or `RUST_LOG` asks for them.
+fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "off",
+        1 => "fed=debug,fed_aws=debug,fed_signin=debug",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,214 @@
+//! The command line, as clap derives. Values are validated here, by fed-core's
+//! types, so a bad value is a usage error (exit code 2) that names its flag.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use fed_core::{
+    Arn, Destination, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition,
+    RoleSessionName, Service, SourceIdentity,
+};
+
+/// Turn AWS credentials into an AWS Management Console sign-in URL.
+#[derive(Debug, Parser)]
+#[command(name = "fed", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print a console sign-in URL for the current (or an assumed) identity.
+    #[command(visible_alias = "login")]
+    Url(Box<UrlArgs>),
+    /// Print shell completions.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options of `fed url`.
+#[derive(Debug, Args)]
+pub(crate) struct UrlArgs {
+    /// Named profile from the AWS config files.
+    #[arg(long, env = "AWS_PROFILE", help_heading = "Credentials")]
+    pub(crate) profile: Option<String>,
+
+    /// Region of the console (and of STS calls); defaults to the profile's region.
+    #[arg(long, env = "AWS_REGION", value_parser = parse_region, help_heading = "Credentials")]
+    pub(crate) region: Option<String>,
+
+    /// Assume this role first and sign in as it.
+    #[arg(long, value_name = "ARN", value_parser = parse_role_arn, help_heading = "Assume role")]
+    pub(crate) role_arn: Option<Arn>,
+
+    /// Session name for --role-arn [default: derived from the caller].
+    #[arg(long, value_name = "NAME", value_parser = parse_session_name, help_heading = "Assume role")]
+    pub(crate) session_name: Option<RoleSessionName>,
+
+    /// External id required by the role's trust policy.
+    #[arg(long, value_name = "ID", value_parser = parse_external_id, help_heading = "Assume role")]
+    pub(crate) external_id: Option<ExternalId>,
+
+    /// MFA device serial number or ARN required by the role's trust policy.
+    #[arg(long, value_name = "SERIAL", value_parser = parse_mfa_serial, help_heading = "Assume role")]
+    pub(crate) mfa_serial: Option<MfaSerial>,
+
+    /// Current MFA code (prompted for when --mfa-serial is given without it).
+    #[arg(long, value_name = "CODE", value_parser = parse_mfa_code, requires = "mfa_serial", help_heading = "Assume role")]
+    pub(crate) mfa_code: Option<MfaCode>,
+
+    /// Source identity to set on the role session.
+    #[arg(long, value_name = "ID", value_parser = parse_source_identity, help_heading = "Assume role")]
+    pub(crate) source_identity: Option<SourceIdentity>,
+
+    /// Length of the console session: seconds, or 90m, 12h, 1h30m.
+    #[arg(long, short = 'd', value_name = "DURATION", env = "FED_DURATION", value_parser = parse_duration)]
+    pub(crate) duration: Option<Duration>,
+
+    /// Session policy for long-term IAM user keys (GetFederationToken): a managed
+    /// policy ARN or an alias (readonly, admin, poweruser, billing, s3-readonly,
+    /// viewonly, …). Repeatable.
+    #[arg(long, short = 'p', value_name = "POLICY", help_heading = "IAM user keys")]
+    pub(crate) policy: Vec<String>,
+
+    /// Name of the federated user [default: derived from the caller].
+    #[arg(long, value_name = "NAME", value_parser = parse_federation_name, help_heading = "IAM user keys")]
+    pub(crate) federation_name: Option<FederationName>,
+
+    /// Console service to open, e.g. s3, ec2, iam.
+    #[arg(long, short = 's', value_name = "SERVICE", value_parser = parse_service, conflicts_with = "destination", help_heading = "Destination")]
+    pub(crate) service: Option<Service>,
+
+    /// Console page to open: a path such as /s3/buckets or a full console URL.
+    #[arg(long, value_name = "URL_OR_PATH", help_heading = "Destination")]
+    pub(crate) destination: Option<String>,
+
+    /// Issuer shown by the console; where users go when the session ends.
+    #[arg(long, value_name = "ISSUER", default_value = "fed", value_parser = parse_issuer, help_heading = "Destination")]
+    pub(crate) issuer: Issuer,
+
+    /// Partition, instead of detecting it from the caller's ARN.
+    #[arg(long, value_name = "PARTITION", value_parser = parse_partition, help_heading = "Sign-in endpoint")]
+    pub(crate) partition: Option<Partition>,
+
+    /// Use the regional sign-in endpoint of this region.
+    #[arg(long, value_name = "REGION", value_parser = parse_region, help_heading = "Sign-in endpoint")]
+    pub(crate) signin_region: Option<String>,
+
+    /// Base URL of the federation endpoint, e.g. an emulator's.
+    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = parse_endpoint, help_heading = "Sign-in endpoint")]
+    pub(crate) signin_endpoint: Option<url::Url>,
+
+    /// Request the sign-in token with GET instead of POST.
+    #[arg(long, help_heading = "Sign-in endpoint")]
+    pub(crate) get: bool,
+
+    /// Sign out of any console session first, then sign in (one URL).
+    #[arg(long, env = "FED_LOGOUT_FIRST", help_heading = "Output")]
+    pub(crate) logout_first: bool,
+
+    /// Print one JSON object instead of the bare URL.
+    #[arg(long, help_heading = "Output")]
+    pub(crate) json: bool,
+
+    /// Open the URL in the browser ($BROWSER, else the system's).
+    #[arg(long, help_heading = "Output")]
+    pub(crate) open: bool,
+
+    /// Print nothing but the result and errors.
+    #[arg(long, short = 'q', help_heading = "Output")]
+    pub(crate) quiet: bool,
+
+    /// Log what fed does to stderr (-v, -vv); RUST_LOG also works.
+    #[arg(long, short = 'v', action = ArgAction::Count, help_heading = "Output")]
+    pub(crate) verbose: u8,
+
+    /// Write the URL to this file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "PATH", help_heading = "Output", hide = true)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+fn parse_region(s: &str) -> Result<String, fed_core::Error> {
+    Partition::from_region(s).map(|_| s.to_owned())
+}
+
+fn parse_role_arn(s: &str) -> Result<Arn, String> {
+    let arn: Arn = s.parse().map_err(|e: fed_core::Error| e.to_string())?;
+    match arn.principal() {
+        fed_core::Principal::Role { .. } => Ok(arn),
+        _ => Err(format!(
+            "{s:?} is not a role ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME"
+        )),
+    }
+}
+
+fn parse_session_name(s: &str) -> Result<RoleSessionName, fed_core::Error> {
+    RoleSessionName::new(s)
+}
+
+fn parse_external_id(s: &str) -> Result<ExternalId, fed_core::Error> {
+    ExternalId::new(s)
+}
+
+fn parse_mfa_serial(s: &str) -> Result<MfaSerial, fed_core::Error> {
+    MfaSerial::new(s)
+}
+
+fn parse_mfa_code(s: &str) -> Result<MfaCode, fed_core::Error> {
+    MfaCode::new(s)
+}
+
+fn parse_source_identity(s: &str) -> Result<SourceIdentity, fed_core::Error> {
+    SourceIdentity::new(s)
+}
+
+fn parse_federation_name(s: &str) -> Result<FederationName, fed_core::Error> {
+    FederationName::new(s)
+}
+
+fn parse_issuer(s: &str) -> Result<Issuer, fed_core::Error> {
+    Issuer::new(s)
+}
+
+fn parse_service(s: &str) -> Result<Service, fed_core::Error> {
+    Service::from_name(s)
+}
+
+fn parse_partition(s: &str) -> Result<Partition, fed_core::Error> {
+    s.parse()
+}
+
+/// A duration within the widest range any credential allows (900–129600 s);
+/// the narrower rule of each path is applied once the path is known.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = fed_core::parse_duration(s).map_err(|e| e.to_string())?;
+    fed_core::FederationTokenDuration::new(d).map_err(|e| e.to_string())?;
+    Ok(d)
+}
+
+fn parse_endpoint(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("invalid URL {s:?}: {e}"))?;
+    match url.scheme() {
+        "https" | "http" => Ok(url),
+        other => Err(format!("unsupported scheme {other:?}; allowed: http or https")),
+    }
+}
+
+/// Parses `--destination` once the partition is known.
+pub(crate) fn destination(
+    args: &UrlArgs,
+    partition: Partition,
+) -> Result<Destination, fed_core::Error> {
+    match (&args.service, &args.destination) {
+        (Some(service), _) => Ok(Destination::Service(*service)),
+        (None, Some(d)) => Destination::parse(d, partition, args.signin_endpoint.is_some()),
+        (None, None) => Ok(Destination::ConsoleHome),
+    }
+}
+
+#[cfg(test)]
+mod tests;

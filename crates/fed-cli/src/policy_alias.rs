@@ -1,0 +1,75 @@
+//! `--policy` values: managed policy ARNs, or short aliases for AWS managed
+//! policies resolved in the caller's partition.
+
+use fed_core::{Arn, Partition};
+
+/// `(alias, AWS managed policy name)`.
+const ALIASES: &[(&str, &str)] = &[
+    ("admin", "AdministratorAccess"),
+    ("billing", "job-function/Billing"),
+    ("ec2-readonly", "AmazonEC2ReadOnlyAccess"),
+    ("poweruser", "PowerUserAccess"),
+    ("readonly", "ReadOnlyAccess"),
+    ("s3-full", "AmazonS3FullAccess"),
+    ("s3-readonly", "AmazonS3ReadOnlyAccess"),
+    ("security-audit", "SecurityAudit"),
+    ("viewonly", "job-function/ViewOnlyAccess"),
+];
+
+/// Resolves a `--policy` value to a managed policy ARN in `partition`.
+pub(crate) fn resolve(value: &str, partition: Partition) -> Result<String, String> {
+    if let Some((_, name)) = ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(value)) {
+        return Ok(format!("arn:{partition}:iam::aws:policy/{name}"));
+    }
+    let allowed = || {
+        let names: Vec<&str> = ALIASES.iter().map(|(a, _)| *a).collect();
+        format!("a managed policy ARN (arn:{partition}:iam::ACCOUNT:policy/NAME) or one of {}", names.join(", "))
+    };
+    let arn: Arn = value
+        .parse()
+        .map_err(|_| format!("invalid --policy {value:?}: not an ARN or a known alias; allowed: {}", allowed()))?;
+    if arn.service() != "iam" || !arn.resource().starts_with("policy/") {
+        return Err(format!("invalid --policy {value:?}: not a managed policy ARN; allowed: {}", allowed()));
+    }
+    if arn.partition() != partition {
+        return Err(format!(
+            "invalid --policy {value:?}: partition {} does not match the credentials' partition {partition}",
+            arn.partition()
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(value: &str, partition: Partition, expect: Result<&str, &str>) {
+        match (resolve(value, partition), expect) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want),
+            (Err(got), Err(fragment)) => assert!(got.contains(fragment), "{got}"),
+            (got, want) => panic!("{value}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_per_partition() {
+        check("readonly", Partition::Aws, Ok("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        check("ReadOnly", Partition::AwsUsGov, Ok("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"));
+        check("s3-readonly", Partition::AwsCn, Ok("arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+        check("billing", Partition::Aws, Ok("arn:aws:iam::aws:policy/job-function/Billing"));
+    }
+
+    #[test]
+    fn arns_are_checked() {
+        check(
+            "arn:aws:iam::123456789012:policy/Mine",
+            Partition::Aws,
+            Ok("arn:aws:iam::123456789012:policy/Mine"),
+        );
+        check("arn:aws:iam::123456789012:role/Mine", Partition::Aws, Err("not a managed policy ARN"));
+        check("arn:aws-cn:iam::aws:policy/ReadOnlyAccess", Partition::Aws, Err("does not match"));
+        check("everything", Partition::Aws, Err("not an ARN or a known alias"));
+    }
+}
