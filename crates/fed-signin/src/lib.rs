@@ -1,1 +1,32 @@
-//! fed-signin.
+//! A client for the AWS federation endpoint's `getSigninToken` call.
+//!
+//! It exchanges temporary credentials for a sign-in token, which
+//! [`fed_core::LoginUrl`] turns into a console sign-in URL.
+//!
+//! # Brief overview
+//!
+//! - [`Config`] says where and how to call: the endpoint (a partition's
+//!   global or regional sign-in host, or an explicit URL), [`Method`] (form
+//!   POST by default, so secrets stay out of URLs and proxy logs), timeouts,
+//!   retries, and whether to retry once without `SessionDuration`.
+//! - [`Client`] sends the call. It sets a `User-Agent` of [`USER_AGENT`],
+//!   retries connection errors, 5xx and 429 with jittered backoff (never
+//!   400), and reads at most [`MAX_BODY_BYTES`] of any response.
+//! - [`TokenRequest`] carries the credentials and options of one call, and
+//!   [`SigninTokenResponse`] the token and what happened on the way.
+//! - [`Error`] is the one error type. A 400 carries a [`Hint`] naming the
+//!   likely cause. No error, log line or `Debug` output contains the request
+//!   URL, its body, the secret key, the session token or the sign-in token.
+//!
+//! The library reads no environment variables; binaries map
+//! `FED_SIGNIN_ENDPOINT` to [`Config::new`].
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod error;
+mod response;
+
+pub use crate::client::{Client, SigninTokenResponse, TokenRequest};
+pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};
+pub use crate::error::{Error, Hint};
