@@ -3,3 +3,6 @@
 
 // Architecture invariants and repository hygiene.
 mod tidy;
+
+// Helpers.
+mod support;
