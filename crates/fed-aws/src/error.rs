@@ -1,0 +1,162 @@
+//! The one error type of fed-aws.
+
+use std::time::Duration;
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// A boxed error, used to keep the SDK's own error as the source.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong talking to STS or IAM.
+///
+/// Messages are one line and lowercase where they are ours; they never contain secret values.
+/// The SDK error stays reachable through [`std::error::Error::source`], and the AWS error code
+/// (such as `AccessDenied` or `NoSuchEntity`) through [`Error::code`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An STS or IAM call failed: the service answered with an error, or the request could not be
+    /// sent, timed out or got an unreadable answer.
+    #[error("{operation} failed: {message}")]
+    Service {
+        /// The operation, e.g. `sts:AssumeRole`.
+        operation: &'static str,
+        /// The AWS error code, when the service answered with one.
+        code: Option<String>,
+        /// A one-line description: the code and the service's message, or why no answer came.
+        message: String,
+        /// The SDK error.
+        #[source]
+        source: BoxError,
+    },
+    /// The credentials the client signs with could not be resolved.
+    #[error("cannot resolve AWS credentials: {message}")]
+    Credentials {
+        /// A one-line description.
+        message: String,
+        /// The credentials provider's error.
+        #[source]
+        source: BoxError,
+    },
+    /// AssumeRole kept failing with `AccessDenied` until the propagation deadline passed.
+    #[error(
+        "assuming role {role_arn} was still denied after {attempts} attempts over {}s: the role's trust policy or permissions have not propagated yet, or do not allow this caller",
+        waited.as_secs()
+    )]
+    PropagationTimeout {
+        /// The role that could not be assumed.
+        role_arn: String,
+        /// How many AssumeRole calls were made.
+        attempts: u32,
+        /// How long was waited in total.
+        waited: Duration,
+        /// The last `AccessDenied` error.
+        #[source]
+        last: Box<Error>,
+    },
+    /// A role was deleted but GetRole still finds it.
+    #[error("role {role} still exists after it was deleted")]
+    StillExists {
+        /// The role's name.
+        role: String,
+    },
+    /// A request was rejected before it was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A successful answer lacked a field or held a malformed one.
+    #[error("unexpected answer from {operation}: {problem}")]
+    InvalidResponse {
+        /// The operation, e.g. `sts:GetCallerIdentity`.
+        operation: &'static str,
+        /// What was missing or malformed.
+        problem: String,
+    },
+}
+
+impl Error {
+    /// The AWS error code, e.g. `AccessDenied`, `NoSuchEntity` or `ValidationError`.
+    ///
+    /// For a [`Error::PropagationTimeout`] it is the code of the last attempt.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Service { code, .. } => code.as_deref(),
+            Error::PropagationTimeout { last, .. } => last.code(),
+            _ => None,
+        }
+    }
+
+    /// Whether the service denied the call (`AccessDenied`).
+    pub fn is_access_denied(&self) -> bool {
+        matches!(self, Error::Service { code: Some(code), .. } if code == "AccessDenied")
+    }
+
+    /// Whether the entity does not exist (`NoSuchEntity`).
+    pub fn is_no_such_entity(&self) -> bool {
+        self.code() == Some("NoSuchEntity")
+    }
+
+    /// Whether retrying the same call later may succeed: throttling, conflicts with concurrent
+    /// changes, service failures, and calls that got no answer.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Service { code: None, .. } => true,
+            Error::Service {
+                code: Some(code), ..
+            } => matches!(
+                code.as_str(),
+                "Throttling"
+                    | "ThrottlingException"
+                    | "RequestLimitExceeded"
+                    | "ConcurrentModification"
+                    | "DeleteConflict"
+                    | "ServiceFailure"
+                    | "ServiceUnavailable"
+                    | "InternalFailure"
+            ),
+            _ => false,
+        }
+    }
+
+    /// Wraps an SDK error of the named operation.
+    pub(crate) fn sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let (code, message) = match &err {
+            SdkError::ServiceError(service) => {
+                let inner = service.err();
+                let code = inner.code().map(str::to_owned);
+                let text = inner.message().unwrap_or("no message");
+                let message = match &code {
+                    Some(code) => format!("{code}: {text}"),
+                    None => text.to_owned(),
+                };
+                (code, message)
+            }
+            SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
+            other => (None, DisplayErrorContext(other).to_string()),
+        };
+        Error::Service {
+            operation,
+            code,
+            message: one_line(&message),
+            source: Box::new(err),
+        }
+    }
+
+    /// An answer that lacked a required field.
+    pub(crate) fn missing(operation: &'static str, field: &str) -> Error {
+        Error::InvalidResponse {
+            operation,
+            problem: format!("no {field}"),
+        }
+    }
+}
+
+/// Collapses whitespace runs, newlines included, into single spaces.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
