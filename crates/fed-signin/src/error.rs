@@ -33,8 +33,8 @@ pub enum Error {
         status: u16,
         /// The likely cause.
         hint: Hint,
-        /// The start of the response body: one line of printable text with
-        /// HTML tags removed and any echoed secret replaced.
+        /// The start of the response body: one line of text with HTML tags
+        /// removed, or a placeholder when the body echoes a secret.
         excerpt: String,
     },
     /// The endpoint kept answering with a 5xx status.

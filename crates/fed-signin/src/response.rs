@@ -30,12 +30,17 @@ pub(crate) async fn read_capped(
     Ok(Body { bytes, truncated: false })
 }
 
-/// A short, one-line, printable excerpt of a body: HTML tags removed,
-/// whitespace collapsed, every occurrence of a secret (raw or form-encoded)
-/// replaced by `[redacted]`.
+/// What an excerpt says instead when the body echoes a secret.
+const WITHHELD: &str = "[withheld: the response echoes the credentials]";
+
+/// A short, one-line, printable excerpt of a body, with HTML tags removed
+/// and whitespace collapsed. A body that contains a secret in any common
+/// encoding is withheld entirely.
 pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    let mut text = String::from_utf8_lossy(body).into_owned();
-    redact(&mut text, secrets);
+    let text = String::from_utf8_lossy(body);
+    if contains_secret(&text, secrets) {
+        return WITHHELD.to_owned();
+    }
     let text = strip_tags(&text);
     let mut collapsed = String::new();
     for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
@@ -47,8 +52,9 @@ pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
         }
         collapsed.push_str(word);
     }
-    // Whitespace may have split a secret apart in the original; check again.
-    redact(&mut collapsed, secrets);
+    if contains_secret(&collapsed, secrets) {
+        return WITHHELD.to_owned();
+    }
     if collapsed.chars().count() > EXCERPT_CHARS {
         let mut cut: String = collapsed.chars().take(EXCERPT_CHARS).collect();
         cut.push('…');
@@ -58,15 +64,16 @@ pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     }
 }
 
-fn redact(text: &mut String, secrets: &[&str]) {
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+/// Whether `text` contains one of `secrets` raw, form-encoded or with `/`
+/// JSON-escaped, ignoring ASCII case.
+fn contains_secret(text: &str, secrets: &[&str]) -> bool {
+    let text = text.to_ascii_lowercase();
+    secrets.iter().filter(|s| !s.is_empty()).any(|secret| {
         let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        for form in [secret.to_string(), encoded] {
-            if text.contains(&form) {
-                *text = text.replace(&form, "[redacted]");
-            }
-        }
-    }
+        [secret.to_string(), encoded, secret.replace('/', "\\/")]
+            .iter()
+            .any(|form| text.contains(&form.to_ascii_lowercase()))
+    })
 }
 
 /// Removes `<…>` tags and the contents of `<script>` and `<style>` elements.
