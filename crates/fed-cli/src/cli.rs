@@ -1,7 +1,6 @@
 //! The command line, as clap derives. Values are validated here, by fed-core's
 //! types, so a bad value is a usage error (exit code 2) that names its flag.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
@@ -72,7 +71,12 @@ pub(crate) struct UrlArgs {
     /// Session policy for long-term IAM user keys (GetFederationToken): a managed
     /// policy ARN or an alias (readonly, admin, poweruser, billing, s3-readonly,
     /// viewonly, …). Repeatable.
-    #[arg(long, short = 'p', value_name = "POLICY", help_heading = "IAM user keys")]
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "POLICY",
+        help_heading = "IAM user keys"
+    )]
     pub(crate) policy: Vec<String>,
 
     /// Name of the federated user [default: derived from the caller].
@@ -108,7 +112,12 @@ pub(crate) struct UrlArgs {
     pub(crate) get: bool,
 
     /// Sign out of any console session first, then sign in (one URL).
-    #[arg(long, env = "FED_LOGOUT_FIRST", help_heading = "Output")]
+    #[arg(
+        long,
+        env = "FED_LOGOUT_FIRST",
+        conflicts_with = "signin_region",
+        help_heading = "Output"
+    )]
     pub(crate) logout_first: bool,
 
     /// Print one JSON object instead of the bare URL.
@@ -126,10 +135,6 @@ pub(crate) struct UrlArgs {
     /// Log what fed does to stderr (-v, -vv); RUST_LOG also works.
     #[arg(long, short = 'v', action = ArgAction::Count, help_heading = "Output")]
     pub(crate) verbose: u8,
-
-    /// Write the URL to this file (mode 0600) instead of stdout.
-    #[arg(long, value_name = "PATH", help_heading = "Output", hide = true)]
-    pub(crate) output: Option<PathBuf>,
 }
 
 fn parse_region(s: &str) -> Result<String, fed_core::Error> {
@@ -194,7 +199,9 @@ fn parse_endpoint(s: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(s).map_err(|e| format!("invalid URL {s:?}: {e}"))?;
     match url.scheme() {
         "https" | "http" => Ok(url),
-        other => Err(format!("unsupported scheme {other:?}; allowed: http or https")),
+        other => Err(format!(
+            "unsupported scheme {other:?}; allowed: http or https"
+        )),
     }
 }
 

@@ -13,12 +13,20 @@ pub(crate) struct Failure {
 impl Failure {
     /// A runtime failure (exit code 1).
     pub(crate) fn new(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), hint: None, usage: false }
+        Failure {
+            message: message.into(),
+            hint: None,
+            usage: false,
+        }
     }
 
     /// A bad flag or value that could only be checked after parsing (exit code 2).
     pub(crate) fn usage(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), hint: None, usage: true }
+        Failure {
+            message: message.into(),
+            hint: None,
+            usage: true,
+        }
     }
 
     /// Adds a hint.

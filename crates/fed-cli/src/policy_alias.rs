@@ -18,18 +18,30 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// Resolves a `--policy` value to a managed policy ARN in `partition`.
 pub(crate) fn resolve(value: &str, partition: Partition) -> Result<String, String> {
-    if let Some((_, name)) = ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(value)) {
+    if let Some((_, name)) = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(value))
+    {
         return Ok(format!("arn:{partition}:iam::aws:policy/{name}"));
     }
     let allowed = || {
         let names: Vec<&str> = ALIASES.iter().map(|(a, _)| *a).collect();
-        format!("a managed policy ARN (arn:{partition}:iam::ACCOUNT:policy/NAME) or one of {}", names.join(", "))
+        format!(
+            "a managed policy ARN (arn:{partition}:iam::ACCOUNT:policy/NAME) or one of {}",
+            names.join(", ")
+        )
     };
-    let arn: Arn = value
-        .parse()
-        .map_err(|_| format!("invalid --policy {value:?}: not an ARN or a known alias; allowed: {}", allowed()))?;
+    let arn: Arn = value.parse().map_err(|_| {
+        format!(
+            "invalid --policy {value:?}: not an ARN or a known alias; allowed: {}",
+            allowed()
+        )
+    })?;
     if arn.service() != "iam" || !arn.resource().starts_with("policy/") {
-        return Err(format!("invalid --policy {value:?}: not a managed policy ARN; allowed: {}", allowed()));
+        return Err(format!(
+            "invalid --policy {value:?}: not a managed policy ARN; allowed: {}",
+            allowed()
+        ));
     }
     if arn.partition() != partition {
         return Err(format!(
@@ -55,10 +67,26 @@ mod tests {
 
     #[test]
     fn aliases_resolve_per_partition() {
-        check("readonly", Partition::Aws, Ok("arn:aws:iam::aws:policy/ReadOnlyAccess"));
-        check("ReadOnly", Partition::AwsUsGov, Ok("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"));
-        check("s3-readonly", Partition::AwsCn, Ok("arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess"));
-        check("billing", Partition::Aws, Ok("arn:aws:iam::aws:policy/job-function/Billing"));
+        check(
+            "readonly",
+            Partition::Aws,
+            Ok("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        );
+        check(
+            "ReadOnly",
+            Partition::AwsUsGov,
+            Ok("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"),
+        );
+        check(
+            "s3-readonly",
+            Partition::AwsCn,
+            Ok("arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess"),
+        );
+        check(
+            "billing",
+            Partition::Aws,
+            Ok("arn:aws:iam::aws:policy/job-function/Billing"),
+        );
     }
 
     #[test]
@@ -68,8 +96,20 @@ mod tests {
             Partition::Aws,
             Ok("arn:aws:iam::123456789012:policy/Mine"),
         );
-        check("arn:aws:iam::123456789012:role/Mine", Partition::Aws, Err("not a managed policy ARN"));
-        check("arn:aws-cn:iam::aws:policy/ReadOnlyAccess", Partition::Aws, Err("does not match"));
-        check("everything", Partition::Aws, Err("not an ARN or a known alias"));
+        check(
+            "arn:aws:iam::123456789012:role/Mine",
+            Partition::Aws,
+            Err("not a managed policy ARN"),
+        );
+        check(
+            "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+            Partition::Aws,
+            Err("does not match"),
+        );
+        check(
+            "everything",
+            Partition::Aws,
+            Err("not an ARN or a known alias"),
+        );
     }
 }

@@ -20,18 +20,41 @@ fn check_rejected(args: &[&str], flag: &str) {
 #[test]
 fn bad_values_name_their_flag() {
     check_rejected(&["fed", "url", "--role-arn", "not-an-arn"], "--role-arn");
-    check_rejected(&["fed", "url", "--role-arn", "arn:aws:iam::123456789012:user/bob"], "--role-arn");
+    check_rejected(
+        &[
+            "fed",
+            "url",
+            "--role-arn",
+            "arn:aws:iam::123456789012:user/bob",
+        ],
+        "--role-arn",
+    );
     check_rejected(&["fed", "url", "--duration", "10"], "--duration");
-    check_rejected(&["fed", "url", "--session-name", "has space"], "--session-name");
+    check_rejected(
+        &["fed", "url", "--session-name", "has space"],
+        "--session-name",
+    );
     check_rejected(&["fed", "url", "--service", "nosuch"], "--service");
     check_rejected(&["fed", "url", "--region", "mars"], "--region");
     check_rejected(&["fed", "url", "--partition", "aws-iso"], "--partition");
-    check_rejected(&["fed", "url", "--mfa-serial", "arn:aws:iam::123456789012:mfa/me", "--mfa-code", "12345"], "--mfa-code");
+    check_rejected(
+        &[
+            "fed",
+            "url",
+            "--mfa-serial",
+            "arn:aws:iam::123456789012:mfa/me",
+            "--mfa-code",
+            "12345",
+        ],
+        "--mfa-code",
+    );
 }
 
 #[test]
 fn durations_accept_units() {
     let cli = Cli::try_parse_from(["fed", "url", "--duration", "90m"]).expect("valid");
-    let Command::Url(args) = cli.command else { panic!("url subcommand") };
+    let Command::Url(args) = cli.command else {
+        panic!("url subcommand")
+    };
     assert_eq!(args.duration, Some(Duration::from_secs(5400)));
 }

@@ -1,0 +1,381 @@
+//! The `fed url` flow: credentials in, a console sign-in URL out.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::SystemTime;
+
+use fed_aws::{
+    AssumeRoleRequest, ConfigOptions, FederationTokenRequest, Mfa, Sts, StsClient, detect_origin,
+};
+use fed_core::{
+    Arn, AssumeRoleDuration, CredentialOrigin, Credentials, FederationName,
+    FederationTokenDuration, LoginUrl, MfaCode, Partition, Principal, RoleSessionName,
+    decide_session_duration,
+};
+
+use crate::cli::{self, UrlArgs};
+use crate::failure::Failure;
+use crate::output::{self, Outcome};
+use crate::policy_alias;
+
+/// Notices for the user on stderr, silenced by `-q`.
+struct Notices {
+    quiet: bool,
+}
+
+impl Notices {
+    fn say(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("fed: {message}");
+        }
+    }
+}
+
+/// Credentials that the federation endpoint accepts, and whose they are.
+struct Signable {
+    credentials: Credentials,
+    origin: CredentialOrigin,
+    principal: Arn,
+    /// The duration was already applied to the STS call that made the credentials.
+    duration_applied: bool,
+}
+
+/// Runs `fed url`.
+pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
+    let notices = Notices { quiet: args.quiet };
+    check_offline(&args)?;
+
+    let sdk = fed_aws::load_sdk_config(&ConfigOptions {
+        region: args.region.clone(),
+        profile: args.profile.clone(),
+        endpoint_url: None,
+    })
+    .await;
+    let region = sdk.region().map(|r| r.as_ref().to_owned());
+    let sts = StsClient::new(&sdk);
+
+    let detected = detect_origin(&sts).await.map_err(|e| aws_failure(&e))?;
+    tracing::debug!(origin = ?detected.origin, arn = %detected.identity.arn, "detected credentials");
+    let partition = match args.partition {
+        Some(p) => p,
+        None => detected.identity.arn.partition(),
+    };
+    check_partition(&args, partition, region.as_deref())?;
+    let destination = cli::destination(&args, partition)
+        .map_err(|e| Failure::usage(format!("--destination: {e}")))?;
+
+    let signable = signable_credentials(&args, &sts, &detected, partition, &notices).await?;
+
+    let requested = if signable.duration_applied {
+        None
+    } else {
+        args.duration
+    };
+    let decision = decide_session_duration(signable.origin, requested)
+        .map_err(|e| Failure::usage(format!("--duration: {e}")))?;
+    if let Some(note) = &decision.note {
+        notices.say(note);
+    }
+
+    let mut config = match (&args.signin_endpoint, args.logout_first) {
+        (Some(url), _) => fed_signin::Config::new(url.clone()),
+        (None, true) => fed_signin::Config::new(
+            url::Url::parse(&format!(
+                "https://{}/federation",
+                partition.logout_signin_host()
+            ))
+            .expect("partition hosts are valid"),
+        ),
+        (None, false) => {
+            fed_signin::Config::for_partition(partition, args.signin_region.as_deref())
+        }
+    };
+    config.partition = Some(partition);
+    config.method = if args.get {
+        fed_signin::Method::Get
+    } else {
+        fed_signin::Method::Post
+    };
+    config.retry_without_session_duration = true;
+    let client = fed_signin::Client::new(config)
+        .map_err(|e| Failure::usage(format!("--signin-endpoint: {e}")))?;
+
+    let issued_at = SystemTime::now();
+    let request = fed_signin::TokenRequest::new(&signable.credentials)
+        .session_duration(decision.value)
+        .credentials_partition(signable.principal.partition());
+    let response = client
+        .get_signin_token(&request)
+        .await
+        .map_err(|e| signin_failure(&e, signable.origin))?;
+    if response.dropped_session_duration() {
+        notices.say(
+            "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials",
+        );
+    }
+
+    let destination_url = destination.to_url(partition, region.as_deref());
+    let login = LoginUrl::new(
+        &client.config().endpoint,
+        &args.issuer,
+        &destination_url,
+        response.token(),
+    );
+    let url = if args.logout_first {
+        let logout = match &args.signin_endpoint {
+            Some(_) => client
+                .config()
+                .endpoint
+                .join("/oauth")
+                .expect("a path joins"),
+            None => partition.logout_endpoint(),
+        };
+        login.with_logout_first(&logout)
+    } else {
+        login.expose().clone()
+    };
+
+    let outcome = Outcome {
+        url,
+        principal_arn: signable.principal.to_string(),
+        partition,
+        issued_at,
+        session_duration: response.session_duration(),
+    };
+    deliver(&args, &outcome, &notices)
+}
+
+/// Checks that need no AWS call, so bad input fails before anything is sent.
+fn check_offline(args: &UrlArgs) -> anyhow::Result<()> {
+    if args.role_arn.is_none() {
+        for (set, flag) in [
+            (args.session_name.is_some(), "--session-name"),
+            (args.external_id.is_some(), "--external-id"),
+            (args.mfa_serial.is_some(), "--mfa-serial"),
+            (args.source_identity.is_some(), "--source-identity"),
+        ] {
+            if set {
+                return Err(Failure::usage(format!("{flag} needs --role-arn")).into());
+            }
+        }
+    }
+    if args.role_arn.is_some() {
+        if let Some(d) = args.duration {
+            AssumeRoleDuration::new(d).map_err(|e| Failure::usage(format!("--duration: {e}")))?;
+        }
+        if !args.policy.is_empty() {
+            return Err(Failure::usage(
+                "--policy applies to long-term IAM user keys and cannot be used with --role-arn",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+fn check_partition(
+    args: &UrlArgs,
+    partition: Partition,
+    region: Option<&str>,
+) -> anyhow::Result<()> {
+    let in_partition = |flag: &str, region: &str| -> anyhow::Result<()> {
+        let p =
+            Partition::from_region(region).map_err(|e| Failure::usage(format!("{flag}: {e}")))?;
+        if p != partition {
+            return Err(Failure::usage(format!(
+                "{flag} {region} is in partition {p}, but the credentials are in {partition}"
+            ))
+            .into());
+        }
+        Ok(())
+    };
+    if let Some(r) = region {
+        in_partition("--region", r)?;
+    }
+    if let Some(r) = &args.signin_region {
+        in_partition("--signin-region", r)?;
+    }
+    if let Some(role) = args
+        .role_arn
+        .as_ref()
+        .filter(|r| r.partition() != partition)
+    {
+        return Err(Failure::usage(format!(
+            "--role-arn is in partition {}, but the credentials are in {partition}",
+            role.partition()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+async fn signable_credentials(
+    args: &UrlArgs,
+    sts: &StsClient,
+    detected: &fed_aws::DetectedOrigin,
+    partition: Partition,
+    notices: &Notices,
+) -> anyhow::Result<Signable> {
+    let caller = &detected.identity.arn;
+    if let Some(role_arn) = &args.role_arn {
+        let session_name = args
+            .session_name
+            .clone()
+            .unwrap_or_else(|| RoleSessionName::sanitized(&caller_name(caller)));
+        let mut request = AssumeRoleRequest::new(role_arn.clone(), session_name);
+        request.duration = args
+            .duration
+            .map(AssumeRoleDuration::new)
+            .transpose()
+            .map_err(|e| Failure::usage(format!("--duration: {e}")))?;
+        request.external_id = args.external_id.clone();
+        request.source_identity = args.source_identity.clone();
+        if let Some(serial) = &args.mfa_serial {
+            let code = match &args.mfa_code {
+                Some(code) => code.clone(),
+                None => prompt_mfa_code()?,
+            };
+            request.mfa = Some(Mfa {
+                serial: serial.clone(),
+                code,
+            });
+        }
+        let assumed = sts
+            .assume_role(&request)
+            .await
+            .map_err(|e| aws_failure(&e))?;
+        if assumed.duration_capped {
+            notices.say(&format!(
+                "role chaining (the caller's credentials are temporary): the role session is capped at {}s",
+                AssumeRoleDuration::CHAINED_MAX
+            ));
+        }
+        return Ok(Signable {
+            credentials: assumed.credentials.clone(),
+            origin: assumed.origin(),
+            principal: assumed.arn.clone(),
+            duration_applied: assumed.chained,
+        });
+    }
+
+    match detected.origin {
+        CredentialOrigin::LongTermUser => {
+            if args.policy.is_empty() {
+                return Err(Failure::new(
+                    "long-term IAM user keys need a session policy to sign in: fed exchanges them with GetFederationToken, and without a policy the federated user has no permissions",
+                )
+                .hint("pass --policy readonly (or admin, poweruser, viewonly, s3-readonly, a managed policy ARN), or use --role-arn")
+                .into());
+            }
+            let mut arns = Vec::new();
+            for value in &args.policy {
+                let arn = policy_alias::resolve(value, partition).map_err(Failure::usage)?;
+                arns.push(arn.parse::<Arn>().map_err(|e| Failure::usage(format!("--policy: {e}")))?);
+            }
+            let name = args
+                .federation_name
+                .clone()
+                .unwrap_or_else(|| FederationName::sanitized(&caller_name(caller)));
+            let mut request =
+                FederationTokenRequest::new(name, arns, None).map_err(|e| Failure::usage(e.to_string()))?;
+            request.duration = args
+                .duration
+                .map(FederationTokenDuration::new)
+                .transpose()
+                .map_err(|e| Failure::usage(format!("--duration: {e}")))?;
+            let token = sts.federation_token(&request).await.map_err(|e| aws_failure(&e))?;
+            notices.say(&format!("signing in as federated user {} (GetFederationToken)", token.arn));
+            Ok(Signable {
+                credentials: token.credentials.clone(),
+                origin: token.origin(),
+                principal: token.arn.clone(),
+                duration_applied: true,
+            })
+        }
+        CredentialOrigin::SessionToken => Err(Failure::new(
+            "GetSessionToken credentials cannot sign in to the console: the federation endpoint refuses them, and they cannot call GetFederationToken",
+        )
+        .hint("assume a role with --role-arn, use IAM Identity Center or role credentials, or use long-term IAM user keys with --policy")
+        .into()),
+        origin => {
+            if !args.policy.is_empty() {
+                notices.say("--policy is ignored: these credentials sign in directly");
+            }
+            let credentials = sts.credentials().await.map_err(|e| aws_failure(&e))?;
+            Ok(Signable { credentials, origin, principal: caller.clone(), duration_applied: false })
+        }
+    }
+}
+
+/// The caller's own name, for default session and federation names.
+fn caller_name(arn: &Arn) -> String {
+    match arn.principal() {
+        Principal::User { name, .. } => name.clone(),
+        Principal::AssumedRole { session_name, .. } => session_name.clone(),
+        Principal::FederatedUser { name } => name.clone(),
+        Principal::Role { name, .. } => name.clone(),
+        Principal::Root => "root".to_owned(),
+        Principal::Other => "fed".to_owned(),
+    }
+}
+
+fn prompt_mfa_code() -> anyhow::Result<MfaCode> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Failure::usage(
+            "--mfa-code is required with --mfa-serial when stdin is not a terminal",
+        )
+        .into());
+    }
+    eprint!("MFA code: ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    MfaCode::new(line.trim()).map_err(|e| Failure::usage(e.to_string()).into())
+}
+
+fn aws_failure(err: &fed_aws::Error) -> Failure {
+    let failure = Failure::new(err.to_string());
+    match err {
+        fed_aws::Error::Credentials { .. } => failure.hint(
+            "configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+        ),
+        _ if err.code() == Some("AccessDenied") => {
+            failure.hint("check that the role's trust policy allows the caller and that the caller may call sts:AssumeRole")
+        }
+        _ => failure,
+    }
+}
+
+fn signin_failure(err: &fed_signin::Error, origin: CredentialOrigin) -> Failure {
+    let failure = Failure::new(err.to_string());
+    match err.hint() {
+        Some(fed_signin::Hint::Credentials) if origin == CredentialOrigin::Unknown => failure.hint(
+            "the credentials' origin is unknown; GetSessionToken credentials cannot sign in: use --role-arn, IAM Identity Center or role credentials",
+        ),
+        _ => failure,
+    }
+}
+
+fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Result<()> {
+    if args.open {
+        match output::open(outcome.url.as_str()) {
+            Ok(()) => {
+                notices.say("opened the console sign-in URL in the browser (valid for 15 minutes)");
+                return Ok(());
+            }
+            Err(e) => {
+                eprintln!("fed: {e}; open this URL yourself:");
+                eprintln!("{}", outcome.url);
+                return Ok(());
+            }
+        }
+    }
+    if args.json {
+        return output::print_line(&outcome.to_json().to_string());
+    }
+    notices.say(&format!(
+        "sign-in URL for {} (valid for 15 minutes)",
+        outcome.principal_arn
+    ));
+    output::print_line(outcome.url.as_str())
+}
