@@ -144,7 +144,10 @@ impl FromStr for Arn {
         if service.is_empty() {
             return Err(bad("empty service"));
         }
+        // AWS managed policies use the account field `aws`, e.g.
+        // `arn:aws:iam::aws:policy/ReadOnlyAccess`.
         let account_ok = account.is_empty()
+            || account == "aws"
             || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
         if !account_ok {
             return Err(bad("account id is not 12 digits"));
@@ -172,3 +175,6 @@ impl fmt::Display for Arn {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -143,3 +143,6 @@ impl fmt::Debug for SigninToken {
         f.write_str("SigninToken(** redacted **)")
     }
 }
+
+#[cfg(test)]
+mod tests;

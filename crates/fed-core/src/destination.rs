@@ -104,10 +104,20 @@ impl Destination {
         const ALLOWED: &str =
             "a path starting with / or an https URL on the partition's console host";
         if input.starts_with('/') && !input.starts_with("//") {
-            // Checked by joining it to a console URL.
-            base(partition, None)
+            // Checked by joining it to a console URL: it must stay on that host
+            // (URL parsers read a backslash as a slash, so `/\host` names a host).
+            let console = base(partition, None);
+            let joined = console
                 .join(input)
                 .map_err(|e| Error::invalid("destination", input, e.to_string(), ALLOWED))?;
+            if joined.host_str() != console.host_str() || joined.port() != console.port() {
+                return Err(Error::invalid(
+                    "destination",
+                    input,
+                    "the path leaves the console host",
+                    ALLOWED,
+                ));
+            }
             return Ok(Destination::Path(input.to_owned()));
         }
         let url = Url::parse(input)
@@ -143,6 +153,11 @@ impl Destination {
     /// With a region, the regional console host is used and `region=` is set
     /// in the query (replacing any existing one, keeping the rest and the
     /// fragment), except for global services. A full URL keeps its host.
+    ///
+    /// # Panics
+    ///
+    /// If `region` is not a region name; check it first with
+    /// [`Partition::check_region`].
     pub fn to_url(&self, partition: Partition, region: Option<&str>) -> Url {
         match self {
             Destination::ConsoleHome => match region {
@@ -201,3 +216,6 @@ fn with_region(mut url: Url, region: &str) -> Url {
     }
     url
 }
+
+#[cfg(test)]
+mod tests;

@@ -126,3 +126,6 @@ impl AssumeRoleDuration {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,6 +25,7 @@ mod credentials;
 mod destination;
 mod duration;
 mod error;
+mod form;
 mod login_url;
 mod names;
 mod partition;

@@ -1,8 +1,9 @@
 //! The `Action=login` URL and its logout-first form.
 
 use url::Url;
+use zeroize::Zeroizing;
 
-use crate::{Issuer, SigninToken};
+use crate::{Issuer, SigninToken, form};
 
 /// A console sign-in URL:
 /// `{federation endpoint}?Action=login&Issuer=…&Destination=…&SigninToken=…`.
@@ -13,7 +14,8 @@ use crate::{Issuer, SigninToken};
 pub struct LoginUrl(Url);
 
 impl LoginUrl {
-    /// Builds the login URL. All values are form-encoded; any query already on
+    /// Builds the login URL. All values are form-encoded as Python's
+    /// `urllib.parse.urlencode` does; any query already on
     /// `federation_endpoint` is replaced.
     pub fn new(
         federation_endpoint: &Url,
@@ -23,12 +25,13 @@ impl LoginUrl {
     ) -> LoginUrl {
         let mut url = federation_endpoint.clone();
         url.set_fragment(None);
-        url.set_query(None);
-        url.query_pairs_mut()
-            .append_pair("Action", "login")
-            .append_pair("Issuer", issuer.as_str())
-            .append_pair("Destination", destination.as_str())
-            .append_pair("SigninToken", token.expose());
+        let query = Zeroizing::new(form::encode_pairs(&[
+            ("Action", "login"),
+            ("Issuer", issuer.as_str()),
+            ("Destination", destination.as_str()),
+            ("SigninToken", token.expose()),
+        ]));
+        url.set_query(Some(&query));
         LoginUrl(url)
     }
 
@@ -42,10 +45,11 @@ impl LoginUrl {
     pub fn with_logout_first(&self, logout_endpoint: &Url) -> Url {
         let mut url = logout_endpoint.clone();
         url.set_fragment(None);
-        url.set_query(None);
-        url.query_pairs_mut()
-            .append_pair("Action", "logout")
-            .append_pair("redirect_uri", self.0.as_str());
+        let query = Zeroizing::new(form::encode_pairs(&[
+            ("Action", "logout"),
+            ("redirect_uri", self.0.as_str()),
+        ]));
+        url.set_query(Some(&query));
         url
     }
 }
@@ -61,3 +65,6 @@ impl std::fmt::Debug for LoginUrl {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

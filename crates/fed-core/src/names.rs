@@ -9,6 +9,15 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
 }
 
+/// `1 character`, `2 characters`.
+fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_owned()
+    } else {
+        format!("{n} characters")
+    }
+}
+
 fn check_len(
     input: &'static str,
     value: &str,
@@ -21,7 +30,7 @@ fn check_len(
         return Err(Error::invalid(
             input,
             value,
-            format!("{len} characters, fewer than {min}"),
+            format!("{}, fewer than {min}", characters(len)),
             allowed,
         ));
     }
@@ -29,7 +38,7 @@ fn check_len(
         return Err(Error::invalid(
             input,
             value,
-            format!("{len} characters, more than {max}"),
+            format!("{}, more than {max}", characters(len)),
             allowed,
         ));
     }
@@ -221,3 +230,6 @@ string_newtype!(
         check_chars("issuer", &v, |c| !c.is_control(), ISSUER)
     }
 );
+
+#[cfg(test)]
+mod tests;

@@ -28,11 +28,7 @@ impl Partition {
 
     /// The partition a region belongs to, from its prefix.
     pub fn from_region(region: &str) -> Result<Partition, Error> {
-        let valid = !region.is_empty()
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && region.contains('-');
+        let valid = is_region_name(region);
         if !valid {
             return Err(Error::invalid(
                 "region",
@@ -63,6 +59,22 @@ impl Partition {
         })
     }
 
+    /// Checks that `region` is a region of this partition, e.g. before it is
+    /// given to [`Partition::signin_host`] or [`crate::Destination::to_url`].
+    pub fn check_region(self, region: &str) -> Result<(), Error> {
+        let of_region = Partition::from_region(region)?;
+        if of_region == self {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "region",
+                region,
+                format!("a region of partition {of_region}, not of {self}"),
+                "a region of the credentials' partition",
+            ))
+        }
+    }
+
     /// The partition's name as it appears in ARNs.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -91,7 +103,13 @@ impl Partition {
 
     /// The sign-in host: the global one, or `{region}.signin…` for a regional
     /// endpoint. The partition's default region has no prefix.
+    ///
+    /// # Panics
+    ///
+    /// If `signin_region` is not a region name (see
+    /// [`Partition::from_region`]), rather than build a URL on another host.
     pub fn signin_host(self, signin_region: Option<&str>) -> String {
+        assert_region_name(signin_region);
         match signin_region {
             Some(region) if region != self.default_region() => {
                 format!("{region}.signin.{}", self.domain())
@@ -106,7 +124,13 @@ impl Partition {
     }
 
     /// The console host: `console.…` or `{region}.console.…`.
+    ///
+    /// # Panics
+    ///
+    /// If `region` is not a region name (see [`Partition::from_region`]),
+    /// rather than build a URL on another host.
     pub fn console_host(self, region: Option<&str>) -> String {
+        assert_region_name(region);
         match region {
             Some(region) => format!("{region}.console.{}", self.domain()),
             None => format!("console.{}", self.domain()),
@@ -121,7 +145,8 @@ impl Partition {
         host == apex
             || host
                 .strip_suffix(&apex)
-                .is_some_and(|rest| rest.ends_with('.'))
+                .and_then(|rest| rest.strip_suffix('.'))
+                .is_some_and(|labels| labels.split('.').all(|label| !label.is_empty()))
     }
 
     /// The logout endpoint, `https://{default-region}.signin…/oauth`.
@@ -133,10 +158,41 @@ impl Partition {
         https(&self.logout_signin_host(), "/oauth")
     }
 
+    /// The federation endpoint of a logout-first link,
+    /// `https://{default-region}.signin…/federation`. The sign-in token must be
+    /// requested from this endpoint too, since it is used where it was issued.
+    pub fn logout_first_federation_endpoint(self) -> Url {
+        https(&self.logout_signin_host(), "/federation")
+    }
+
     /// The region-prefixed sign-in host of the default region, e.g.
     /// `us-east-1.signin.aws.amazon.com`.
     pub fn logout_signin_host(self) -> String {
         format!("{}.signin.{}", self.default_region(), self.domain())
+    }
+}
+
+/// Whether `s` has the shape of a region name: lowercase words joined by `-`,
+/// ending in a number, e.g. `us-east-1` or `us-gov-west-1`.
+fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let Some((number, words)) = parts.split_last() else {
+        return false;
+    };
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn assert_region_name(region: Option<&str>) {
+    if let Some(region) = region {
+        assert!(
+            is_region_name(region),
+            "{region:?} is not a region name; check it with Partition::from_region"
+        );
     }
 }
 
@@ -170,3 +226,6 @@ impl fmt::Display for Partition {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -66,3 +66,6 @@ pub fn decide_session_duration(
         }
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::{Credentials, Error, SessionDuration};
+use crate::{Credentials, Error, SessionDuration, form};
 
 /// The wire shape of the `Session` parameter.
 #[derive(Serialize)]
@@ -29,13 +29,14 @@ pub struct SigninTokenRequest {
 
 impl SigninTokenRequest {
     /// A request for these temporary credentials. Credentials without a
-    /// session token are refused with [`Error::MissingSessionToken`].
+    /// session token (or with an empty one) are refused with [`Error::MissingSessionToken`].
     pub fn new(
         credentials: &Credentials,
         session_duration: Option<SessionDuration>,
     ) -> Result<SigninTokenRequest, Error> {
         let token = credentials
             .session_token()
+            .filter(|token| !token.is_empty())
             .ok_or(Error::MissingSessionToken)?;
         let wire = SessionWire {
             session_id: credentials.access_key_id(),
@@ -72,13 +73,19 @@ impl SigninTokenRequest {
         pairs
     }
 
-    /// The `application/x-www-form-urlencoded` body of a POST.
+    /// The `application/x-www-form-urlencoded` body of a POST, encoded as
+    /// Python's `urllib.parse.urlencode` does (space as `+`, `~` kept).
     pub fn to_form_body(&self) -> Zeroizing<String> {
-        let mut ser = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in self.form_pairs() {
-            ser.append_pair(name, &value);
+        let seconds = self.session_duration.map(|d| d.seconds().to_string());
+        let mut pairs = vec![
+            ("Action", "getSigninToken"),
+            ("SessionType", "json"),
+            ("Session", self.session_json.as_str()),
+        ];
+        if let Some(seconds) = &seconds {
+            pairs.push(("SessionDuration", seconds.as_str()));
         }
-        Zeroizing::new(ser.finish())
+        Zeroizing::new(form::encode_pairs(&pairs))
     }
 
     /// The same parameters as a query string, for a GET.
@@ -86,3 +93,6 @@ impl SigninTokenRequest {
         self.to_form_body()
     }
 }
+
+#[cfg(test)]
+mod tests;

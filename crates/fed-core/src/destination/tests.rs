@@ -1,0 +1,310 @@
+use super::*;
+
+/// Renders `destination.to_url(partition, region)`, or the parse error.
+fn render(
+    destination: Result<Destination, Error>,
+    partition: Partition,
+    region: Option<&str>,
+) -> String {
+    match destination {
+        Ok(d) => d.to_url(partition, region).to_string(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[track_caller]
+fn check(
+    destination: Result<Destination, Error>,
+    partition: Partition,
+    region: Option<&str>,
+    expect: &str,
+) {
+    assert_eq!(render(destination, partition, region), expect);
+}
+
+fn parse(input: &str, partition: Partition) -> Result<Destination, Error> {
+    Destination::parse(input, partition, false)
+}
+
+#[test]
+fn console_home() {
+    let home = || Ok(Destination::ConsoleHome);
+    check(
+        home(),
+        Partition::Aws,
+        None,
+        "https://console.aws.amazon.com/",
+    );
+    check(
+        home(),
+        Partition::Aws,
+        Some("eu-west-1"),
+        "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1",
+    );
+    check(
+        home(),
+        Partition::AwsUsGov,
+        None,
+        "https://console.amazonaws-us-gov.com/",
+    );
+    check(
+        home(),
+        Partition::AwsCn,
+        None,
+        "https://console.amazonaws.cn/",
+    );
+    check(
+        home(),
+        Partition::AwsCn,
+        Some("cn-northwest-1"),
+        "https://cn-northwest-1.console.amazonaws.cn/console/home?region=cn-northwest-1",
+    );
+}
+
+#[test]
+fn services() {
+    check(
+        Destination::service("s3"),
+        Partition::Aws,
+        Some("eu-west-1"),
+        "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1",
+    );
+    check(
+        Destination::service("S3"),
+        Partition::Aws,
+        None,
+        "https://console.aws.amazon.com/s3/home",
+    );
+    check(
+        Destination::service("lambda"),
+        Partition::AwsUsGov,
+        Some("us-gov-east-1"),
+        "https://us-gov-east-1.console.amazonaws-us-gov.com/lambda/home?region=us-gov-east-1",
+    );
+    // Global services get neither a regional host nor `region=`.
+    check(
+        Destination::service("iam"),
+        Partition::Aws,
+        Some("eu-west-1"),
+        "https://console.aws.amazon.com/iam/home",
+    );
+    check(
+        Destination::service("route53"),
+        Partition::AwsCn,
+        Some("cn-north-1"),
+        "https://console.amazonaws.cn/route53/v2/home",
+    );
+    check(
+        Destination::service("nope"),
+        Partition::Aws,
+        None,
+        &format!(
+            "error: invalid service \"nope\": unknown service; allowed: {}",
+            Service::ALLOWED
+        ),
+    );
+}
+
+#[test]
+fn global_and_regional_services() {
+    for global in [
+        "iam",
+        "route53",
+        "cloudfront",
+        "billing",
+        "organizations",
+        "support",
+    ] {
+        assert!(Service::from_name(global).unwrap().is_global(), "{global}");
+    }
+    for regional in [
+        "s3",
+        "ec2",
+        "lambda",
+        "cloudformation",
+        "dynamodb",
+        "sns",
+        "sqs",
+        "vpc",
+    ] {
+        assert!(
+            !Service::from_name(regional).unwrap().is_global(),
+            "{regional}"
+        );
+    }
+    // Every shortcut resolves under every partition and region to a console
+    // host of that partition, with `region=` exactly when it is not global.
+    for service in Service::all() {
+        for (partition, region) in [
+            (Partition::Aws, "ap-southeast-2"),
+            (Partition::AwsUsGov, "us-gov-west-1"),
+            (Partition::AwsCn, "cn-north-1"),
+        ] {
+            let url = Destination::Service(service).to_url(partition, Some(region));
+            assert!(partition.is_console_host(url.host_str().unwrap()), "{url}");
+            let regions: Vec<String> = url
+                .query_pairs()
+                .filter(|(k, _)| k == "region")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            let expect: &[&str] = if service.is_global() { &[] } else { &[region] };
+            assert_eq!(regions, expect, "{url}");
+        }
+    }
+}
+
+#[test]
+fn allowed_lists_every_service() {
+    let names: Vec<&str> = Service::all().map(Service::name).collect();
+    assert_eq!(names.join(", "), Service::ALLOWED);
+}
+
+#[test]
+fn paths() {
+    check(
+        parse("/s3/buckets?tab=objects#top", Partition::Aws),
+        Partition::Aws,
+        Some("eu-west-1"),
+        "https://eu-west-1.console.aws.amazon.com/s3/buckets?tab=objects&region=eu-west-1#top",
+    );
+    // An existing `region=` is replaced, the other parameters and the
+    // fragment are kept.
+    check(
+        parse(
+            "/ec2/home?region=us-east-1&x=1#Instances:instanceState=running",
+            Partition::Aws,
+        ),
+        Partition::Aws,
+        Some("eu-central-1"),
+        "https://eu-central-1.console.aws.amazon.com/ec2/home?x=1&region=eu-central-1#Instances:instanceState=running",
+    );
+    check(
+        parse("/s3/buckets?tab=objects#top", Partition::Aws),
+        Partition::Aws,
+        None,
+        "https://console.aws.amazon.com/s3/buckets?tab=objects#top",
+    );
+    let leaves = |input: &str| {
+        format!(
+            "error: invalid destination {input:?}: the path leaves the console host; allowed: a path starting with / or an https URL on the partition's console host"
+        )
+    };
+    check(
+        parse("/\\evil.example.com/", Partition::Aws),
+        Partition::Aws,
+        None,
+        &leaves("/\\evil.example.com/"),
+    );
+    check(
+        parse("/\\\\evil.example.com", Partition::Aws),
+        Partition::Aws,
+        None,
+        &leaves("/\\\\evil.example.com"),
+    );
+    assert!(parse("//evil.example.com/", Partition::Aws).is_err());
+}
+
+#[test]
+fn full_urls() {
+    let deep = "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:";
+    check(parse(deep, Partition::Aws), Partition::Aws, None, deep);
+    // A region is merged into the query; the URL keeps its host.
+    check(
+        parse(deep, Partition::Aws),
+        Partition::Aws,
+        Some("eu-west-1"),
+        "https://us-east-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:",
+    );
+    check(
+        parse(
+            "https://123456789012-abcdefgh.us-east-1.console.aws.amazon.com/s3/",
+            Partition::Aws,
+        ),
+        Partition::Aws,
+        None,
+        "https://123456789012-abcdefgh.us-east-1.console.aws.amazon.com/s3/",
+    );
+    check(
+        parse("https://console.amazonaws.cn/ec2/", Partition::AwsCn),
+        Partition::AwsCn,
+        None,
+        "https://console.amazonaws.cn/ec2/",
+    );
+    let not_console = |input: &str, host: &str, partition: &str| {
+        format!(
+            "error: invalid destination {input:?}: {host} is not a console host of partition {partition}; allowed: a path starting with / or an https URL on the partition's console host"
+        )
+    };
+    for (input, host) in [
+        ("https://evil.example.com/", "evil.example.com"),
+        (
+            "https://console.aws.amazon.com.evil.example.com/",
+            "console.aws.amazon.com.evil.example.com",
+        ),
+        (
+            "https://evilconsole.aws.amazon.com/",
+            "evilconsole.aws.amazon.com",
+        ),
+        ("https://signin.aws.amazon.com/", "signin.aws.amazon.com"),
+        ("https://console.amazonaws.cn/", "console.amazonaws.cn"),
+        ("https://s3.amazonaws.com/bucket", "s3.amazonaws.com"),
+    ] {
+        check(
+            parse(input, Partition::Aws),
+            Partition::Aws,
+            None,
+            &not_console(input, host, "aws"),
+        );
+    }
+    check(
+        parse("https://console.aws.amazon.com/", Partition::AwsUsGov),
+        Partition::AwsUsGov,
+        None,
+        &not_console(
+            "https://console.aws.amazon.com/",
+            "console.aws.amazon.com",
+            "aws-us-gov",
+        ),
+    );
+    check(
+        parse("http://console.aws.amazon.com/", Partition::Aws),
+        Partition::Aws,
+        None,
+        "error: invalid destination \"http://console.aws.amazon.com/\": not https; allowed: a path starting with / or an https URL on the partition's console host",
+    );
+    check(
+        parse("s3", Partition::Aws),
+        Partition::Aws,
+        None,
+        "error: invalid destination \"s3\": relative URL without a base; allowed: a path starting with / or an https URL on the partition's console host",
+    );
+}
+
+#[test]
+fn any_host_is_an_explicit_opt_in() {
+    let any = |input: &str| Destination::parse(input, Partition::Aws, true);
+    check(
+        any("http://localhost:4566/console/"),
+        Partition::Aws,
+        None,
+        "http://localhost:4566/console/",
+    );
+    check(
+        any("https://evil.example.com/x"),
+        Partition::Aws,
+        None,
+        "https://evil.example.com/x",
+    );
+    check(
+        any("ftp://localhost/"),
+        Partition::Aws,
+        None,
+        "error: invalid destination \"ftp://localhost/\": not http or https; allowed: an http or https URL",
+    );
+    check(
+        any("javascript:alert(1)"),
+        Partition::Aws,
+        None,
+        "error: invalid destination \"javascript:alert(1)\": not http or https; allowed: an http or https URL",
+    );
+}

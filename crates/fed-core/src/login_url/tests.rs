@@ -1,0 +1,231 @@
+use std::fmt::Write as _;
+
+use proptest::prelude::*;
+
+use crate::{Destination, Partition};
+
+use super::*;
+
+const FAKE_TOKEN: &str = "FAKE-signin-token/with+chars=~*";
+
+fn issuer() -> Issuer {
+    Issuer::new("https://sso.example.com/fed").unwrap()
+}
+
+/// The query of `url` as decoded pairs.
+fn pairs(url: &Url) -> Vec<(String, String)> {
+    url.query_pairs().into_owned().collect()
+}
+
+/// Builds the login URL, and with `logout_first` its logout-first form (whose
+/// login URL is on the region-prefixed sign-in host).
+fn build(
+    partition: Partition,
+    destination: &Url,
+    token: &SigninToken,
+    issuer: &Issuer,
+    logout_first: bool,
+) -> Url {
+    if logout_first {
+        LoginUrl::new(
+            &partition.logout_first_federation_endpoint(),
+            issuer,
+            destination,
+            token,
+        )
+        .with_logout_first(&partition.logout_endpoint())
+    } else {
+        LoginUrl::new(
+            &partition.federation_endpoint(None),
+            issuer,
+            destination,
+            token,
+        )
+        .expose()
+        .clone()
+    }
+}
+
+/// A region of the partition other than its default one.
+fn other_region(partition: Partition) -> &'static str {
+    match partition {
+        Partition::Aws => "eu-west-1",
+        Partition::AwsUsGov => "us-gov-east-1",
+        Partition::AwsCn => "cn-northwest-1",
+    }
+}
+
+/// Login URLs of every partition for console home, a region, a service, a
+/// global service and a full URL, with logout-first off and on. The sign-in
+/// token is filtered out: its encoding is covered by the property tests.
+#[test]
+fn login_urls() {
+    let token = SigninToken::new(FAKE_TOKEN);
+    for partition in Partition::ALL {
+        let region = other_region(partition);
+        let full = format!(
+            "https://{}/ec2/home?region={region}#Instances:instanceState=running",
+            partition.console_host(Some(region))
+        );
+        let cases: [(&str, Destination, Option<&str>); 5] = [
+            ("console home", Destination::ConsoleHome, None),
+            ("region", Destination::ConsoleHome, Some(region)),
+            (
+                "service s3",
+                Destination::service("s3").unwrap(),
+                Some(region),
+            ),
+            (
+                "global service iam",
+                Destination::service("iam").unwrap(),
+                Some(region),
+            ),
+            (
+                "full URL",
+                Destination::parse(&full, partition, false).unwrap(),
+                None,
+            ),
+        ];
+        let mut out = String::new();
+        for (label, destination, region) in cases {
+            let destination = destination.to_url(partition, region);
+            writeln!(out, "{label}: {destination}").unwrap();
+            for logout_first in [false, true] {
+                let url = build(partition, &destination, &token, &issuer(), logout_first);
+                let mode = if logout_first {
+                    "logout-first"
+                } else {
+                    "login"
+                };
+                writeln!(out, "  {mode}: {url}").unwrap();
+            }
+        }
+        insta::with_settings!({
+            filters => vec![(r"(SigninToken(?:=|%3D))\S+", "$1[token]")],
+            description => format!("login URLs of partition {partition}"),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("login_urls_{partition}"), out);
+        });
+    }
+}
+
+#[test]
+fn login_url_parameters() {
+    let token = SigninToken::new(FAKE_TOKEN);
+    let destination = Url::parse("https://console.aws.amazon.com/").unwrap();
+    let endpoint = Url::parse("https://signin.aws.amazon.com/federation?old=1#frag").unwrap();
+    let url = LoginUrl::new(&endpoint, &issuer(), &destination, &token);
+    // Any query or fragment on the endpoint is replaced.
+    assert_eq!(
+        url.expose().as_str(),
+        "https://signin.aws.amazon.com/federation?Action=login&Issuer=https%3A%2F%2Fsso.example.com%2Ffed&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=FAKE-signin-token%2Fwith%2Bchars%3D~%2A"
+    );
+}
+
+#[test]
+fn logout_first_wraps_the_encoded_login_url() {
+    let token = SigninToken::new("FAKE");
+    let destination = Url::parse("https://console.aws.amazon.com/").unwrap();
+    let url = build(Partition::Aws, &destination, &token, &issuer(), true);
+    // The expected value was produced with Python's `urlencode`.
+    assert_eq!(
+        url.as_str(),
+        "https://us-east-1.signin.aws.amazon.com/oauth?Action=logout&redirect_uri=https%3A%2F%2Fus-east-1.signin.aws.amazon.com%2Ffederation%3FAction%3Dlogin%26Issuer%3Dhttps%253A%252F%252Fsso.example.com%252Ffed%26Destination%3Dhttps%253A%252F%252Fconsole.aws.amazon.com%252F%26SigninToken%3DFAKE"
+    );
+}
+
+#[test]
+fn debug_is_redacted() {
+    let token = SigninToken::new(FAKE_TOKEN);
+    let destination = Url::parse("https://console.aws.amazon.com/").unwrap();
+    for partition in Partition::ALL {
+        let url = LoginUrl::new(
+            &partition.federation_endpoint(None),
+            &issuer(),
+            &destination,
+            &token,
+        );
+        let debug = format!("{url:?}");
+        assert_eq!(
+            debug,
+            format!(
+                "LoginUrl(https://{}/federation?** redacted **)",
+                partition.signin_host(None)
+            )
+        );
+        assert!(!format!("{url:#?}").contains("FAKE"));
+    }
+}
+
+/// Strings with reserved, unicode and control characters.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-z &=+%#?/:;~*'\"<>\\\\é😀\u{0}\u{7f}]{0,24}",
+    ]
+}
+
+fn issuer_text() -> impl Strategy<Value = String> {
+    "[^\\p{Cc}]{1,40}"
+}
+
+/// A destination URL with arbitrary characters in its path, query and fragment.
+fn destination() -> impl Strategy<Value = Url> {
+    (text(), text(), text()).prop_map(|(path, query, fragment)| {
+        let mut url = Url::parse("https://console.aws.amazon.com/").unwrap();
+        url.set_path(&path);
+        url.set_query(Some(&query));
+        url.set_fragment(Some(&fragment));
+        url
+    })
+}
+
+fn partition() -> impl Strategy<Value = Partition> {
+    prop::sample::select(Partition::ALL.to_vec())
+}
+
+proptest! {
+    #[test]
+    fn query_round_trips(
+        partition in partition(),
+        issuer in issuer_text(),
+        destination in destination(),
+        token in text(),
+    ) {
+        let issuer = Issuer::new(issuer).unwrap();
+        let token = SigninToken::new(token);
+        let expect = vec![
+            ("Action".to_owned(), "login".to_owned()),
+            ("Issuer".to_owned(), issuer.as_str().to_owned()),
+            ("Destination".to_owned(), destination.as_str().to_owned()),
+            ("SigninToken".to_owned(), token.expose().to_owned()),
+        ];
+
+        let login = build(partition, &destination, &token, &issuer, false);
+        let host = partition.signin_host(None);
+        prop_assert_eq!(login.host_str(), Some(host.as_str()));
+        prop_assert_eq!(login.path(), "/federation");
+        prop_assert_eq!(pairs(&login), expect.clone());
+        // The query is form-encoded as by Python's `urlencode`.
+        prop_assert!(login
+            .query()
+            .unwrap()
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-~+%&=".contains(&b)));
+        // Parsing the URL's text again gives the same URL.
+        prop_assert_eq!(&Url::parse(login.as_str()).unwrap(), &login);
+
+        let logout = build(partition, &destination, &token, &issuer, true);
+        let logout_endpoint = partition.logout_endpoint();
+        prop_assert_eq!(logout.as_str().split('?').next().unwrap(), logout_endpoint.as_str());
+        let outer = pairs(&logout);
+        prop_assert_eq!(outer.len(), 2);
+        prop_assert_eq!(&outer[0], &("Action".to_owned(), "logout".to_owned()));
+        prop_assert_eq!(outer[1].0.as_str(), "redirect_uri");
+        let inner = Url::parse(&outer[1].1).unwrap();
+        let inner_endpoint = partition.logout_first_federation_endpoint();
+        prop_assert_eq!(inner.as_str().split('?').next().unwrap(), inner_endpoint.as_str());
+        prop_assert_eq!(pairs(&inner), expect);
+    }
+}

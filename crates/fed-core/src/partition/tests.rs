@@ -1,0 +1,262 @@
+use super::*;
+
+/// Renders a partition lookup as the partition's name or `error: {message}`.
+fn render(result: Result<Partition, Error>) -> String {
+    match result {
+        Ok(partition) => partition.to_string(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[track_caller]
+fn check_region(region: &str, expect: &str) {
+    assert_eq!(
+        render(Partition::from_region(region)),
+        expect,
+        "region {region:?}"
+    );
+}
+
+#[track_caller]
+fn check_name(name: &str, expect: &str) {
+    assert_eq!(render(name.parse()), expect, "partition {name:?}");
+}
+
+#[test]
+fn partition_from_region() {
+    check_region("us-east-1", "aws");
+    check_region("eu-west-1", "aws");
+    check_region("ap-southeast-7", "aws");
+    check_region("il-central-1", "aws");
+    check_region("us-gov-west-1", "aws-us-gov");
+    check_region("us-gov-east-1", "aws-us-gov");
+    check_region("cn-north-1", "aws-cn");
+    check_region("cn-northwest-1", "aws-cn");
+    let unsupported = |name: &str| {
+        format!(
+            "error: unsupported partition \"{name}\": console federation is available in aws, aws-us-gov and aws-cn"
+        )
+    };
+    check_region("us-iso-east-1", &unsupported("aws-iso"));
+    check_region("us-isob-east-1", &unsupported("aws-iso-b"));
+    check_region("us-isof-south-1", &unsupported("aws-iso-f"));
+    check_region("eu-isoe-west-1", &unsupported("aws-iso-e"));
+    check_region("eusc-de-east-1", &unsupported("aws-eusc"));
+    let not_a_region = |value: &str| {
+        format!(
+            "error: invalid region {value:?}: not a region name; allowed: a region such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1"
+        )
+    };
+    for bad in [
+        "",
+        "-",
+        "--",
+        "useast1",
+        "us-east",
+        "us-east-",
+        "-us-east-1",
+        "us--east-1",
+        "US-EAST-1",
+        "us-east-1a",
+        "us-east-1.",
+        "us_east_1",
+        "us-east-1/",
+        "evil.com/x",
+        "us-east-1 ",
+    ] {
+        check_region(bad, &not_a_region(bad));
+    }
+}
+
+#[test]
+fn partition_from_name() {
+    check_name("aws", "aws");
+    check_name("aws-us-gov", "aws-us-gov");
+    check_name("aws-cn", "aws-cn");
+    for name in ["aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] {
+        check_name(
+            name,
+            &format!(
+                "error: unsupported partition \"{name}\": console federation is available in aws, aws-us-gov and aws-cn"
+            ),
+        );
+    }
+    for name in ["", "AWS", "aws-gov", "amazon"] {
+        check_name(
+            name,
+            &format!(
+                "error: invalid partition {name:?}: unknown partition; allowed: aws, aws-us-gov or aws-cn"
+            ),
+        );
+    }
+}
+
+#[test]
+fn display_round_trips() {
+    for partition in Partition::ALL {
+        assert_eq!(partition.to_string().parse::<Partition>(), Ok(partition));
+        assert_eq!(partition.as_str(), partition.to_string());
+        assert_eq!(
+            Partition::from_region(partition.default_region()),
+            Ok(partition)
+        );
+    }
+}
+
+/// The hosts of one partition, one per line, for a table comparison.
+fn hosts(partition: Partition, other_region: &str) -> String {
+    let default = partition.default_region();
+    [
+        format!("signin_host(None) = {}", partition.signin_host(None)),
+        format!(
+            "signin_host({default}) = {}",
+            partition.signin_host(Some(default))
+        ),
+        format!(
+            "signin_host({other_region}) = {}",
+            partition.signin_host(Some(other_region))
+        ),
+        format!(
+            "federation_endpoint(None) = {}",
+            partition.federation_endpoint(None)
+        ),
+        format!(
+            "federation_endpoint({other_region}) = {}",
+            partition.federation_endpoint(Some(other_region))
+        ),
+        format!("console_host(None) = {}", partition.console_host(None)),
+        format!(
+            "console_host({other_region}) = {}",
+            partition.console_host(Some(other_region))
+        ),
+        format!("logout_endpoint = {}", partition.logout_endpoint()),
+        format!(
+            "logout_first_federation_endpoint = {}",
+            partition.logout_first_federation_endpoint()
+        ),
+    ]
+    .join("\n")
+}
+
+#[track_caller]
+fn check_hosts(partition: Partition, other_region: &str, expect: &str) {
+    assert_eq!(hosts(partition, other_region), expect.trim());
+}
+
+#[test]
+fn hosts_per_partition() {
+    check_hosts(
+        Partition::Aws,
+        "eu-west-1",
+        "
+signin_host(None) = signin.aws.amazon.com
+signin_host(us-east-1) = signin.aws.amazon.com
+signin_host(eu-west-1) = eu-west-1.signin.aws.amazon.com
+federation_endpoint(None) = https://signin.aws.amazon.com/federation
+federation_endpoint(eu-west-1) = https://eu-west-1.signin.aws.amazon.com/federation
+console_host(None) = console.aws.amazon.com
+console_host(eu-west-1) = eu-west-1.console.aws.amazon.com
+logout_endpoint = https://us-east-1.signin.aws.amazon.com/oauth
+logout_first_federation_endpoint = https://us-east-1.signin.aws.amazon.com/federation
+",
+    );
+    check_hosts(
+        Partition::AwsUsGov,
+        "us-gov-east-1",
+        "
+signin_host(None) = signin.amazonaws-us-gov.com
+signin_host(us-gov-west-1) = signin.amazonaws-us-gov.com
+signin_host(us-gov-east-1) = us-gov-east-1.signin.amazonaws-us-gov.com
+federation_endpoint(None) = https://signin.amazonaws-us-gov.com/federation
+federation_endpoint(us-gov-east-1) = https://us-gov-east-1.signin.amazonaws-us-gov.com/federation
+console_host(None) = console.amazonaws-us-gov.com
+console_host(us-gov-east-1) = us-gov-east-1.console.amazonaws-us-gov.com
+logout_endpoint = https://us-gov-west-1.signin.amazonaws-us-gov.com/oauth
+logout_first_federation_endpoint = https://us-gov-west-1.signin.amazonaws-us-gov.com/federation
+",
+    );
+    check_hosts(
+        Partition::AwsCn,
+        "cn-northwest-1",
+        "
+signin_host(None) = signin.amazonaws.cn
+signin_host(cn-north-1) = signin.amazonaws.cn
+signin_host(cn-northwest-1) = cn-northwest-1.signin.amazonaws.cn
+federation_endpoint(None) = https://signin.amazonaws.cn/federation
+federation_endpoint(cn-northwest-1) = https://cn-northwest-1.signin.amazonaws.cn/federation
+console_host(None) = console.amazonaws.cn
+console_host(cn-northwest-1) = cn-northwest-1.console.amazonaws.cn
+logout_endpoint = https://cn-north-1.signin.amazonaws.cn/oauth
+logout_first_federation_endpoint = https://cn-north-1.signin.amazonaws.cn/federation
+",
+    );
+}
+
+#[track_caller]
+fn check_console_host(partition: Partition, host: &str, expect: bool) {
+    assert_eq!(
+        partition.is_console_host(host),
+        expect,
+        "{partition} console host {host:?}"
+    );
+}
+
+#[test]
+fn console_hosts() {
+    check_console_host(Partition::Aws, "console.aws.amazon.com", true);
+    check_console_host(Partition::Aws, "eu-west-1.console.aws.amazon.com", true);
+    check_console_host(
+        Partition::Aws,
+        "123456789012-abcdefgh.us-east-1.console.aws.amazon.com",
+        true,
+    );
+    check_console_host(Partition::Aws, "CONSOLE.AWS.AMAZON.COM", true);
+    check_console_host(Partition::Aws, "signin.aws.amazon.com", false);
+    check_console_host(Partition::Aws, "evilconsole.aws.amazon.com", false);
+    check_console_host(Partition::Aws, "console.aws.amazon.com.evil.com", false);
+    check_console_host(Partition::Aws, ".console.aws.amazon.com", false);
+    check_console_host(Partition::Aws, "a..console.aws.amazon.com", false);
+    check_console_host(Partition::Aws, "console.amazonaws.cn", false);
+    check_console_host(Partition::Aws, "", false);
+    check_console_host(Partition::AwsUsGov, "console.amazonaws-us-gov.com", true);
+    check_console_host(
+        Partition::AwsUsGov,
+        "us-gov-west-1.console.amazonaws-us-gov.com",
+        true,
+    );
+    check_console_host(Partition::AwsUsGov, "console.aws.amazon.com", false);
+    check_console_host(Partition::AwsCn, "console.amazonaws.cn", true);
+    check_console_host(Partition::AwsCn, "cn-north-1.console.amazonaws.cn", true);
+    check_console_host(Partition::AwsCn, "console.amazonaws.com.cn", false);
+}
+
+#[track_caller]
+fn check_region_of(partition: Partition, region: &str, expect: &str) {
+    let got = match partition.check_region(region) {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => format!("error: {e}"),
+    };
+    assert_eq!(got, expect, "{partition} region {region:?}");
+}
+
+#[test]
+fn check_region_matches_partition() {
+    check_region_of(Partition::Aws, "eu-west-1", "ok");
+    check_region_of(Partition::AwsUsGov, "us-gov-east-1", "ok");
+    check_region_of(Partition::AwsCn, "cn-north-1", "ok");
+    check_region_of(
+        Partition::AwsCn,
+        "us-east-1",
+        "error: invalid region \"us-east-1\": a region of partition aws, not of aws-cn; allowed: a region of the credentials' partition",
+    );
+    check_region_of(
+        Partition::Aws,
+        "us-gov-west-1",
+        "error: invalid region \"us-gov-west-1\": a region of partition aws-us-gov, not of aws; allowed: a region of the credentials' partition",
+    );
+    check_region_of(
+        Partition::Aws,
+        "us-iso-east-1",
+        "error: unsupported partition \"aws-iso\": console federation is available in aws, aws-us-gov and aws-cn",
+    );
+}

@@ -1,0 +1,143 @@
+use super::*;
+
+/// Renders a decision as `send N`, `omit`, `omit: {note}` or `error: {message}`.
+fn render(result: Result<SessionDurationDecision, Error>) -> String {
+    match result {
+        Ok(SessionDurationDecision {
+            value: Some(v),
+            note: None,
+        }) => format!("send {}", v.seconds()),
+        Ok(SessionDurationDecision {
+            value: Some(v),
+            note: Some(note),
+        }) => format!("send {}: {note}", v.seconds()),
+        Ok(SessionDurationDecision {
+            value: None,
+            note: None,
+        }) => "omit".to_owned(),
+        Ok(SessionDurationDecision {
+            value: None,
+            note: Some(note),
+        }) => format!("omit: {note}"),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[track_caller]
+fn check(origin: CredentialOrigin, requested: Option<u64>, expect: &str) {
+    let got = render(decide_session_duration(
+        origin,
+        requested.map(Duration::from_secs),
+    ));
+    assert_eq!(got, expect, "{origin:?} requested {requested:?}");
+}
+
+const ALL: [CredentialOrigin; 7] = [
+    CredentialOrigin::AssumedRole { chained: false },
+    CredentialOrigin::AssumedRole { chained: true },
+    CredentialOrigin::FederationToken,
+    CredentialOrigin::IdentityCenter,
+    CredentialOrigin::LongTermUser,
+    CredentialOrigin::SessionToken,
+    CredentialOrigin::Unknown,
+];
+
+#[test]
+fn nothing_requested_sends_nothing() {
+    for origin in ALL {
+        check(origin, None, "omit");
+    }
+}
+
+#[test]
+fn out_of_range_is_an_error_for_every_origin() {
+    for origin in ALL {
+        for secs in [0, 899, 43_201, 129_600] {
+            check(
+                origin,
+                Some(secs),
+                &format!(
+                    "error: invalid session duration \"{secs}\": out of range; allowed: 900 to 43200 seconds (15m to 12h)"
+                ),
+            );
+        }
+    }
+}
+
+#[test]
+fn in_range_is_sent_only_for_unchained_assume_role() {
+    let unchained = CredentialOrigin::AssumedRole { chained: false };
+    for secs in [900, 3600, 43_200] {
+        check(unchained, Some(secs), &format!("send {secs}"));
+    }
+    let omitted = |secs: u64, why: &str| {
+        format!(
+            "omit: not sending SessionDuration={secs}: {why}; the console session lasts as long as the credentials"
+        )
+    };
+    for secs in [900, 3599, 43_200] {
+        check(
+            CredentialOrigin::AssumedRole { chained: true },
+            Some(secs),
+            &omitted(
+                secs,
+                "the credentials come from role chaining, for which the federation endpoint rejects it",
+            ),
+        );
+        check(
+            CredentialOrigin::FederationToken,
+            Some(secs),
+            &omitted(
+                secs,
+                "the federation endpoint rejects it for GetFederationToken credentials",
+            ),
+        );
+        check(
+            CredentialOrigin::IdentityCenter,
+            Some(secs),
+            &omitted(secs, "IAM Identity Center sessions set their own length"),
+        );
+        check(
+            CredentialOrigin::Unknown,
+            Some(secs),
+            &omitted(
+                secs,
+                "the origin of the credentials is unknown and the federation endpoint rejects it for chained sessions",
+            ),
+        );
+        for origin in [
+            CredentialOrigin::LongTermUser,
+            CredentialOrigin::SessionToken,
+        ] {
+            check(
+                origin,
+                Some(secs),
+                &omitted(secs, "these credentials cannot sign in directly"),
+            );
+        }
+    }
+}
+
+#[test]
+fn never_outside_the_range() {
+    for origin in ALL {
+        for secs in (0..=50_000).step_by(97) {
+            if let Ok(decision) = decide_session_duration(origin, Some(Duration::from_secs(secs)))
+                && let Some(value) = decision.value
+            {
+                assert!((900..=43_200).contains(&value.seconds()));
+                assert_eq!(u64::from(value.seconds()), secs);
+            }
+        }
+    }
+}
+
+#[test]
+fn notes_are_one_line() {
+    for origin in ALL {
+        let decision = decide_session_duration(origin, Some(Duration::from_secs(7200))).unwrap();
+        if let Some(note) = decision.note {
+            assert!(!note.contains('\n'), "{note}");
+        }
+    }
+}
