@@ -28,7 +28,11 @@ pub struct TokenRequest<'a> {
 impl<'a> TokenRequest<'a> {
     /// A request for `credentials`, without `SessionDuration`.
     pub fn new(credentials: &'a Credentials) -> TokenRequest<'a> {
-        TokenRequest { credentials, session_duration: None, credentials_partition: None }
+        TokenRequest {
+            credentials,
+            session_duration: None,
+            credentials_partition: None,
+        }
     }
 
     /// Sends `SessionDuration` when `Some`.
@@ -96,7 +100,9 @@ impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         check_endpoint(&config.endpoint)?;
         if config.max_attempts == 0 {
-            return Err(Error::InvalidEndpoint { problem: "max_attempts must be at least 1" });
+            return Err(Error::InvalidEndpoint {
+                problem: "max_attempts must be at least 1",
+            });
         }
         let http = reqwest::Client::builder()
             .user_agent(crate::USER_AGENT)
@@ -126,7 +132,9 @@ impl Client {
         request: &TokenRequest<'_>,
     ) -> Result<SigninTokenResponse, Error> {
         let mut attempts = 0;
-        let first = self.exchange(request, request.session_duration, &mut attempts).await;
+        let first = self
+            .exchange(request, request.session_duration, &mut attempts)
+            .await;
         match first {
             Ok(token) => Ok(SigninTokenResponse {
                 token,
@@ -158,8 +166,8 @@ impl Client {
         session_duration: Option<SessionDuration>,
         attempts: &mut u32,
     ) -> Result<SigninToken, Error> {
-        let wire =
-            SigninTokenRequest::new(request.credentials, session_duration).map_err(Error::Request)?;
+        let wire = SigninTokenRequest::new(request.credentials, session_duration)
+            .map_err(Error::Request)?;
         let mut tries = 0;
         loop {
             tries += 1;
@@ -188,7 +196,12 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, wire: &SigninTokenRequest, request: &TokenRequest<'_>, tries: u32) -> Attempt {
+    async fn attempt(
+        &self,
+        wire: &SigninTokenRequest,
+        request: &TokenRequest<'_>,
+        tries: u32,
+    ) -> Attempt {
         let builder = match self.config.method {
             Method::Post => self
                 .http
@@ -206,10 +219,20 @@ impl Client {
             Err(error) => return self.transport_error(error, tries),
         };
         let status = response.status();
-        tracing::debug!(attempt = tries, status = status.as_u16(), "getSigninToken response");
+        tracing::debug!(
+            attempt = tries,
+            status = status.as_u16(),
+            "getSigninToken response"
+        );
 
         if status.is_server_error() {
-            return Attempt::Retry(Error::Server { status: status.as_u16(), attempts: tries }, None);
+            return Attempt::Retry(
+                Error::Server {
+                    status: status.as_u16(),
+                    attempts: tries,
+                },
+                None,
+            );
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Attempt::Retry(Error::Throttled { attempts: tries }, retry_after(&response));
@@ -230,7 +253,12 @@ impl Client {
                 excerpt: excerpt(&body.bytes, &secrets),
             }));
         }
-        let invalid = |problem| Attempt::Done(Err(Error::InvalidResponse { status: status.as_u16(), problem }));
+        let invalid = |problem| {
+            Attempt::Done(Err(Error::InvalidResponse {
+                status: status.as_u16(),
+                problem,
+            }))
+        };
         if !status.is_success() {
             return invalid("unexpected status");
         }
@@ -256,23 +284,42 @@ impl Client {
     fn transport_error(&self, error: reqwest::Error, tries: u32) -> Attempt {
         let error = error.without_url();
         if error.is_timeout() {
-            Attempt::Done(Err(Error::Timeout { timeout: self.config.timeout, source: error }))
+            Attempt::Done(Err(Error::Timeout {
+                timeout: self.config.timeout,
+                source: error,
+            }))
         } else {
-            Attempt::Retry(Error::Unreachable { attempts: tries, source: error }, None)
+            Attempt::Retry(
+                Error::Unreachable {
+                    attempts: tries,
+                    source: error,
+                },
+                None,
+            )
         }
     }
 
     fn hint(&self, status: StatusCode, sent_duration: bool, request: &TokenRequest<'_>) -> Hint {
-        if matches!(status, StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED) {
+        if matches!(
+            status,
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ) {
             return Hint::NotFederationEndpoint;
         }
         if let (Some(credentials), Some(endpoint)) =
             (request.credentials_partition, self.config.partition)
             && credentials != endpoint
         {
-            return Hint::WrongPartition { credentials, endpoint };
+            return Hint::WrongPartition {
+                credentials,
+                endpoint,
+            };
         }
-        if sent_duration { Hint::SessionDuration } else { Hint::Credentials }
+        if sent_duration {
+            Hint::SessionDuration
+        } else {
+            Hint::Credentials
+        }
     }
 }
 
@@ -300,6 +347,8 @@ fn check_endpoint(endpoint: &url::Url) -> Result<(), Error> {
                 })
             }
         }
-        _ => Err(Error::InvalidEndpoint { problem: "the scheme must be https" }),
+        _ => Err(Error::InvalidEndpoint {
+            problem: "the scheme must be https",
+        }),
     }
 }

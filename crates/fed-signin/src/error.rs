@@ -134,7 +134,11 @@ impl fmt::Display for Hint {
 }
 
 fn excerpt_suffix(excerpt: &str) -> String {
-    if excerpt.is_empty() { "; empty response body".to_owned() } else { format!("; response: {excerpt:?}") }
+    if excerpt.is_empty() {
+        "; empty response body".to_owned()
+    } else {
+        format!("; response: {excerpt:?}")
+    }
 }
 
 fn seconds(d: Duration) -> String {

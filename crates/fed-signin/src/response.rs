@@ -23,11 +23,17 @@ pub(crate) async fn read_capped(
         let room = cap - bytes.len();
         if chunk.len() > room {
             bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Body { bytes, truncated: true });
+            return Ok(Body {
+                bytes,
+                truncated: true,
+            });
         }
         bytes.extend_from_slice(&chunk);
     }
-    Ok(Body { bytes, truncated: false })
+    Ok(Body {
+        bytes,
+        truncated: false,
+    })
 }
 
 /// What an excerpt says instead when the body echoes a secret.

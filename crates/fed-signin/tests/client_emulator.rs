@@ -22,7 +22,10 @@ fn identity(arn: &str, origin: CredentialOrigin) -> ResolvedIdentity {
 /// A resolver knowing one access key id per kind of credentials.
 fn resolver() -> StaticResolver {
     StaticResolver::new()
-        .with("ASIAROLE", identity(ROLE_ARN, CredentialOrigin::AssumedRole { chained: false }))
+        .with(
+            "ASIAROLE",
+            identity(ROLE_ARN, CredentialOrigin::AssumedRole { chained: false }),
+        )
         .with(
             "ASIACHAINED",
             identity(
@@ -39,11 +42,17 @@ fn resolver() -> StaticResolver {
         )
         .with(
             "ASIASESSION",
-            identity("arn:aws:iam::123456789012:user/dave", CredentialOrigin::SessionToken),
+            identity(
+                "arn:aws:iam::123456789012:user/dave",
+                CredentialOrigin::SessionToken,
+            ),
         )
         .with(
             "AKIALONGTERM",
-            identity("arn:aws:iam::123456789012:user/erin", CredentialOrigin::LongTermUser),
+            identity(
+                "arn:aws:iam::123456789012:user/erin",
+                CredentialOrigin::LongTermUser,
+            ),
         )
         .with(
             "ASIACHINA",
@@ -55,7 +64,9 @@ fn resolver() -> StaticResolver {
 }
 
 async fn emulator() -> Emulator {
-    federation::start(EmulatorConfig::new(Partition::Aws), resolver()).await.expect("emulator")
+    federation::start(EmulatorConfig::new(Partition::Aws), resolver())
+        .await
+        .expect("emulator")
 }
 
 fn client(emulator: &Emulator, method: Method) -> Client {
@@ -72,28 +83,54 @@ async fn sign_in_with(method: Method) {
     let emulator = emulator().await;
     let client = client(&emulator, method);
     let creds = credentials_with_key("ASIAROLE");
-    let response = within(Duration::from_secs(10), client.get_signin_token(&TokenRequest::new(&creds)))
-        .await
-        .expect("token");
+    let response = within(
+        Duration::from_secs(10),
+        client.get_signin_token(&TokenRequest::new(&creds)),
+    )
+    .await
+    .expect("token");
     assert_eq!(response.attempts(), 1);
     assert!(!response.dropped_session_duration());
 
     let issuer = Issuer::new("https://idp.example.org/fed").expect("issuer");
     let destination = url::Url::parse("https://console.aws.amazon.com/s3/home").expect("URL");
-    let login = LoginUrl::new(&emulator.federation_url(), &issuer, &destination, response.token());
+    let login = LoginUrl::new(
+        &emulator.federation_url(),
+        &issuer,
+        &destination,
+        response.token(),
+    );
     let browser = reqwest::Client::new();
-    let page = browser.get(login.expose().clone()).send().await.expect("login");
+    let page = browser
+        .get(login.expose().clone())
+        .send()
+        .await
+        .expect("login");
     assert_eq!(page.status(), 200);
-    assert!(page.url().path().starts_with("/console/"), "landed on {}", page.url().path());
+    assert!(
+        page.url().path().starts_with("/console/"),
+        "landed on {}",
+        page.url().path()
+    );
     let html = page.text().await.expect("page");
-    assert!(html.contains(ROLE_ARN), "ARN missing from the console page: {html}");
+    assert!(
+        html.contains(ROLE_ARN),
+        "ARN missing from the console page: {html}"
+    );
     assert!(html.contains("https://console.aws.amazon.com/s3/home"));
     assert!(html.contains("https://idp.example.org/fed"));
 
     let requests = emulator.requests();
     assert_eq!(requests.len(), 2);
     let token_request = &requests[0];
-    assert_eq!(token_request.method, if method == Method::Post { "POST" } else { "GET" });
+    assert_eq!(
+        token_request.method,
+        if method == Method::Post {
+            "POST"
+        } else {
+            "GET"
+        }
+    );
     assert_eq!(token_request.action.as_deref(), Some("getSigninToken"));
     assert_eq!(token_request.status, 200);
     assert!(token_request.params.contains(&"Session".to_owned()));
@@ -123,11 +160,17 @@ async fn get_sign_in_lands_on_console_page() {
 async fn logout_first_url_lands_on_console_page() {
     let emulator = emulator().await;
     let creds = credentials_with_key("ASIAROLE");
-    let response =
-        client(&emulator, Method::Post).get_signin_token(&TokenRequest::new(&creds)).await.expect("token");
+    let response = client(&emulator, Method::Post)
+        .get_signin_token(&TokenRequest::new(&creds))
+        .await
+        .expect("token");
     let issuer = Issuer::new("fed").expect("issuer");
-    let login =
-        LoginUrl::new(&emulator.federation_url(), &issuer, &emulator.console_url(), response.token());
+    let login = LoginUrl::new(
+        &emulator.federation_url(),
+        &issuer,
+        &emulator.console_url(),
+        response.token(),
+    );
     let url = login.with_logout_first(&emulator.logout_url());
     let page = reqwest::get(url).await.expect("logout then login");
     assert_eq!(page.status(), 200);
@@ -141,7 +184,10 @@ async fn session_duration_accepted_for_assumed_role() {
     let creds = credentials_with_key("ASIAROLE");
     let duration = SessionDuration::from_secs(7200).expect("duration");
     let request = TokenRequest::new(&creds).session_duration(Some(duration));
-    let response = client(&emulator, Method::Post).get_signin_token(&request).await.expect("token");
+    let response = client(&emulator, Method::Post)
+        .get_signin_token(&request)
+        .await
+        .expect("token");
     assert_eq!(response.session_duration(), Some(duration));
     assert_eq!(emulator.requests()[0].session_duration, Some(7200));
 }
@@ -156,17 +202,28 @@ async fn refused(key: &str, duration: Option<u64>, rejection: Rejection) -> Erro
     if key == "ASIACHINA" {
         request = request.credentials_partition(Partition::AwsCn);
     }
-    let error = within(Duration::from_secs(10), client(&emulator, Method::Post).get_signin_token(&request))
-        .await
-        .expect_err("refused");
+    let error = within(
+        Duration::from_secs(10),
+        client(&emulator, Method::Post).get_signin_token(&request),
+    )
+    .await
+    .expect_err("refused");
     let requests = emulator.requests();
     assert_eq!(requests.len(), 1, "a 400 is not retried");
     assert_eq!(requests[0].rejection, Some(rejection));
     assert_eq!(requests[0].status, 400);
     assert_no_secrets(&error, &[SECRET_KEY, SESSION_TOKEN]);
     match &error {
-        Error::BadRequest { status: 400, excerpt, .. } => {
-            assert_eq!(excerpt, rejection.message(), "the plain-text body is excerpted");
+        Error::BadRequest {
+            status: 400,
+            excerpt,
+            ..
+        } => {
+            assert_eq!(
+                excerpt,
+                rejection.message(),
+                "the plain-text body is excerpted"
+            );
         }
         other => panic!("expected a bad request, got {other}"),
     }
@@ -197,14 +254,24 @@ async fn unknown_credentials_hint_credentials() {
 /// SessionDuration with GetFederationToken credentials is refused; the hint names SessionDuration.
 #[tokio::test]
 async fn federation_token_with_session_duration_hints_session_duration() {
-    let error = refused("ASIAFEDERATED", Some(3600), Rejection::SessionDurationWithFederationToken).await;
+    let error = refused(
+        "ASIAFEDERATED",
+        Some(3600),
+        Rejection::SessionDurationWithFederationToken,
+    )
+    .await;
     assert_eq!(error.hint(), Some(Hint::SessionDuration));
 }
 
 /// SessionDuration 3600 with role-chained credentials is refused; the hint names SessionDuration.
 #[tokio::test]
 async fn chained_role_with_one_hour_hints_session_duration() {
-    let error = refused("ASIACHAINED", Some(3600), Rejection::SessionDurationTooLongForChainedRole).await;
+    let error = refused(
+        "ASIACHAINED",
+        Some(3600),
+        Rejection::SessionDurationTooLongForChainedRole,
+    )
+    .await;
     assert_eq!(error.hint(), Some(Hint::SessionDuration));
 }
 
@@ -214,7 +281,10 @@ async fn other_partition_hints_wrong_partition() {
     let error = refused("ASIACHINA", None, Rejection::WrongPartition).await;
     assert_eq!(
         error.hint(),
-        Some(Hint::WrongPartition { credentials: Partition::AwsCn, endpoint: Partition::Aws })
+        Some(Hint::WrongPartition {
+            credentials: Partition::AwsCn,
+            endpoint: Partition::Aws
+        })
     );
     assert!(error.to_string().contains("aws-cn"), "{error}");
 }
@@ -229,7 +299,10 @@ async fn retry_without_session_duration_is_reported() {
     let creds = credentials_with_key("ASIAFEDERATED");
     let request = TokenRequest::new(&creds)
         .session_duration(Some(SessionDuration::from_secs(3600).expect("duration")));
-    let response = client.get_signin_token(&request).await.expect("token on the second request");
+    let response = client
+        .get_signin_token(&request)
+        .await
+        .expect("token on the second request");
     assert!(response.dropped_session_duration());
     assert_eq!(response.session_duration(), None);
     assert_eq!(response.attempts(), 2);
@@ -244,7 +317,12 @@ async fn retry_without_session_duration_is_reported() {
 /// Without the option, the same refusal is an error and nothing is resent.
 #[tokio::test]
 async fn no_retry_without_session_duration_by_default() {
-    refused("ASIAFEDERATED", Some(900), Rejection::SessionDurationWithFederationToken).await;
+    refused(
+        "ASIAFEDERATED",
+        Some(900),
+        Rejection::SessionDurationWithFederationToken,
+    )
+    .await;
 }
 
 /// Long-term keys without a session token never reach the endpoint.
@@ -256,7 +334,10 @@ async fn credentials_without_session_token_are_refused_locally() {
         .get_signin_token(&TokenRequest::new(&creds))
         .await
         .expect_err("refused");
-    assert!(matches!(error, Error::Request(fed_core::Error::MissingSessionToken)), "{error:?}");
+    assert!(
+        matches!(error, Error::Request(fed_core::Error::MissingSessionToken)),
+        "{error:?}"
+    );
     assert!(emulator.requests().is_empty());
     assert_no_secrets(&error, &[SECRET_KEY]);
 }
@@ -269,15 +350,18 @@ impl IdentityResolver for BrokenResolver {
         &self,
         _credentials: &fed_core::Credentials,
     ) -> Result<ResolvedIdentity, ResolveError> {
-        Err(ResolveError::Unavailable { reason: "backend down".to_owned() })
+        Err(ResolveError::Unavailable {
+            reason: "backend down".to_owned(),
+        })
     }
 }
 
 /// A 500 from the emulator is retried up to the bound, then reported as a server error.
 #[tokio::test]
 async fn emulator_500_is_retried_then_reported() {
-    let emulator =
-        federation::start(EmulatorConfig::new(Partition::Aws), BrokenResolver).await.expect("emulator");
+    let emulator = federation::start(EmulatorConfig::new(Partition::Aws), BrokenResolver)
+        .await
+        .expect("emulator");
     let creds = credentials_with_key("ASIAROLE");
     let error = within(
         Duration::from_secs(10),
@@ -285,6 +369,15 @@ async fn emulator_500_is_retried_then_reported() {
     )
     .await
     .expect_err("server error");
-    assert!(matches!(error, Error::Server { status: 500, attempts: 3 }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Server {
+                status: 500,
+                attempts: 3
+            }
+        ),
+        "{error:?}"
+    );
     assert_eq!(emulator.requests().len(), 3);
 }

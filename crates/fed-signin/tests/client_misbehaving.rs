@@ -52,7 +52,11 @@ fn config(base: &Url) -> Config {
 async fn fetch_with(config: Config) -> Result<fed_signin::SigninTokenResponse, Error> {
     let client = Client::new(config).expect("client");
     let creds = credentials();
-    within(Duration::from_secs(15), client.get_signin_token(&TokenRequest::new(&creds))).await
+    within(
+        Duration::from_secs(15),
+        client.get_signin_token(&TokenRequest::new(&creds)),
+    )
+    .await
 }
 
 /// Fetches with the test configuration and checks any error for leaks and style.
@@ -69,7 +73,11 @@ fn checked<T>(result: Result<T, Error>) -> Result<T, Error> {
 }
 
 fn token_json() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], r#"{"SigninToken":"tok-123/+="}"#).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"SigninToken":"tok-123/+="}"#,
+    )
+        .into_response()
 }
 
 /// A 400 with a plain-text body is a bad request carrying the text, not retried.
@@ -85,8 +93,15 @@ async fn bad_request_with_text_body() {
     .await;
     let error = fetch(&base).await.expect_err("bad request");
     match &error {
-        Error::BadRequest { status: 400, hint: Hint::Credentials, excerpt } => {
-            assert!(excerpt.starts_with("Invalid Credentials Parameter"), "{excerpt}");
+        Error::BadRequest {
+            status: 400,
+            hint: Hint::Credentials,
+            excerpt,
+        } => {
+            assert!(
+                excerpt.starts_with("Invalid Credentials Parameter"),
+                "{excerpt}"
+            );
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -110,7 +125,9 @@ async fn bad_request_with_html_body() {
     })
     .await;
     let error = fetch(&base).await.expect_err("bad request");
-    let Error::BadRequest { excerpt, .. } = &error else { panic!("unexpected {error:?}") };
+    let Error::BadRequest { excerpt, .. } = &error else {
+        panic!("unexpected {error:?}")
+    };
     assert_eq!(excerpt, "Error Bad Request Something went wrong");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
@@ -120,7 +137,10 @@ async fn bad_request_with_html_body() {
 async fn bad_request_with_empty_body() {
     let (base, hits) = scripted(|_| async { StatusCode::BAD_REQUEST.into_response() }).await;
     let error = fetch(&base).await.expect_err("bad request");
-    assert!(matches!(&error, Error::BadRequest { excerpt, .. } if excerpt.is_empty()), "{error:?}");
+    assert!(
+        matches!(&error, Error::BadRequest { excerpt, .. } if excerpt.is_empty()),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("empty response body"), "{error}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
@@ -150,7 +170,8 @@ async fn not_found_hints_wrong_endpoint() {
 #[tokio::test]
 async fn bad_request_echoing_secrets_is_withheld() {
     let encoded: String = url::form_urlencoded::byte_serialize(SECRET_KEY.as_bytes()).collect();
-    let body = format!("<html><body>Bad Session=<b>{encoded}</b> token {SESSION_TOKEN}</body></html>");
+    let body =
+        format!("<html><body>Bad Session=<b>{encoded}</b> token {SESSION_TOKEN}</body></html>");
     let (base, _) = scripted(move |_| {
         let body = body.clone();
         async move { (StatusCode::BAD_REQUEST, body).into_response() }
@@ -160,7 +181,9 @@ async fn bad_request_echoing_secrets_is_withheld() {
         let mut config = config(&base);
         config.method = method;
         let error = checked(fetch_with(config).await).expect_err("bad request");
-        let Error::BadRequest { excerpt, .. } = &error else { panic!("unexpected {error:?}") };
+        let Error::BadRequest { excerpt, .. } = &error else {
+            panic!("unexpected {error:?}")
+        };
         assert!(excerpt.starts_with("[withheld"), "{excerpt}");
     }
 }
@@ -169,7 +192,11 @@ async fn bad_request_echoing_secrets_is_withheld() {
 #[tokio::test]
 async fn server_error_then_success_is_retried() {
     let (base, hits) = scripted(|n| async move {
-        if n == 1 { StatusCode::INTERNAL_SERVER_ERROR.into_response() } else { token_json() }
+        if n == 1 {
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        } else {
+            token_json()
+        }
     })
     .await;
     let response = fetch(&base).await.expect("token after a retry");
@@ -185,7 +212,16 @@ async fn server_error_forever_gives_up() {
     let mut config = config(&base);
     config.max_attempts = 4;
     let error = checked(fetch_with(config).await).expect_err("server error");
-    assert!(matches!(error, Error::Server { status: 502, attempts: 4 }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Server {
+                status: 502,
+                attempts: 4
+            }
+        ),
+        "{error:?}"
+    );
     assert_eq!(hits.load(Ordering::SeqCst), 4);
 }
 
@@ -209,14 +245,24 @@ async fn throttled_then_success_is_retried() {
 #[tokio::test]
 async fn throttled_forever_gives_up() {
     let (base, hits) = scripted(|_| async {
-        (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "3600")]).into_response()
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "3600")],
+        )
+            .into_response()
     })
     .await;
     let started = Instant::now();
     let error = fetch(&base).await.expect_err("throttled");
-    assert!(matches!(error, Error::Throttled { attempts: 3 }), "{error:?}");
+    assert!(
+        matches!(error, Error::Throttled { attempts: 3 }),
+        "{error:?}"
+    );
     assert_eq!(hits.load(Ordering::SeqCst), 3);
-    assert!(started.elapsed() < Duration::from_secs(5), "Retry-After was not capped");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "Retry-After was not capped"
+    );
 }
 
 /// A response slower than the timeout ends in a timeout, without retrying.
@@ -248,21 +294,31 @@ async fn slow_get_times_out_without_leaking_the_url() {
     config.method = Method::Get;
     config.timeout = Duration::from_millis(300);
     let error = checked(fetch_with(config).await).expect_err("timeout");
-    assert!(!format!("{error:?}").contains("getSigninToken"), "{error:?}");
+    assert!(
+        !format!("{error:?}").contains("getSigninToken"),
+        "{error:?}"
+    );
 }
 
 /// A port nobody listens on is unreachable after the bound, for POST and GET.
 #[tokio::test]
 async fn closed_port_is_unreachable() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = Url::parse(&format!("http://{}/", listener.local_addr().expect("addr"))).expect("URL");
+    let base =
+        Url::parse(&format!("http://{}/", listener.local_addr().expect("addr"))).expect("URL");
     drop(listener);
     for method in [Method::Post, Method::Get] {
         let mut config = config(&base);
         config.method = method;
         let error = checked(fetch_with(config).await).expect_err("unreachable");
-        assert!(matches!(error, Error::Unreachable { attempts: 3, .. }), "{error:?}");
-        assert!(!format!("{error:?}").contains("getSigninToken"), "{error:?}");
+        assert!(
+            matches!(error, Error::Unreachable { attempts: 3, .. }),
+            "{error:?}"
+        );
+        assert!(
+            !format!("{error:?}").contains("getSigninToken"),
+            "{error:?}"
+        );
     }
 }
 
@@ -272,7 +328,13 @@ async fn non_json_success_is_invalid() {
     let (base, _) = scripted(|_| async { "<html>Welcome</html>".into_response() }).await;
     let error = fetch(&base).await.expect_err("invalid");
     assert!(
-        matches!(error, Error::InvalidResponse { status: 200, problem: "response body is not JSON" }),
+        matches!(
+            error,
+            Error::InvalidResponse {
+                status: 200,
+                problem: "response body is not JSON"
+            }
+        ),
         "{error:?}"
     );
 }
@@ -280,10 +342,18 @@ async fn non_json_success_is_invalid() {
 /// A 200 with JSON but no SigninToken is an invalid response.
 #[tokio::test]
 async fn json_without_token_is_invalid() {
-    for body in [r#"{"Token":"x"}"#, r#"{"SigninToken":""}"#, r#"{"SigninToken":42}"#, "[1]"] {
+    for body in [
+        r#"{"Token":"x"}"#,
+        r#"{"SigninToken":""}"#,
+        r#"{"SigninToken":42}"#,
+        "[1]",
+    ] {
         let (base, _) = scripted(move |_| async move { body.into_response() }).await;
         let error = fetch(&base).await.expect_err("invalid");
-        assert!(matches!(error, Error::InvalidResponse { status: 200, .. }), "{body}: {error:?}");
+        assert!(
+            matches!(error, Error::InvalidResponse { status: 200, .. }),
+            "{body}: {error:?}"
+        );
     }
 }
 
@@ -300,7 +370,13 @@ async fn huge_body_is_capped() {
     let started = Instant::now();
     let error = fetch(&base).await.expect_err("too large");
     assert!(
-        matches!(error, Error::InvalidResponse { status: 200, problem: "response body larger than 64 KiB" }),
+        matches!(
+            error,
+            Error::InvalidResponse {
+                status: 200,
+                problem: "response body larger than 64 KiB"
+            }
+        ),
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -310,12 +386,13 @@ async fn huge_body_is_capped() {
 /// A 10 MiB 400 body gives a short excerpt.
 #[tokio::test]
 async fn huge_bad_request_body_gives_short_excerpt() {
-    let (base, _) = scripted(|_| async {
-        (StatusCode::BAD_REQUEST, "no ".repeat(3_500_000)).into_response()
-    })
-    .await;
+    let (base, _) =
+        scripted(|_| async { (StatusCode::BAD_REQUEST, "no ".repeat(3_500_000)).into_response() })
+            .await;
     let error = fetch(&base).await.expect_err("bad request");
-    let Error::BadRequest { excerpt, .. } = &error else { panic!("unexpected {error:?}") };
+    let Error::BadRequest { excerpt, .. } = &error else {
+        panic!("unexpected {error:?}")
+    };
     assert!(excerpt.chars().count() <= 161, "{}", excerpt.len());
 }
 
@@ -323,19 +400,30 @@ async fn huge_bad_request_body_gives_short_excerpt() {
 #[tokio::test]
 async fn redirect_is_not_followed() {
     let (base, hits) = scripted(|_| async {
-        (StatusCode::FOUND, [(header::LOCATION, "http://127.0.0.1:9/elsewhere")]).into_response()
+        (
+            StatusCode::FOUND,
+            [(header::LOCATION, "http://127.0.0.1:9/elsewhere")],
+        )
+            .into_response()
     })
     .await;
     let error = fetch(&base).await.expect_err("invalid");
-    assert!(matches!(error, Error::InvalidResponse { status: 302, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::InvalidResponse { status: 302, .. }),
+        "{error:?}"
+    );
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
 /// Plain http to a non-loopback host, or another scheme, is refused before any request.
 #[tokio::test]
 async fn insecure_endpoint_is_refused() {
-    for endpoint in ["http://signin.example.org/federation", "ftp://127.0.0.1/federation"] {
-        let error = Client::new(Config::new(Url::parse(endpoint).expect("URL"))).expect_err("refused");
+    for endpoint in [
+        "http://signin.example.org/federation",
+        "ftp://127.0.0.1/federation",
+    ] {
+        let error =
+            Client::new(Config::new(Url::parse(endpoint).expect("URL"))).expect_err("refused");
         assert!(matches!(error, Error::InvalidEndpoint { .. }), "{error:?}");
         assert_message_style(&error);
     }
@@ -360,20 +448,30 @@ async fn request_shape() {
     let log = Arc::clone(&seen);
     let router = Router::new().route(
         "/federation",
-        any(move |method: HttpMethod, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes| {
-            let log = Arc::clone(&log);
-            async move {
-                let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                log.lock().expect("lock").push(Seen {
-                    method,
-                    query,
-                    user_agent: header(header::USER_AGENT),
-                    content_type: header(header::CONTENT_TYPE),
-                    body: body.to_vec(),
-                });
-                token_json()
-            }
-        }),
+        any(
+            move |method: HttpMethod,
+                  RawQuery(query): RawQuery,
+                  headers: HeaderMap,
+                  body: Bytes| {
+                let log = Arc::clone(&log);
+                async move {
+                    let header = |name| {
+                        headers
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned)
+                    };
+                    log.lock().expect("lock").push(Seen {
+                        method,
+                        query,
+                        user_agent: header(header::USER_AGENT),
+                        content_type: header(header::CONTENT_TYPE),
+                        body: body.to_vec(),
+                    });
+                    token_json()
+                }
+            },
+        ),
     );
     let base = serve(router).await;
     for method in [Method::Post, Method::Get] {
@@ -391,8 +489,13 @@ async fn request_shape() {
 
     assert_eq!(post.method, HttpMethod::POST);
     assert_eq!(post.query, None);
-    assert_eq!(post.content_type.as_deref(), Some("application/x-www-form-urlencoded"));
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&post.body).into_owned().collect();
+    assert_eq!(
+        post.content_type.as_deref(),
+        Some("application/x-www-form-urlencoded")
+    );
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&post.body)
+        .into_owned()
+        .collect();
     let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Action", "SessionType", "Session"]);
     let session: serde_json::Value = serde_json::from_str(&pairs[2].1).expect("Session JSON");
@@ -402,7 +505,9 @@ async fn request_shape() {
     assert_eq!(get.method, HttpMethod::GET);
     assert!(get.body.is_empty());
     let query = get.query.as_deref().expect("query");
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     assert_eq!(pairs[0], ("Action".to_owned(), "getSigninToken".to_owned()));
     assert!(pairs.iter().any(|(n, _)| n == "Session"));
 }

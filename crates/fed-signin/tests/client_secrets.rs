@@ -26,7 +26,11 @@ async fn debug_of_request_and_response_is_redacted() {
     let request = TokenRequest::new(&creds);
     let response = client.get_signin_token(&request).await.expect("token");
     assert_eq!(response.token().expose(), TOKEN);
-    for text in [format!("{request:?}"), format!("{response:?}"), format!("{client:?}")] {
+    for text in [
+        format!("{request:?}"),
+        format!("{response:?}"),
+        format!("{client:?}"),
+    ] {
         for secret in [SECRET_KEY, SESSION_TOKEN, TOKEN] {
             assert!(!text.contains(secret), "secret in Debug output: {text}");
         }
@@ -38,12 +42,19 @@ async fn debug_of_request_and_response_is_redacted() {
 fn leak_check_catches_leaks() {
     let encoded: String = url::form_urlencoded::byte_serialize(SESSION_TOKEN.as_bytes()).collect();
     for excerpt in [SECRET_KEY.to_owned(), encoded, "Session=x".to_owned()] {
-        let error = Error::BadRequest { status: 400, hint: Hint::Credentials, excerpt };
+        let error = Error::BadRequest {
+            status: 400,
+            hint: Hint::Credentials,
+            excerpt,
+        };
         let caught = catch_unwind(AssertUnwindSafe(|| {
             assert_no_secrets(&error, &[SECRET_KEY, SESSION_TOKEN]);
         }));
         assert!(caught.is_err(), "the leak check missed {error:?}");
     }
-    let clean = Error::Server { status: 500, attempts: 3 };
+    let clean = Error::Server {
+        status: 500,
+        attempts: 3,
+    };
     assert_no_secrets(&clean, &[SECRET_KEY, SESSION_TOKEN]);
 }

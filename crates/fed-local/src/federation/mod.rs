@@ -63,7 +63,10 @@ pub struct Config {
 impl Config {
     /// An emulator of `partition` on the system clock.
     pub fn new(partition: Partition) -> Config {
-        Config { partition, clock: Arc::new(SystemClock) }
+        Config {
+            partition,
+            clock: Arc::new(SystemClock),
+        }
     }
 
     /// The same configuration with another clock.
@@ -75,7 +78,9 @@ impl Config {
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config").field("partition", &self.partition).finish_non_exhaustive()
+        f.debug_struct("Config")
+            .field("partition", &self.partition)
+            .finish_non_exhaustive()
     }
 }
 
@@ -84,7 +89,8 @@ impl std::fmt::Debug for Config {
 /// It runs on the current tokio runtime until [`Emulator::shutdown`] is
 /// awaited or the handle is dropped.
 pub async fn start<R: IdentityResolver>(config: Config, resolver: R) -> std::io::Result<Emulator> {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let addr = listener.local_addr()?;
     let base_url = Url::parse(&format!("http://{addr}/")).expect("a socket address forms a URL");
     let recorder = Arc::new(Recorder::default());
@@ -99,7 +105,12 @@ pub async fn start<R: IdentityResolver>(config: Config, resolver: R) -> std::io:
         }
     });
     tracing::info!(%base_url, "federation emulator listening");
-    Ok(Emulator { base_url, recorder, shutdown: Some(shutdown_tx), task: Some(task) })
+    Ok(Emulator {
+        base_url,
+        recorder,
+        shutdown: Some(shutdown_tx),
+        task: Some(task),
+    })
 }
 
 /// A running emulator. Dropping it stops the server.
@@ -120,7 +131,9 @@ impl Emulator {
     /// The federation endpoint, `{base}federation`: the URL to send
     /// getSigninToken to and to build login URLs on.
     pub fn federation_url(&self) -> Url {
-        self.base_url.join("federation").expect("a relative path joins")
+        self.base_url
+            .join("federation")
+            .expect("a relative path joins")
     }
 
     /// The logout endpoint, `{base}oauth`.
@@ -131,7 +144,9 @@ impl Emulator {
     /// The emulator's console page, `{base}console`, which is also an
     /// accepted `Destination`.
     pub fn console_url(&self) -> Url {
-        self.base_url.join("console").expect("a relative path joins")
+        self.base_url
+            .join("console")
+            .expect("a relative path joins")
     }
 
     /// Every request seen so far, oldest first.
@@ -151,7 +166,10 @@ impl Emulator {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(std::time::Duration::from_secs(5), task).await.is_err() {
+            if tokio::time::timeout(std::time::Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

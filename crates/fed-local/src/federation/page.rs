@@ -10,13 +10,24 @@ use time::format_description::well_known::Rfc3339;
 use super::server::ConsoleSession;
 
 pub(super) fn html(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], body)
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
         .into_response()
 }
 
 pub(super) fn console(session: &ConsoleSession, now: SystemTime) -> String {
     let expires = rfc3339(session.session_expires_at);
-    let state = if now < session.session_expires_at { "active" } else { "expired" };
+    let state = if now < session.session_expires_at {
+        "active"
+    } else {
+        "expired"
+    };
     let issuer = session.issuer.as_deref().unwrap_or("(none)");
     let arn = session.identity.arn.to_string();
     let body = format!(
@@ -49,7 +60,10 @@ pub(super) fn not_signed_in() -> String {
 }
 
 pub(super) fn signed_out() -> String {
-    document("Signed out", "<h1>Signed out</h1>\n<p>The console session has ended.</p>")
+    document(
+        "Signed out",
+        "<h1>Signed out</h1>\n<p>The console session has ended.</p>",
+    )
 }
 
 fn document(title: &str, body: &str) -> String {
@@ -60,7 +74,9 @@ fn document(title: &str, body: &str) -> String {
 }
 
 fn rfc3339(at: SystemTime) -> String {
-    OffsetDateTime::from(at).format(&Rfc3339).unwrap_or_else(|_| "unknown".to_owned())
+    OffsetDateTime::from(at)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -133,14 +133,23 @@ impl Recorder {
             rejection = ?request.rejection,
             "federation emulator request"
         );
-        self.requests.lock().unwrap_or_else(PoisonError::into_inner).push(request);
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(request);
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.requests.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn clear(&self) {
-        self.requests.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }

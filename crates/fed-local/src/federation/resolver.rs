@@ -21,7 +21,11 @@ pub struct ResolvedIdentity {
 impl ResolvedIdentity {
     /// An identity with no known expiration.
     pub fn new(arn: Arn, origin: CredentialOrigin) -> ResolvedIdentity {
-        ResolvedIdentity { arn, origin, expiration: None }
+        ResolvedIdentity {
+            arn,
+            origin,
+            expiration: None,
+        }
     }
 
     /// The same identity, expiring at `expiration`.
@@ -90,8 +94,11 @@ impl StaticResolver {
 
 impl IdentityResolver for StaticResolver {
     async fn resolve(&self, credentials: &Credentials) -> Result<ResolvedIdentity, ResolveError> {
-        self.identities.get(credentials.access_key_id()).cloned().ok_or_else(|| {
-            ResolveError::InvalidCredentials { reason: "unknown access key id".to_owned() }
-        })
+        self.identities
+            .get(credentials.access_key_id())
+            .cloned()
+            .ok_or_else(|| ResolveError::InvalidCredentials {
+                reason: "unknown access key id".to_owned(),
+            })
     }
 }

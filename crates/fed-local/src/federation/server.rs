@@ -27,7 +27,8 @@ const CHAINED_MAX_SESSION_DURATION: u32 = 3599;
 
 /// Characters of issued tokens. Includes characters that must be encoded in
 /// a URL, so that clients that forget to encode fail.
-const TOKEN_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=";
+const TOKEN_ALPHABET: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=";
 
 struct Issued {
     identity: ResolvedIdentity,
@@ -84,7 +85,11 @@ struct Params {
 impl Params {
     fn parse(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Params {
         let mut pairs: Vec<(String, String)> = query
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
             .unwrap_or_default();
         let query_names = pairs.iter().map(|(name, _)| name.clone()).collect();
         let is_form = headers
@@ -99,7 +104,10 @@ impl Params {
 
     /// The first value of `name`. Names are case-sensitive, as on AWS.
     fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn names(&self) -> Vec<String> {
@@ -121,15 +129,23 @@ fn record_of(method: &Method, path: &str, params: &Params) -> RecordedRequest {
     }
 }
 
-fn finish(recorder: &Recorder, mut record: RecordedRequest, result: Result<Response, Rejection>) -> Response {
+fn finish(
+    recorder: &Recorder,
+    mut record: RecordedRequest,
+    result: Result<Response, Rejection>,
+) -> Response {
     let response = match result {
         Ok(response) => response,
         Err(rejection) => {
             record.rejection = Some(rejection);
-            let status = StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status =
+                StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::BAD_REQUEST);
             (
                 status,
-                [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                )],
                 rejection.message(),
             )
                 .into_response()
@@ -168,10 +184,14 @@ async fn get_signin_token<R: IdentityResolver>(
         None => None,
         Some(raw) => Some(parse_session_duration(raw)?),
     };
-    let identity = shared.resolver.resolve(&credentials).await.map_err(|error| match error {
-        ResolveError::Unavailable { .. } => Rejection::ResolverUnavailable,
-        _ => Rejection::InvalidCredentials,
-    })?;
+    let identity = shared
+        .resolver
+        .resolve(&credentials)
+        .await
+        .map_err(|error| match error {
+            ResolveError::Unavailable { .. } => Rejection::ResolverUnavailable,
+            _ => Rejection::InvalidCredentials,
+        })?;
     check_identity(shared.partition, &identity, duration)?;
 
     let now = shared.clock.now();
@@ -179,17 +199,32 @@ async fn get_signin_token<R: IdentityResolver>(
         Some(seconds) => now + Duration::from_secs(seconds.into()),
         None => identity.expiration.unwrap_or(now + DEFAULT_SESSION),
     };
-    let token: String =
-        std::iter::repeat_with(|| char::from(TOKEN_ALPHABET[fastrand::usize(..TOKEN_ALPHABET.len())]))
-            .take(96)
-            .collect();
+    let token: String = std::iter::repeat_with(|| {
+        char::from(TOKEN_ALPHABET[fastrand::usize(..TOKEN_ALPHABET.len())])
+    })
+    .take(96)
+    .collect();
     let body = serde_json::json!({ "SigninToken": token }).to_string();
     shared
         .tokens
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .insert(token, Issued { identity, issued_at: now, session_expires_at });
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
+        .insert(
+            token,
+            Issued {
+                identity,
+                issued_at: now,
+                session_expires_at,
+            },
+        );
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// Parses the `Session` JSON into credentials. A missing or empty
@@ -205,8 +240,12 @@ fn parse_session(session: &str) -> Result<Credentials, Rejection> {
             Some(_) => Err(Rejection::MalformedSession),
         }
     };
-    let id = field("sessionId")?.filter(|s| !s.is_empty()).ok_or(Rejection::MalformedSession)?;
-    let key = field("sessionKey")?.filter(|s| !s.is_empty()).ok_or(Rejection::MalformedSession)?;
+    let id = field("sessionId")?
+        .filter(|s| !s.is_empty())
+        .ok_or(Rejection::MalformedSession)?;
+    let key = field("sessionKey")?
+        .filter(|s| !s.is_empty())
+        .ok_or(Rejection::MalformedSession)?;
     let token = field("sessionToken")?
         .filter(|s| !s.is_empty())
         .ok_or(Rejection::MissingSessionToken)?;
@@ -247,11 +286,18 @@ fn check_identity(
 }
 
 fn login<R: IdentityResolver>(shared: &Shared<R>, params: &Params) -> Result<Response, Rejection> {
-    let token = params.get("SigninToken").filter(|t| !t.is_empty()).ok_or(Rejection::MissingSigninToken)?;
+    let token = params
+        .get("SigninToken")
+        .filter(|t| !t.is_empty())
+        .ok_or(Rejection::MissingSigninToken)?;
     let (identity, session_expires_at) = {
         let tokens = shared.tokens.lock().unwrap_or_else(PoisonError::into_inner);
         let issued = tokens.get(token).ok_or(Rejection::UnknownSigninToken)?;
-        let age = shared.clock.now().duration_since(issued.issued_at).unwrap_or_default();
+        let age = shared
+            .clock
+            .now()
+            .duration_since(issued.issued_at)
+            .unwrap_or_default();
         if age >= SigninToken::LIFETIME {
             return Err(Rejection::ExpiredSigninToken);
         }
@@ -264,21 +310,33 @@ fn login<R: IdentityResolver>(shared: &Shared<R>, params: &Params) -> Result<Res
         .ok_or(Rejection::InvalidDestination)?;
     let issuer = params.get("Issuer").map(str::to_owned);
 
-    let id: String = std::iter::repeat_with(fastrand::alphanumeric).take(24).collect();
-    let session = ConsoleSession { identity, session_expires_at, issuer, destination };
+    let id: String = std::iter::repeat_with(fastrand::alphanumeric)
+        .take(24)
+        .collect();
+    let session = ConsoleSession {
+        identity,
+        session_expires_at,
+        issuer,
+        destination,
+    };
     shared
         .sessions
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(id.clone(), Arc::new(session));
-    let location = shared.base_url.join(&format!("console/{id}")).expect("a relative path joins");
+    let location = shared
+        .base_url
+        .join(&format!("console/{id}"))
+        .expect("a relative path joins");
     Ok(redirect(location.as_str()))
 }
 
 /// A console URL of `partition` over https, or this emulator's console page.
 fn is_allowed_destination(destination: &Url, partition: Partition, base_url: &Url) -> bool {
     let console = destination.scheme() == "https"
-        && destination.host_str().is_some_and(|host| partition.is_console_host(host));
+        && destination
+            .host_str()
+            .is_some_and(|host| partition.is_console_host(host));
     let own = destination.origin() == base_url.origin()
         && (destination.path() == "/console" || destination.path().starts_with("/console/"));
     console || own
@@ -314,7 +372,9 @@ fn logout(base_url: &Url, params: &Params) -> Result<Response, Rejection> {
     let target = Url::parse(raw).map_err(|_| Rejection::InvalidRedirectUri)?;
     let is_login = target.origin() == base_url.origin()
         && target.path() == "/federation"
-        && target.query_pairs().any(|(name, value)| name == "Action" && value == "login");
+        && target
+            .query_pairs()
+            .any(|(name, value)| name == "Action" && value == "login");
     if !is_login {
         return Err(Rejection::InvalidRedirectUri);
     }
@@ -325,7 +385,12 @@ async fn console<R: IdentityResolver>(
     State(shared): State<Arc<Shared<R>>>,
     Path(id): Path<String>,
 ) -> Response {
-    let session = shared.sessions.lock().unwrap_or_else(PoisonError::into_inner).get(&id).cloned();
+    let session = shared
+        .sessions
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+        .cloned();
     match session {
         Some(session) => page::html(StatusCode::OK, page::console(&session, shared.clock.now())),
         None => page::html(StatusCode::NOT_FOUND, page::not_signed_in()),
