@@ -373,10 +373,10 @@ fn target_dir() -> PathBuf {
             return dir;
         }
     }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.ancestors().find(|d| d.join("CACHEDIR.TAG").is_file()) {
-            return dir.to_path_buf();
-        }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.ancestors().find(|d| d.join("CACHEDIR.TAG").is_file())
+    {
+        return dir.to_path_buf();
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
 }
