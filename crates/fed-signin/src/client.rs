@@ -99,11 +99,6 @@ impl Client {
     /// hosts, so that credentials never cross a network unencrypted.
     pub fn new(config: Config) -> Result<Client, Error> {
         check_endpoint(&config.endpoint)?;
-        if config.max_attempts == 0 {
-            return Err(Error::InvalidEndpoint {
-                problem: "max_attempts must be at least 1",
-            });
-        }
         let http = reqwest::Client::builder()
             .user_agent(crate::USER_AGENT)
             .connect_timeout(config.connect_timeout)
@@ -174,10 +169,13 @@ impl Client {
             *attempts += 1;
             match self.attempt(&wire, request, tries).await {
                 Attempt::Done(result) => return result,
-                Attempt::Retry(error, _) if tries >= self.config.max_attempts => return Err(error),
+                Attempt::Retry(error, _) if tries >= self.config.max_attempts.max(1) => {
+                    return Err(error);
+                }
                 Attempt::Retry(error, retry_after) => {
                     let wait = self.backoff(tries, retry_after);
-                    tracing::debug!(attempt = tries, wait_ms = wait.as_millis() as u64, %error, "retrying getSigninToken");
+                    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+                    tracing::debug!(attempt = tries, wait_ms, %error, "retrying getSigninToken");
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -352,3 +350,6 @@ fn check_endpoint(endpoint: &url::Url) -> Result<(), Error> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests;

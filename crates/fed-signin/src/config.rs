@@ -37,8 +37,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// How long one attempt may take, from connecting to the end of the body.
     pub timeout: Duration,
-    /// How many attempts at most, the first included. Only connection
-    /// errors, 5xx and 429 are retried.
+    /// How many attempts at most, the first included (0 counts as 1). Only
+    /// connection errors, 5xx and 429 are retried.
     pub max_attempts: u32,
     /// The backoff before the first retry; it doubles for each further
     /// retry, and the actual wait is a random fraction of it.

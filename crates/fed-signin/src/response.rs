@@ -58,7 +58,8 @@ pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
         }
         collapsed.push_str(word);
     }
-    if contains_secret(&collapsed, secrets) {
+    // Tags or whitespace may have split a secret; look again without them.
+    if contains_secret(&collapsed.replace(' ', ""), secrets) {
         return WITHHELD.to_owned();
     }
     if collapsed.chars().count() > EXCERPT_CHARS {
@@ -113,3 +114,6 @@ fn strip_tags(text: &str) -> String {
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     haystack.to_ascii_lowercase().find(needle)
 }
+
+#[cfg(test)]
+mod tests;
