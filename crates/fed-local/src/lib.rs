@@ -4,5 +4,9 @@
 
 pub mod federation;
 pub mod moto;
+pub mod stack;
+pub mod sts_resolver;
 
 pub use moto::{LocalAws, LocalAwsError};
+pub use stack::{LocalStack, LocalStackError};
+pub use sts_resolver::StsResolver;
