@@ -137,7 +137,7 @@ impl Client {
                 dropped_session_duration: false,
                 attempts,
             }),
-            Err(Error::BadRequest { .. })
+            Err(Error::BadRequest { status: 400, .. })
                 if request.session_duration.is_some()
                     && self.config.retry_without_session_duration =>
             {
