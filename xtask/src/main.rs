@@ -1,2 +1,107 @@
-//! xtask.
-fn main() {}
+//! Project automation for the fed workspace, in the style of
+//! [cargo-xtask](https://github.com/matklad/cargo-xtask): one binary with subcommands, run as
+//! `cargo xtask <command>` through the alias in `.cargo/config.toml`.
+//!
+//! - `demo`: the seed scenario (create a role, wait for IAM, build a console sign-in URL, tear
+//!   everything down), live on AWS or on the local stack with `--local`.
+//! - `sweep`: finds roles left behind by demos that could not clean up, and removes them.
+//! - `local`: runs the local stack (moto and the federation emulator) in the foreground.
+//! - `bench`: times the local demo.
+//!
+//! The demo is also the worked example of depending on the library crates one by one: it uses
+//! fed-core, fed-aws and fed-signin directly, and fed-local for the local stack.
+
+mod bench;
+mod demo;
+mod local;
+mod signal;
+mod sweep;
+mod teardown;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Project automation for fed.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a role, sign in to the console as it, and tear it down again.
+    Demo(demo::DemoArgs),
+    /// Find roles left behind by demos and tear them down.
+    Sweep(sweep::SweepArgs),
+    /// Run the local stack in the foreground and print the environment to use it.
+    Local,
+    /// Time the local demo: start the stack once, run the demo with --yes N times, report the median.
+    Bench(bench::BenchArgs),
+}
+
+/// Exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Everything worked.
+    Success,
+    /// Something failed; the message says what.
+    Failure,
+    /// Interrupted with Ctrl-C (SIGINT), as shells report it: 128 + 2.
+    Interrupted,
+    /// Terminated with SIGTERM: 128 + 15.
+    Terminated,
+    /// The demo panicked; the teardown still ran.
+    Panicked,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(match exit {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::Interrupted => 130,
+            Exit::Terminated => 143,
+            Exit::Panicked => 101,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    // A blocking read of stdin may still be pending (the Enter prompt); do not wait for it.
+    runtime.shutdown_background();
+    match result {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            Exit::Failure.into()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<Exit> {
+    match cli.command {
+        Command::Demo(args) => demo::run(args).await,
+        Command::Sweep(args) => sweep::run(args).await,
+        Command::Local => local::run().await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+#[cfg(test)]
+mod tests;

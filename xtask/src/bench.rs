@@ -1,0 +1,78 @@
+//! `cargo xtask bench`: times the local demo. The stack is started once; then the demo runs with
+//! `--yes` N times against it, each run a fresh process, and the median wall time is reported.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use crate::Exit;
+use crate::local::Stack;
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Args)]
+pub(crate) struct BenchArgs {
+    /// How many demo runs to time.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) runs: u32,
+}
+
+/// Runs `cargo xtask bench`.
+pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
+    let exe = std::env::current_exe()?;
+    eprintln!("starting the local stack…");
+    let stack = Stack::start().await?;
+    let (key_id, secret) = stack.test_keys();
+    let mut times = Vec::new();
+    for run in 1..=args.runs {
+        let started = Instant::now();
+        let output = tokio::process::Command::new(&exe)
+            .args(["demo", "--yes"])
+            .env("AWS_ENDPOINT_URL", stack.endpoint_url())
+            .env("AWS_ACCESS_KEY_ID", &key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &secret)
+            .env("AWS_REGION", stack.region())
+            .env("FED_SIGNIN_ENDPOINT", stack.federation_url().as_str())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("FED_DEMO_FAIL_AFTER")
+            .env_remove("FED_DEMO_SIMULATE_PROPAGATION")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .await?;
+        let took = started.elapsed();
+        if !output.status.success() {
+            stack.stop().await;
+            anyhow::bail!(
+                "demo run {run} failed ({}): {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        eprintln!("run {run}: {:.3}s", took.as_secs_f64());
+        times.push(took);
+    }
+    stack.stop().await;
+    let median = median(&mut times);
+    println!(
+        "cargo xtask demo --yes on the local stack: median {:.3}s over {} runs (min {:.3}s, max {:.3}s)",
+        median.as_secs_f64(),
+        times.len(),
+        times.first().copied().unwrap_or_default().as_secs_f64(),
+        times.last().copied().unwrap_or_default().as_secs_f64(),
+    );
+    Ok(Exit::Success)
+}
+
+/// The median; sorts `times`.
+pub(crate) fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    match times.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => times[n / 2],
+        n => (times[n / 2 - 1] + times[n / 2]) / 2,
+    }
+}

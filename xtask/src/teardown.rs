@@ -1,0 +1,222 @@
+//! The teardown guarantee: what the demo created is tracked from the moment the CreateRole
+//! request is about to be sent, and removed on every way out.
+//!
+//! The scenario runs as its own task. [`Tracker::arm`] records the role's name before CreateRole
+//! is sent, and every IAM call that creates something runs through [`Tracker::call`], as a task
+//! of its own that is not cancelled with the scenario. Whatever ends the scenario (success, an
+//! error, a panic, Ctrl-C or SIGTERM), the driver then calls [`remove_role`]: it first waits for
+//! those calls to finish (so a role whose CreateRole answer never arrived is still found), then
+//! tears the role down. Further signals during the teardown only print a warning.
+
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use fed_aws::{Iam, TeardownReport, TeardownStep};
+use fed_core::RoleName;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::signal::Signals;
+
+/// How long a pending IAM call may still take before the teardown goes ahead without it. The SDK
+/// gives up on an operation after 60 seconds, retries included.
+const PENDING_CALL_GRACE: Duration = Duration::from_secs(75);
+
+/// What the demo has created, or is about to create.
+#[derive(Default)]
+pub(crate) struct Tracker {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    role: Option<RoleName>,
+    pending: Vec<JoinHandle<()>>,
+}
+
+impl Tracker {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records that `role` is about to be created: from now on it is torn down on every exit.
+    pub(crate) fn arm(&self, role: RoleName) {
+        self.lock().role = Some(role);
+    }
+
+    /// The role to tear down, if CreateRole was (about to be) sent.
+    pub(crate) fn role(&self) -> Option<RoleName> {
+        self.lock().role.clone()
+    }
+
+    /// Runs an IAM call as a task of its own, so that cancelling the caller does not cut the
+    /// request off halfway; the teardown waits for it first.
+    pub(crate) async fn call<T: Send + 'static>(
+        &self,
+        call: impl Future<Output = T> + Send + 'static,
+    ) -> T {
+        let (tx, rx) = oneshot::channel();
+        let handle = tokio::spawn(async move {
+            let _ = tx.send(call.await);
+        });
+        self.lock().pending.push(handle);
+        match rx.await {
+            Ok(value) => value,
+            // The call's task panicked; carry the panic on to the scenario.
+            Err(_) => panic!("an IAM call of the demo panicked"),
+        }
+    }
+
+    fn take_pending(&self) -> Vec<JoinHandle<()>> {
+        std::mem::take(&mut self.lock().pending)
+    }
+}
+
+/// Removes everything the tracker recorded, if anything. Returns whether nothing is left.
+pub(crate) async fn run(tracker: &Tracker, iam: &dyn Iam, signals: &mut Signals) -> bool {
+    let Some(role) = tracker.role() else {
+        return true;
+    };
+    for mut pending in tracker.take_pending() {
+        if pending.is_finished() {
+            continue;
+        }
+        println!("Waiting for a pending IAM request to finish before tearing down…");
+        let deadline = tokio::time::sleep(PENDING_CALL_GRACE);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                _ = &mut pending => break,
+                _ = &mut deadline => {
+                    pending.abort();
+                    break;
+                }
+                stop = signals.recv() => warn_still_tearing_down(stop.name(), &role),
+            }
+        }
+    }
+    remove_role(iam, &role, signals).await
+}
+
+/// Tears `role` down, printing each step; on failure prints what is left and how to remove it.
+/// Returns whether the role is confirmed gone.
+pub(crate) async fn remove_role(iam: &dyn Iam, role: &RoleName, signals: &mut Signals) -> bool {
+    println!("Tearing down role {role}…");
+    let teardown = iam.teardown_role(role);
+    tokio::pin!(teardown);
+    let report = loop {
+        tokio::select! {
+            report = &mut teardown => break report,
+            stop = signals.recv() => warn_still_tearing_down(stop.name(), role),
+        }
+    };
+    for line in step_lines(&report) {
+        println!("{line}");
+    }
+    if report.is_complete() {
+        return true;
+    }
+    eprint!("{}", leftover_report(&report));
+    false
+}
+
+fn warn_still_tearing_down(signal: &str, role: &RoleName) {
+    eprintln!(
+        "warning: {signal} received during teardown; still removing role {role} so that nothing is left behind (wait a moment; if the process is killed, `cargo xtask sweep` finds the role)"
+    );
+}
+
+/// One line per step the teardown took, as the seed prints them.
+pub(crate) fn step_lines(report: &TeardownReport) -> Vec<String> {
+    let role = &report.role;
+    let mut lines = Vec::new();
+    if report.already_gone && report.is_complete() {
+        lines.push(format!(
+            "Role {role} does not exist (it was never created, or is already deleted)."
+        ));
+        return lines;
+    }
+    for step in &report.removed {
+        lines.push(match step {
+            TeardownStep::DetachPolicy { policy_arn } => format!("Detached {policy_arn}."),
+            TeardownStep::DeleteInlinePolicy { policy_name } => {
+                format!("Deleted inline policy {policy_name}.")
+            }
+            TeardownStep::RemoveFromInstanceProfile { instance_profile } => {
+                format!("Removed {role} from instance profile {instance_profile}.")
+            }
+            TeardownStep::DeleteRole => format!("Deleted {role}."),
+            other => format!("Done: {other}."),
+        });
+    }
+    if report.is_complete() {
+        lines.push(format!("Confirmed that {role} is gone."));
+    }
+    lines
+}
+
+/// What is left after an incomplete teardown, and the commands that remove it.
+pub(crate) fn leftover_report(report: &TeardownReport) -> String {
+    let role = &report.role;
+    let mut out =
+        format!("error: the teardown of role {role} is incomplete; these resources remain:\n");
+    let mut policies = Vec::new();
+    let mut inline = Vec::new();
+    let mut profiles = Vec::new();
+    for failure in &report.failures {
+        match &failure.step {
+            TeardownStep::DetachPolicy { policy_arn } => {
+                out.push_str(&format!(
+                    "  - managed policy {policy_arn}, still attached to {role} ({})\n",
+                    failure.error
+                ));
+                policies.push(policy_arn.clone());
+            }
+            TeardownStep::DeleteInlinePolicy { policy_name } => {
+                out.push_str(&format!(
+                    "  - inline policy {policy_name} of {role} ({})\n",
+                    failure.error
+                ));
+                inline.push(policy_name.clone());
+            }
+            TeardownStep::RemoveFromInstanceProfile { instance_profile } => {
+                out.push_str(&format!(
+                    "  - {role} is still in instance profile {instance_profile} ({})\n",
+                    failure.error
+                ));
+                profiles.push(instance_profile.clone());
+            }
+            step => out.push_str(&format!("  - {step} failed ({})\n", failure.error)),
+        }
+    }
+    out.push_str(&format!("  - role {role} itself\n"));
+    out.push_str(&format!(
+        "remove them with:\n  cargo xtask sweep --role {role} --yes\nor with the AWS CLI:\n"
+    ));
+    if policies.is_empty() && inline.is_empty() && profiles.is_empty() {
+        out.push_str(&format!(
+            "  aws iam list-attached-role-policies --role-name {role}   # detach each with aws iam detach-role-policy\n  aws iam list-role-policies --role-name {role}            # delete each with aws iam delete-role-policy\n"
+        ));
+    }
+    for arn in &policies {
+        out.push_str(&format!(
+            "  aws iam detach-role-policy --role-name {role} --policy-arn {arn}\n"
+        ));
+    }
+    for name in &inline {
+        out.push_str(&format!(
+            "  aws iam delete-role-policy --role-name {role} --policy-name {name}\n"
+        ));
+    }
+    for profile in &profiles {
+        out.push_str(&format!(
+            "  aws iam remove-role-from-instance-profile --role-name {role} --instance-profile-name {profile}\n"
+        ));
+    }
+    out.push_str(&format!("  aws iam delete-role --role-name {role}\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests;
