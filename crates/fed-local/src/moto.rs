@@ -293,11 +293,16 @@ fn moto_server() -> Result<PathBuf, LocalAwsError> {
         Some(dir) => PathBuf::from(dir),
         None => target_dir().join("moto"),
     };
-    provision(&dir)
+    let python = std::env::var("FED_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    provision(&dir, &python)
 }
 
-/// Installs moto into `<dir>/venv` unless a previous install finished, under a file lock.
-fn provision(dir: &Path) -> Result<PathBuf, LocalAwsError> {
+/// Installs the pinned moto into `<dir>/venv` with the interpreter `python`, unless a previous
+/// install finished there; returns the path of `moto_server`.
+///
+/// A file lock in `dir` serializes concurrent callers, across processes too. [`LocalAws::start`]
+/// calls this with `<target dir>/moto` (or `FED_MOTO_DIR`) and `python3` (or `FED_PYTHON`).
+pub fn provision(dir: &Path, python: &str) -> Result<PathBuf, LocalAwsError> {
     let venv = dir.join("venv");
     let server = venv.join("bin").join("moto_server");
     let marker = venv.join(MARKER);
@@ -317,7 +322,7 @@ fn provision(dir: &Path) -> Result<PathBuf, LocalAwsError> {
         fs::remove_dir_all(&venv)
             .map_err(|source| io("remove the incomplete venv", &venv, source))?;
     }
-    let python = std::env::var("FED_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let python = python.to_owned();
     tracing::info!(venv = %venv.display(), "provisioning moto {MOTO_VERSION}");
     let status = Command::new(&python)
         .args(["-m", "venv"])
