@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use crate::Exit;
-use crate::local::Stack;
 
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Args)]
@@ -21,8 +20,8 @@ pub(crate) struct BenchArgs {
 pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let exe = std::env::current_exe()?;
     eprintln!("starting the local stack…");
-    let stack = Stack::start().await?;
-    let (key_id, secret) = stack.test_keys();
+    let stack = crate::local::start().await?;
+    let (key_id, secret) = crate::local::test_keys(&stack);
     let mut times = Vec::new();
     for run in 1..=args.runs {
         let started = Instant::now();
@@ -45,7 +44,7 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
             .await?;
         let took = started.elapsed();
         if !output.status.success() {
-            stack.stop().await;
+            stack.shutdown().await;
             anyhow::bail!(
                 "demo run {run} failed ({}): {}",
                 output.status,
@@ -55,7 +54,7 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
         eprintln!("run {run}: {:.3}s", took.as_secs_f64());
         times.push(took);
     }
-    stack.stop().await;
+    stack.shutdown().await;
     let median = median(&mut times);
     println!(
         "cargo xtask demo --yes on the local stack: median {:.3}s over {} runs (min {:.3}s, max {:.3}s)",

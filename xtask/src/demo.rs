@@ -28,7 +28,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use url::Url;
 
 use crate::Exit;
-use crate::local::Stack;
+use fed_local::LocalStack;
+
 use crate::signal::{Signals, Stop};
 use crate::teardown::{self, Tracker};
 
@@ -212,18 +213,18 @@ struct Target {
     sdk: SdkConfig,
     signin_endpoint: Option<Url>,
     console_page: Option<Url>,
-    stack: Option<Stack>,
+    stack: Option<LocalStack>,
 }
 
 impl Target {
     async fn prepare(args: &DemoArgs) -> anyhow::Result<Target> {
         if args.local {
             println!("Starting the local stack (moto and the federation emulator)…");
-            let stack = Stack::start().await?;
+            let stack = crate::local::start().await?;
             return Ok(Target {
                 sdk: stack.sdk_config().await,
                 signin_endpoint: Some(stack.federation_url()),
-                console_page: Some(stack.console_url()),
+                console_page: Some(stack.emulator().console_url()),
                 stack: Some(stack),
             });
         }
@@ -265,7 +266,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     let exit = drive(args, &target, &mut signals).await;
     if let Some(stack) = target.stack {
         println!("Stopping the local stack.");
-        stack.stop().await;
+        stack.shutdown().await;
     }
     Ok(exit)
 }
