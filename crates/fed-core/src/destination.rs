@@ -159,33 +159,27 @@ impl Destination {
     /// If `region` is not a region name; check it first with
     /// [`Partition::check_region`].
     pub fn to_url(&self, partition: Partition, region: Option<&str>) -> Url {
+        let on_console = |region: Option<&str>, path: &str| {
+            let url = console_url(partition, region, path);
+            match region {
+                Some(r) => with_region(url, r),
+                None => url,
+            }
+        };
+        // Static paths have no query, so `region=` (a region name needs no
+        // encoding) is written directly and the URL is parsed once.
+        let on_console_static = |path: &str| match region {
+            Some(r) => console_url(partition, region, &format!("{path}?region={r}")),
+            None => console_url(partition, None, path),
+        };
         match self {
             Destination::ConsoleHome => match region {
-                None => base(partition, None),
-                Some(r) => with_region(
-                    base(partition, Some(r))
-                        .join("/console/home")
-                        .expect("static path"),
-                    r,
-                ),
+                None => console_url(partition, None, "/"),
+                Some(_) => on_console_static("/console/home"),
             },
-            Destination::Service(s) if s.global => {
-                base(partition, None).join(s.path).expect("static path")
-            }
-            Destination::Service(s) => {
-                let url = base(partition, region).join(s.path).expect("static path");
-                match region {
-                    Some(r) => with_region(url, r),
-                    None => url,
-                }
-            }
-            Destination::Path(p) => {
-                let url = base(partition, region).join(p).expect("checked in parse");
-                match region {
-                    Some(r) => with_region(url, r),
-                    None => url,
-                }
-            }
+            Destination::Service(s) if s.global => console_url(partition, None, s.path),
+            Destination::Service(s) => on_console_static(s.path),
+            Destination::Path(p) => on_console(region, p),
             Destination::Url(u) => match region {
                 Some(r) => with_region(u.clone(), r),
                 None => u.clone(),
@@ -195,12 +189,23 @@ impl Destination {
 }
 
 fn base(partition: Partition, region: Option<&str>) -> Url {
-    Url::parse(&format!("https://{}/", partition.console_host(region)))
-        .expect("console hosts are valid")
+    console_url(partition, region, "/")
+}
+
+/// `https://{console host}{path}`, where `path` starts with a single `/`
+/// (checked by [`Destination::parse`] for user paths).
+fn console_url(partition: Partition, region: Option<&str>, path: &str) -> Url {
+    Url::parse(&format!("https://{}{path}", partition.console_host(region)))
+        .expect("console hosts and checked paths make valid URLs")
 }
 
 /// Sets `region=` in the query, replacing an existing one; keeps the fragment.
 fn with_region(mut url: Url, region: &str) -> Url {
+    if !url.query_pairs().any(|(k, _)| k == "region") {
+        // Nothing to replace: the query is kept exactly as it is.
+        url.query_pairs_mut().append_pair("region", region);
+        return url;
+    }
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| k != "region")

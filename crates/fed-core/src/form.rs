@@ -7,20 +7,34 @@
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Whether a byte is written as it is.
+const fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~')
+}
+
 /// Appends `value`, encoded as by `quote_plus`, to `out`.
 pub(crate) fn encode_into(value: &str, out: &mut String) {
-    for &b in value.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
-                out.push(char::from(b));
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0xf)]));
-            }
+    // Runs of unreserved bytes are copied in one go. A run is ASCII, so it
+    // starts and ends on character boundaries.
+    let mut run_start = 0;
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        if is_unreserved(b) {
+            continue;
         }
+        if run_start < i {
+            out.push_str(&value[run_start..i]);
+        }
+        run_start = i + 1;
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
+    if run_start < value.len() {
+        out.push_str(&value[run_start..]);
     }
 }
 
@@ -30,11 +44,16 @@ pub(crate) fn encode_into(value: &str, out: &mut String) {
 pub(crate) fn encoded_len(value: &str) -> usize {
     value
         .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' | b' ' => 1,
-            _ => 3,
-        })
+        .map(|b| if is_unreserved(b) || b == b' ' { 1 } else { 3 })
         .sum()
+}
+
+/// Whether the `url` crate's form encoder would encode `value` differently:
+/// it escapes `~` and keeps `*`, the opposite of `quote_plus`.
+pub(crate) fn differs_from_url_crate(value: &str) -> bool {
+    // `contains` on bytes is a fast memchr scan.
+    let bytes = value.as_bytes();
+    bytes.contains(&b'~') || bytes.contains(&b'*')
 }
 
 /// Encodes `name=value` pairs joined by `&`, as `urlencode` does.

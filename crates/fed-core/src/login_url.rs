@@ -25,13 +25,15 @@ impl LoginUrl {
     ) -> LoginUrl {
         let mut url = federation_endpoint.clone();
         url.set_fragment(None);
-        let query = Zeroizing::new(form::encode_pairs(&[
-            ("Action", "login"),
-            ("Issuer", issuer.as_str()),
-            ("Destination", destination.as_str()),
-            ("SigninToken", token.expose()),
-        ]));
-        url.set_query(Some(&query));
+        set_form_query(
+            &mut url,
+            &[
+                ("Action", "login"),
+                ("Issuer", issuer.as_str()),
+                ("Destination", destination.as_str()),
+                ("SigninToken", token.expose()),
+            ],
+        );
         LoginUrl(url)
     }
 
@@ -45,12 +47,30 @@ impl LoginUrl {
     pub fn with_logout_first(&self, logout_endpoint: &Url) -> Url {
         let mut url = logout_endpoint.clone();
         url.set_fragment(None);
-        let query = Zeroizing::new(form::encode_pairs(&[
-            ("Action", "logout"),
-            ("redirect_uri", self.0.as_str()),
-        ]));
-        url.set_query(Some(&query));
+        set_form_query(
+            &mut url,
+            &[("Action", "logout"), ("redirect_uri", self.0.as_str())],
+        );
         url
+    }
+}
+
+/// Replaces the query of `url` with `pairs`, encoded as by Python's
+/// `urlencode`.
+///
+/// The `url` crate's form encoder differs from `urlencode` only for `~` (which
+/// it escapes) and `*` (which it keeps). Without those characters its output
+/// is the same, and it appends to the URL without parsing the query again,
+/// which is several times faster for a long sign-in token.
+fn set_form_query(url: &mut Url, pairs: &[(&str, &str)]) {
+    url.set_query(None);
+    if pairs.iter().any(|(name, value)| {
+        form::differs_from_url_crate(name) || form::differs_from_url_crate(value)
+    }) {
+        let query = Zeroizing::new(form::encode_pairs(pairs));
+        url.set_query(Some(&query));
+    } else {
+        url.query_pairs_mut().extend_pairs(pairs);
     }
 }
 

@@ -308,3 +308,46 @@ fn any_host_is_an_explicit_opt_in() {
         "error: invalid destination \"javascript:alert(1)\": not http or https; allowed: an http or https URL",
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn region() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["us-east-1", "eu-west-1", "ap-southeast-2"])
+    }
+
+    proptest! {
+        /// A region is merged into any path's query: exactly one `region=`
+        /// with that value, the other parameters in order, the fragment kept.
+        #[test]
+        fn region_is_merged_into_the_query(
+            path in "(/[a-z0-9]{1,6}){1,3}/?",
+            pairs in prop::collection::vec(("[a-z]{1,6}", "[a-z0-9 &=+%/~*é]{0,8}"), 0..4),
+            fragment in prop::option::of("[A-Za-z0-9:=]{0,12}"),
+            region in region(),
+        ) {
+            let mut input = path.clone();
+            if !pairs.is_empty() {
+                let query: String = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&pairs)
+                    .finish();
+                input = format!("{input}?{query}");
+            }
+            if let Some(fragment) = &fragment {
+                input = format!("{input}#{fragment}");
+            }
+            let destination = Destination::parse(&input, Partition::Aws, false).unwrap();
+            let url = destination.to_url(Partition::Aws, Some(region));
+            let host = format!("{region}.console.aws.amazon.com");
+            prop_assert_eq!(url.host_str(), Some(host.as_str()));
+            prop_assert_eq!(url.fragment(), fragment.as_deref());
+            let got: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            let mut expect: Vec<(String, String)> =
+                pairs.into_iter().filter(|(k, _)| k != "region").collect();
+            expect.push(("region".to_owned(), region.to_owned()));
+            prop_assert_eq!(got, expect);
+        }
+    }
+}
