@@ -4,5 +4,11 @@
 // Architecture invariants and repository hygiene.
 mod tidy;
 
+// `cargo xtask demo`, `sweep` and `local` against the local stack.
+mod demo;
+
 // Helpers.
 mod support;
+
+// `fed url` against the local stack.
+mod cli;

@@ -1,0 +1,730 @@
+//! `cargo xtask demo`, `sweep` and `local` end to end: the real xtask binary, against a local
+//! stack started here (so what is left in moto afterwards can be checked), or its own `--local`
+//! one.
+
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use fed_aws::{CreateRole, Iam, IamClient, Tag};
+use fed_core::RoleName;
+use fed_local::LocalStack;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, Command};
+
+use crate::support;
+
+/// How long any one xtask run may take before the test gives up on it.
+const RUN_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The steps after which a failure can be injected, in order.
+const STEPS: [&str; 6] = [
+    "banner",
+    "create-role",
+    "attach-policy",
+    "propagation",
+    "url",
+    "prompt",
+];
+
+/// How the xtask is run: the real binary, with an environment that points only at `stack` (or
+/// at nothing at all), never at the host's AWS configuration.
+struct Xtask<'a> {
+    stack: Option<&'a LocalStack>,
+    home: tempfile::TempDir,
+    env: Vec<(&'static str, String)>,
+}
+
+impl<'a> Xtask<'a> {
+    fn new(stack: Option<&'a LocalStack>) -> Xtask<'a> {
+        Xtask {
+            stack,
+            home: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
+        }
+    }
+
+    fn env(mut self, key: &'static str, value: impl Into<String>) -> Xtask<'a> {
+        self.env.push((key, value.into()));
+        self
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(support::binary("xtask"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.home.path().join("credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        // How moto is provisioned, when the machine needs it.
+        for key in ["FED_MOTO_SERVER", "FED_MOTO_DIR", "FED_PYTHON"] {
+            if let Some(value) = std::env::var_os(key) {
+                cmd.env(key, value);
+            }
+        }
+        if let Some(stack) = self.stack {
+            let credentials = stack.credentials();
+            cmd.env("AWS_ENDPOINT_URL", stack.endpoint_url())
+                .env("AWS_REGION", stack.region())
+                .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+                .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+                .env("FED_SIGNIN_ENDPOINT", stack.federation_url().as_str());
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .args(args)
+            .kill_on_drop(true);
+        cmd
+    }
+
+    /// Runs to the end with stdin closed.
+    async fn run(&self, args: &[&str]) -> Finished {
+        self.spawn(args, Stdio::null()).finish().await
+    }
+
+    /// Starts it; the output is collected as it comes.
+    fn spawn(&self, args: &[&str], stdin: Stdio) -> Running {
+        let mut child = self
+            .command(args)
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("xtask starts");
+        let out = Arc::new(Mutex::new(String::new()));
+        let err = Arc::new(Mutex::new(String::new()));
+        let readers = vec![
+            tokio::spawn(collect(
+                child.stdout.take().expect("piped"),
+                Arc::clone(&out),
+            )),
+            tokio::spawn(collect(
+                child.stderr.take().expect("piped"),
+                Arc::clone(&err),
+            )),
+        ];
+        Running {
+            child,
+            out,
+            err,
+            readers,
+        }
+    }
+}
+
+async fn collect(mut pipe: impl AsyncRead + Unpin, into: Arc<Mutex<String>>) {
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = pipe.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        into.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
+struct Running {
+    child: Child,
+    out: Arc<Mutex<String>>,
+    err: Arc<Mutex<String>>,
+    readers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    fn stdout(&self) -> String {
+        self.out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.err
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Waits until stdout contains `needle`.
+    async fn wait_for(&mut self, needle: &str) {
+        let start = Instant::now();
+        while !self.stdout().contains(needle) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "xtask exited ({status}) before printing {needle:?}\nstdout:\n{}\nstderr:\n{}",
+                    self.stdout(),
+                    self.stderr()
+                );
+            }
+            assert!(
+                start.elapsed() < RUN_TIMEOUT,
+                "xtask did not print {needle:?} in time\nstdout:\n{}\nstderr:\n{}",
+                self.stdout(),
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Sends a signal by name (`INT`, `TERM`, `KILL`) with kill(1).
+    async fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("the child is running");
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(pid.to_string())
+            .status()
+            .await
+            .expect("kill runs");
+        assert!(status.success(), "kill -{name} {pid} failed");
+    }
+
+    async fn finish(mut self) -> Finished {
+        let status = match tokio::time::timeout(RUN_TIMEOUT, self.child.wait()).await {
+            Ok(status) => status.expect("xtask is waited for"),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                panic!(
+                    "xtask did not finish in time\nstdout:\n{}\nstderr:\n{}",
+                    self.stdout(),
+                    self.stderr()
+                );
+            }
+        };
+        for reader in self.readers.drain(..) {
+            let _ = reader.await;
+        }
+        Finished {
+            status,
+            stdout: self.stdout(),
+            stderr: self.stderr(),
+        }
+    }
+}
+
+struct Finished {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Finished {
+    #[track_caller]
+    fn assert_code(&self, code: i32) {
+        assert_eq!(
+            self.status.code(),
+            Some(code),
+            "unexpected exit ({})\nstdout:\n{}\nstderr:\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+    }
+
+    /// The role name the demo chose, from its "Creating role …" line.
+    #[track_caller]
+    fn role_name(&self) -> String {
+        role_name_in(&self.stdout)
+    }
+
+    /// The line between the two last rules of dashes: the sign-in URL.
+    #[track_caller]
+    fn url(&self) -> url::Url {
+        url_in(&self.stdout)
+    }
+}
+
+#[track_caller]
+fn role_name_in(stdout: &str) -> String {
+    let rest = stdout
+        .split("Creating role ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no role was created:\n{stdout}"));
+    rest.split(',').next().expect("a name").to_owned()
+}
+
+#[track_caller]
+fn url_in(stdout: &str) -> url::Url {
+    let lines: Vec<&str> = stdout.lines().collect();
+    let rule = "-".repeat(88);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Constructed a federated URL"))
+        .unwrap_or_else(|| panic!("no URL was printed:\n{stdout}"));
+    assert_eq!(lines[at + 1], rule, "{stdout}");
+    assert_eq!(lines[at + 3], rule, "{stdout}");
+    url::Url::parse(lines[at + 2]).expect("a URL between the rules")
+}
+
+async fn start_stack() -> LocalStack {
+    LocalStack::start().await.expect("the local stack starts")
+}
+
+async fn iam(stack: &LocalStack) -> IamClient {
+    IamClient::new(&stack.sdk_config().await)
+}
+
+/// The names of every role in moto.
+async fn role_names(stack: &LocalStack) -> Vec<String> {
+    let out = iam(stack)
+        .await
+        .client()
+        .list_roles()
+        .send()
+        .await
+        .expect("ListRoles works");
+    out.roles()
+        .iter()
+        .map(|r| r.role_name().to_owned())
+        .collect()
+}
+
+/// The ARNs of every policy attached to anything in moto.
+async fn attached_policies(stack: &LocalStack) -> Vec<String> {
+    let out = iam(stack)
+        .await
+        .client()
+        .list_policies()
+        .only_attached(true)
+        .max_items(1000)
+        .send()
+        .await
+        .expect("ListPolicies works");
+    out.policies()
+        .iter()
+        .filter_map(|p| p.arn().map(str::to_owned))
+        .collect()
+}
+
+#[track_caller]
+fn assert_no_demo_role(roles: &[String], context: &str) {
+    let left: Vec<&String> = roles
+        .iter()
+        .filter(|r| r.starts_with("fed-demo-"))
+        .collect();
+    assert!(left.is_empty(), "{context}: roles left behind: {left:?}");
+}
+
+/// Follows a login URL through its redirects and returns the page it lands on.
+async fn follow(url: &url::Url) -> String {
+    let response = reqwest::get(url.clone())
+        .await
+        .expect("the login URL answers");
+    assert!(
+        response.status().is_success(),
+        "{} answered {}",
+        response.url(),
+        response.status()
+    );
+    assert!(
+        response.url().path().starts_with("/console/"),
+        "landed on {}",
+        response.url()
+    );
+    response.text().await.expect("a page")
+}
+
+/// The full demo with `--yes` succeeds, prints a URL that signs in to the console page as the new
+/// role, and leaves neither the role nor any attached policy behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_with_yes_signs_in_as_the_new_role_and_leaves_nothing() {
+    let stack = start_stack().await;
+    let done = Xtask::new(Some(&stack)).run(&["demo", "--yes"]).await;
+    done.assert_code(0);
+    let role = done.role_name();
+    for line in [
+        "Welcome to the AWS Security Token Service federated URL demo.",
+        "Account:    123456789012",
+        &format!("IAM, STS:   {}", stack.endpoint_url()),
+        &format!("Sign-in:    {}", stack.federation_url()),
+        "Attached arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess.",
+        &format!("Deleted {role}."),
+        &format!("Confirmed that {role} is gone."),
+        "Thanks for watching!",
+    ] {
+        assert!(
+            done.stdout.contains(line),
+            "{line:?} missing:\n{}",
+            done.stdout
+        );
+    }
+    let page = follow(&done.url()).await;
+    assert!(
+        page.contains(&format!(
+            "<dd id=\"principal\">arn:aws:sts::123456789012:assumed-role/{role}/"
+        )),
+        "not signed in as {role}:\n{page}"
+    );
+    assert_no_demo_role(&role_names(&stack).await, "after the demo");
+    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
+    // Only the URL carries a secret; nothing else from the session shows.
+    assert!(!done.stdout.contains("sessionKey") && !done.stderr.contains("SigninToken"));
+    stack.shutdown().await;
+}
+
+/// `--local` starts its own stack, and the URL it prints works while the demo waits for Enter;
+/// Enter then tears down and the stack stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_local_runs_on_its_own_stack() {
+    let xtask = Xtask::new(None).env("FED_DEMO_WAIT_WITHOUT_TTY", "1");
+    let mut running = xtask.spawn(&["demo", "--local"], Stdio::piped());
+    running.wait_for("press Enter").await;
+    let stdout = running.stdout();
+    let role = role_name_in(&stdout);
+    assert!(
+        stdout.contains("lands on the console emulator"),
+        "no console page shown:\n{stdout}"
+    );
+    let page = follow(&url_in(&stdout)).await;
+    assert!(page.contains(&format!("assumed-role/{role}/")), "{page}");
+    let mut stdin = running.child.stdin.take().expect("piped stdin");
+    stdin.write_all(b"\n").await.expect("Enter is sent");
+    drop(stdin);
+    let done = running.finish().await;
+    done.assert_code(0);
+    assert!(
+        done.stdout.contains(&format!("Deleted {role}.")),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains("Thanks for watching!"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains("Stopping the local stack."),
+        "{}",
+        done.stdout
+    );
+}
+
+/// A failure injected after any step, as an error or as a panic, exits non-zero and leaves no
+/// role behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_after_any_step_leaves_no_role() {
+    let stack = start_stack().await;
+    for step in STEPS {
+        let done = Xtask::new(Some(&stack))
+            .run(&["demo", "--yes", "--fail-after", step])
+            .await;
+        done.assert_code(1);
+        assert!(
+            done.stderr
+                .contains(&format!("error: injected failure after step {step}")),
+            "{step}: {}",
+            done.stderr
+        );
+        if step != "banner" {
+            let role = done.role_name();
+            assert!(
+                done.stdout.contains(&format!("Deleted {role}.")),
+                "{step}: {}",
+                done.stdout
+            );
+        }
+        assert!(!done.stdout.contains("Thanks for watching!"), "{step}");
+        assert_no_demo_role(&role_names(&stack).await, step);
+    }
+    for step in ["create-role", "propagation", "url"] {
+        let done = Xtask::new(Some(&stack))
+            .env("FED_DEMO_FAIL_AFTER", format!("{step}:panic"))
+            .run(&["demo", "--yes"])
+            .await;
+        done.assert_code(101);
+        assert!(
+            done.stderr.contains("the demo panicked: tearing down"),
+            "{}",
+            done.stderr
+        );
+        assert_no_demo_role(&role_names(&stack).await, &format!("{step}:panic"));
+    }
+    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
+    stack.shutdown().await;
+}
+
+/// Ctrl-C while the demo waits for Enter tears the role down and exits with 130.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_at_the_prompt_tears_down_and_exits_130() {
+    let stack = start_stack().await;
+    let xtask = Xtask::new(Some(&stack)).env("FED_DEMO_WAIT_WITHOUT_TTY", "1");
+    let mut running = xtask.spawn(&["demo"], Stdio::piped());
+    running.wait_for("press Enter").await;
+    let role = role_name_in(&running.stdout());
+    assert!(
+        role_names(&stack).await.contains(&role),
+        "{role} should exist while waiting"
+    );
+    running.signal("INT").await;
+    let done = running.finish().await;
+    done.assert_code(130);
+    assert!(
+        done.stderr
+            .contains("Ctrl-C (SIGINT) received: tearing down"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stdout.contains(&format!("Deleted {role}.")),
+        "{}",
+        done.stdout
+    );
+    assert_no_demo_role(&role_names(&stack).await, "after SIGINT");
+    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
+    stack.shutdown().await;
+}
+
+/// Ctrl-C (and SIGTERM) during the propagation wait tears the role down; the exit codes are 130
+/// and 143.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signal_during_the_propagation_wait_tears_down() {
+    let stack = start_stack().await;
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let xtask = Xtask::new(Some(&stack)).env("FED_DEMO_SIMULATE_PROPAGATION", "5m");
+        let mut running = xtask.spawn(&["demo", "--yes"], Stdio::null());
+        running.wait_for("Waiting for IAM to propagate").await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let role = role_name_in(&running.stdout());
+        assert!(
+            role_names(&stack).await.contains(&role),
+            "{role} should exist while waiting"
+        );
+        running.signal(signal).await;
+        let done = running.finish().await;
+        done.assert_code(code);
+        assert!(
+            done.stdout.contains(&format!("Deleted {role}.")),
+            "{}",
+            done.stdout
+        );
+        assert!(
+            !done.stdout.contains("Constructed a federated URL"),
+            "{}",
+            done.stdout
+        );
+        assert_no_demo_role(&role_names(&stack).await, signal);
+    }
+    stack.shutdown().await;
+}
+
+/// When IAM does not propagate in time, the demo says so and still tears down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_propagation_timeout_is_a_clear_error() {
+    let stack = start_stack().await;
+    let done = Xtask::new(Some(&stack))
+        .env("FED_DEMO_SIMULATE_PROPAGATION", "5m")
+        .run(&["demo", "--yes", "--propagation-timeout", "2s"])
+        .await;
+    done.assert_code(1);
+    let role = done.role_name();
+    assert!(
+        done.stderr.contains(&format!(
+            "error: assuming role arn:aws:iam::123456789012:role/{role} was still denied after"
+        )),
+        "{}",
+        done.stderr
+    );
+    assert_no_demo_role(&role_names(&stack).await, "after the timeout");
+    stack.shutdown().await;
+}
+
+/// Without credentials the demo stops before creating anything and says what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_credentials_nothing_is_created() {
+    let done = Xtask::new(None)
+        .env("AWS_REGION", "us-east-1")
+        .run(&["demo", "--yes"])
+        .await;
+    done.assert_code(1);
+    assert!(
+        done.stderr.contains("no AWS credentials found"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stderr.contains("cargo xtask demo --local"),
+        "{}",
+        done.stderr
+    );
+    assert!(!done.stdout.contains("Creating role"), "{}", done.stdout);
+}
+
+/// The teardown removes a role's inline policy and every managed policy, not just the one the
+/// demo attached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teardown_removes_inline_and_managed_policies() {
+    let stack = start_stack().await;
+    let iam = iam(&stack).await;
+    let name = "fed-demo-20260101T000000-abcdef";
+    create_role(&iam, name, Some("20260101T000000-abcdef")).await;
+    let policies = [
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    ];
+    let role = role_name(name);
+    for policy in policies {
+        iam.attach_role_policy(&role, &policy.parse().expect("an ARN"))
+            .await
+            .expect("attached");
+    }
+    iam.client()
+        .put_role_policy()
+        .role_name(name)
+        .policy_name("inline-extra")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .expect("PutRolePolicy works");
+    assert_eq!(attached_policies(&stack).await.len(), 2);
+
+    let done = Xtask::new(Some(&stack))
+        .run(&["sweep", "--yes", "--role", name])
+        .await;
+    done.assert_code(0);
+    for line in [
+        format!("Detached {}.", policies[0]),
+        format!("Detached {}.", policies[1]),
+        "Deleted inline policy inline-extra.".to_owned(),
+        format!("Deleted {name}."),
+    ] {
+        assert!(
+            done.stdout.contains(&line),
+            "{line:?} missing:\n{}",
+            done.stdout
+        );
+    }
+    assert!(iam.get_role(&role).await.expect("GetRole works").is_none());
+    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
+    stack.shutdown().await;
+}
+
+/// Creates a role trusting the account, tagged as a demo role when `run_id` is set.
+async fn create_role(iam: &IamClient, name: &str, run_id: Option<&str>) {
+    let mut spec = CreateRole::new(
+        role_name(name),
+        "arn:aws:iam::123456789012:root".parse().expect("an ARN"),
+    );
+    if let Some(run_id) = run_id {
+        spec.tags.push(Tag::new("fed:demo", run_id));
+    }
+    iam.create_role(&spec).await.expect("CreateRole works");
+}
+
+fn role_name(name: &str) -> RoleName {
+    RoleName::new(name).expect("a role name")
+}
+
+/// `sweep` finds what a SIGKILLed demo left behind and removes only that: young roles survive
+/// `--older-than`, untagged roles survive everything, and nothing is deleted without `--yes`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweep_removes_the_leftovers_of_a_killed_demo_and_nothing_else() {
+    let stack = start_stack().await;
+    let iam = iam(&stack).await;
+    create_role(&iam, "not-a-demo-role", None).await;
+
+    let xtask = Xtask::new(Some(&stack)).env("FED_DEMO_WAIT_WITHOUT_TTY", "1");
+    let mut running = xtask.spawn(&["demo"], Stdio::piped());
+    running.wait_for("press Enter").await;
+    let role = role_name_in(&running.stdout());
+    running.signal("KILL").await;
+    let killed = running.finish().await;
+    assert_eq!(killed.status.code(), None, "killed by a signal");
+    assert!(
+        role_names(&stack).await.contains(&role),
+        "SIGKILL leaves {role}"
+    );
+
+    let listed = Xtask::new(Some(&stack)).run(&["sweep"]).await;
+    listed.assert_code(0);
+    assert!(listed.stdout.contains(&role), "{}", listed.stdout);
+    assert!(
+        !listed.stdout.contains("not-a-demo-role"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        listed.stdout.contains("Run again with --yes"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        role_names(&stack).await.contains(&role),
+        "listing deletes nothing"
+    );
+
+    let young = Xtask::new(Some(&stack))
+        .run(&["sweep", "--older-than", "1d", "--yes"])
+        .await;
+    young.assert_code(0);
+    assert!(
+        young.stdout.contains("No demo roles found"),
+        "{}",
+        young.stdout
+    );
+    assert!(
+        role_names(&stack).await.contains(&role),
+        "{role} is younger than a day"
+    );
+
+    let swept = Xtask::new(Some(&stack)).run(&["sweep", "--yes"]).await;
+    swept.assert_code(0);
+    assert!(
+        swept.stdout.contains(&format!("Deleted {role}.")),
+        "{}",
+        swept.stdout
+    );
+    let roles = role_names(&stack).await;
+    assert_no_demo_role(&roles, "after the sweep");
+    assert!(roles.contains(&"not-a-demo-role".to_owned()), "{roles:?}");
+    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
+    stack.shutdown().await;
+}
+
+/// `cargo xtask local` prints the environment of a working stack and stops on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_prints_the_environment_of_a_running_stack() {
+    let xtask = Xtask::new(None);
+    let mut running = xtask.spawn(&["local"], Stdio::null());
+    running.wait_for("Press Ctrl-C").await;
+    let stdout = running.stdout();
+    let exports: Vec<(String, String)> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let keys: Vec<&str> = exports.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "AWS_ENDPOINT_URL",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_REGION",
+            "FED_SIGNIN_ENDPOINT"
+        ]
+    );
+    let mut demo = Xtask::new(None);
+    for (key, value) in &exports {
+        demo.env.push((
+            match key.as_str() {
+                "AWS_ENDPOINT_URL" => "AWS_ENDPOINT_URL",
+                "AWS_ACCESS_KEY_ID" => "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY" => "AWS_SECRET_ACCESS_KEY",
+                "AWS_REGION" => "AWS_REGION",
+                _ => "FED_SIGNIN_ENDPOINT",
+            },
+            value.clone(),
+        ));
+    }
+    let done = demo.run(&["demo", "--yes"]).await;
+    done.assert_code(0);
+    follow(&done.url()).await;
+    running.signal("TERM").await;
+    running.finish().await.assert_code(0);
+}
