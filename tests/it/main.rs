@@ -9,6 +9,3 @@ mod demo;
 
 // Helpers.
 mod support;
-
-// `fed url` against the local stack.
-mod cli;
