@@ -44,6 +44,11 @@ impl LoginUrl {
 
     /// The logout-first form: `{logout_endpoint}?Action=logout&redirect_uri={this URL}`,
     /// which ends any console session in the browser and then signs in.
+    ///
+    /// The redirect is honoured only when this login URL is on the same
+    /// region-prefixed host as the logout endpoint, so build it (and request
+    /// its token) with [`crate::Partition::logout_first_federation_endpoint`]
+    /// and pass [`crate::Partition::logout_endpoint`] here.
     pub fn with_logout_first(&self, logout_endpoint: &Url) -> Url {
         let mut url = logout_endpoint.clone();
         url.set_fragment(None);

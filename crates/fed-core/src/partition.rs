@@ -153,7 +153,8 @@ impl Partition {
     ///
     /// A `redirect_uri` is honoured only on the region-prefixed host, so the
     /// login URL of a logout-first link must use
-    /// [`Partition::logout_signin_host`] too.
+    /// [`Partition::logout_signin_host`] too (see
+    /// [`Partition::logout_first_federation_endpoint`]).
     pub fn logout_endpoint(self) -> Url {
         https(&self.logout_signin_host(), "/oauth")
     }

@@ -47,6 +47,8 @@ fn principal_kinds() {
         r#"aws 123456789012 User { path: "/division/team/", name: "alice" }"#,
     );
     check("arn:aws:iam::123456789012:root", "aws 123456789012 Root");
+    // AWS managed policies have `aws` in the account field.
+    check("arn:aws:iam::aws:policy/ReadOnlyAccess", "aws aws Other");
     // Everything else is `Other`, including malformed principal resources.
     for other in [
         "arn:aws:s3:::my-bucket",
