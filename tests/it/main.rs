@@ -9,3 +9,6 @@ mod demo;
 
 // Helpers.
 mod support;
+
+// `fed url` against the local stack.
+mod cli;

@@ -97,3 +97,20 @@ fn other_key_prefixes_follow_the_arn() {
         AssumedRole { chained: true },
     );
 }
+
+/// moto reports long-term keys as an STS `user/…` ARN; they are still long-term keys.
+#[test]
+fn emulator_user_arn_without_token_is_long_term() {
+    check(
+        "testing",
+        false,
+        "arn:aws:sts::123456789012:user/moto",
+        LongTermUser,
+    );
+    check(
+        "testing",
+        true,
+        "arn:aws:sts::123456789012:user/moto",
+        Unknown,
+    );
+}

@@ -333,6 +333,21 @@ fn prompt_mfa_code() -> anyhow::Result<MfaCode> {
     MfaCode::new(line.trim()).map_err(|e| Failure::usage(e.to_string()).into())
 }
 
+/// An error and its sources on one line, `outer: inner: …`, skipping sources
+/// whose text the outer message already contains.
+fn one_line(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+        source = e.source();
+    }
+    line
+}
+
 fn aws_failure(err: &fed_aws::Error) -> Failure {
     let failure = Failure::new(err.to_string());
     match err {
@@ -347,7 +362,7 @@ fn aws_failure(err: &fed_aws::Error) -> Failure {
 }
 
 fn signin_failure(err: &fed_signin::Error, origin: CredentialOrigin) -> Failure {
-    let failure = Failure::new(err.to_string());
+    let failure = Failure::new(one_line(err));
     match err.hint() {
         Some(fed_signin::Hint::Credentials) if origin == CredentialOrigin::Unknown => failure.hint(
             "the credentials' origin is unknown; GetSessionToken credentials cannot sign in: use --role-arn, IAM Identity Center or role credentials",

@@ -10,8 +10,9 @@
 //! - moto answers `arn:aws:sts::…:user/moto` (an STS ARN for a user) for long-term keys and
 //!   for the credentials of GetFederationToken and GetSessionToken alike, and hands out the same
 //!   `AKIAIOSFODNN7EXAMPLE` key for both. fed only ever calls GetFederationToken, so that key
-//!   with a session token counts as a federation token; other keys with a session token and a
-//!   user ARN count as GetSessionToken credentials.
+//!   with a session token counts as a federation token, unless the session token is moto's
+//!   GetSessionToken one; other keys with a session token and a user ARN count as
+//!   GetSessionToken credentials.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -24,6 +25,18 @@ use crate::federation::{IdentityResolver, ResolveError, ResolvedIdentity};
 
 /// The access key id moto returns from GetFederationToken and GetSessionToken.
 pub const MOTO_TEMPORARY_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+
+/// The start of the fixed session token moto returns from GetSessionToken (its
+/// GetFederationToken token differs), which tells the two apart.
+pub const MOTO_SESSION_TOKEN_PREFIX: &str = "AQoEXAMPLEH4";
+
+/// Whether these are moto's GetSessionToken credentials.
+fn is_moto_session_token(credentials: &Credentials) -> bool {
+    credentials.access_key_id() == MOTO_TEMPORARY_KEY_ID
+        && credentials
+            .session_token()
+            .is_some_and(|token| token.starts_with(MOTO_SESSION_TOKEN_PREFIX))
+}
 
 /// Resolves credentials with STS GetCallerIdentity against a configured endpoint.
 ///
@@ -78,11 +91,15 @@ impl StsResolver {
             .map_err(|err: fed_core::Error| ResolveError::Unavailable {
                 reason: err.to_string(),
             })?;
-        let origin = classify(
-            credentials.access_key_id(),
-            credentials.session_token().is_some(),
-            &arn,
-        );
+        let origin = if is_moto_session_token(credentials) {
+            CredentialOrigin::SessionToken
+        } else {
+            classify(
+                credentials.access_key_id(),
+                credentials.session_token().is_some(),
+                &arn,
+            )
+        };
         let identity = ResolvedIdentity::new(arn, origin);
         Ok(match credentials.expiration() {
             Some(expiration) => identity.with_expiration(expiration),

@@ -1,0 +1,437 @@
+//! `fed url` end to end: the real binary against the local stack (moto for
+//! IAM and STS, the federation emulator for sign-in).
+
+use std::process::Output;
+
+use fed_aws::{CreateRole, Iam, IamClient};
+use fed_core::{Arn, CredentialOrigin, RoleName};
+use fed_local::LocalStack;
+use fed_local::federation::{RecordedRequest, ResolvedIdentity};
+
+use crate::support;
+
+/// Long-term keys as moto sees them: any key without a session token.
+const KEY_ID: &str = "AKIAFEDE2ETESTKEY01";
+const SECRET: &str = "fed-e2e-secret-0123456789abcdefghijklmn";
+
+/// How `fed` is run: the real binary, an environment that points only at the
+/// local stack, and the credentials given.
+struct Fed<'a> {
+    stack: &'a LocalStack,
+    home: tempfile::TempDir,
+    env: Vec<(&'static str, String)>,
+}
+
+impl<'a> Fed<'a> {
+    fn new(stack: &'a LocalStack) -> Fed<'a> {
+        Fed {
+            stack,
+            home: tempfile::tempdir().expect("temp dir"),
+            env: vec![
+                ("AWS_ACCESS_KEY_ID", KEY_ID.to_owned()),
+                ("AWS_SECRET_ACCESS_KEY", SECRET.to_owned()),
+            ],
+        }
+    }
+
+    fn env(mut self, key: &'static str, value: impl Into<String>) -> Fed<'a> {
+        self.env.retain(|(k, _)| *k != key);
+        self.env.push((key, value.into()));
+        self
+    }
+
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = tokio::process::Command::new(support::binary("fed"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.home.path().join("credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
+            .env("AWS_REGION", self.stack.region())
+            .env("FED_SIGNIN_ENDPOINT", self.stack.signin_base_url().as_str())
+            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        cmd.output().await.expect("fed runs")
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("utf-8 stderr")
+}
+
+#[track_caller]
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "fed failed with {:?}; stderr:\n{}",
+        out.status,
+        stderr(out)
+    );
+}
+
+/// Exit code, empty stdout and a one-line `error:` naming `fragment`.
+#[track_caller]
+fn assert_failure(out: &Output, code: i32, fragment: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr:\n{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout, got {:?}",
+        stdout(out)
+    );
+    assert!(err.contains("error"), "an error is printed: {err}");
+    assert!(
+        err.contains(fragment),
+        "the error names {fragment:?}: {err}"
+    );
+}
+
+/// The one line on stdout, parsed.
+#[track_caller]
+fn the_url(out: &Output) -> url::Url {
+    let text = stdout(out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one line on stdout: {text:?}");
+    url::Url::parse(lines[0]).expect("stdout is a URL")
+}
+
+fn query(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+async fn start_stack() -> LocalStack {
+    LocalStack::start().await.expect("the local stack starts")
+}
+
+async fn create_role(stack: &LocalStack, name: &str) -> String {
+    let iam = IamClient::new(&stack.sdk_config().await);
+    let trusted: Arn = format!("arn:aws:iam::{}:root", stack.aws().account_id())
+        .parse()
+        .expect("ARN");
+    let role = iam
+        .create_role(&CreateRole::new(
+            RoleName::new(name).expect("role name"),
+            trusted,
+        ))
+        .await
+        .expect("CreateRole on moto");
+    role.arn.to_string()
+}
+
+/// Follows the URL with redirects, as a browser would, and returns the page.
+async fn follow(url: &url::Url) -> String {
+    let response = reqwest::get(url.as_str()).await.expect("the URL answers");
+    assert_eq!(response.status(), 200, "the sign-in ends on a page");
+    response.text().await.expect("a text page")
+}
+
+fn signin_token_requests(stack: &LocalStack) -> Vec<RecordedRequest> {
+    stack
+        .emulator()
+        .requests()
+        .into_iter()
+        .filter(|r| r.action.as_deref() == Some("getSigninToken"))
+        .collect()
+}
+
+/// The seed's flow: `--role-arn` assumes the role, and the URL signs in as it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_arn_url_lands_on_the_console_as_the_role() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-reader").await;
+    let out = Fed::new(&stack)
+        .run(&[
+            "url",
+            "--role-arn",
+            role_arn.as_str(),
+            "--session-name",
+            "alice",
+            "--duration",
+            "2h",
+        ])
+        .await;
+    assert_success(&out);
+    let url = the_url(&out);
+    assert_eq!(query(&url, "Action").as_deref(), Some("login"));
+    assert_eq!(query(&url, "Issuer").as_deref(), Some("fed"));
+    let page = follow(&url).await;
+    assert!(
+        page.contains("assumed-role/fed-e2e-reader/alice"),
+        "console page shows the session: {page}"
+    );
+
+    // Long-term keys made a non-chained AssumeRole, so SessionDuration was sent, by POST.
+    let requests = signin_token_requests(&stack);
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(requests[0].session_duration, Some(7200));
+    assert!(
+        !requests[0].query_params.iter().any(|p| p == "Session"),
+        "secrets stay out of the URL"
+    );
+}
+
+/// Long-term keys go through GetFederationToken with the policy, and
+/// SessionDuration is never sent for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_term_keys_use_a_federation_token_without_session_duration() {
+    let stack = start_stack().await;
+    let out = Fed::new(&stack)
+        .run(&["url", "--policy", "readonly", "--duration", "2h"])
+        .await;
+    assert_success(&out);
+    let page = follow(&the_url(&out)).await;
+    // moto cannot tell whose federation token it is, but the emulator knows its kind.
+    assert!(
+        page.contains("GetFederationToken credentials"),
+        "console page shows a federation token: {page}"
+    );
+    assert!(
+        stderr(&out).contains("federated-user/"),
+        "fed names the federated user: {}",
+        stderr(&out)
+    );
+    let requests = signin_token_requests(&stack);
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(
+        !requests[0].params.iter().any(|p| p == "SessionDuration"),
+        "{:?}",
+        requests[0].params
+    );
+}
+
+/// Without a policy, long-term keys are refused before anything is asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_term_keys_without_a_policy_are_refused() {
+    let stack = start_stack().await;
+    let out = Fed::new(&stack).run(&["url"]).await;
+    assert_failure(&out, 1, "--policy");
+    assert!(signin_token_requests(&stack).is_empty());
+}
+
+/// GetSessionToken credentials cannot sign in: exit 1, a clear error, nothing on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_token_credentials_are_refused() {
+    let stack = start_stack().await;
+    let sts = aws_sdk_sts::Client::new(&stack.sdk_config().await);
+    let session = sts
+        .get_session_token()
+        .send()
+        .await
+        .expect("GetSessionToken on moto");
+    let creds = session.credentials().expect("credentials");
+    let out = Fed::new(&stack)
+        .env("AWS_ACCESS_KEY_ID", creds.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", creds.secret_access_key())
+        .env("AWS_SESSION_TOKEN", creds.session_token())
+        .run(&["url"])
+        .await;
+    assert_failure(&out, 1, "GetSessionToken");
+}
+
+/// `--json` prints one object with the URL, principal, partition, expiry and duration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_has_a_stable_shape() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-json").await;
+    let out = Fed::new(&stack)
+        .run(&[
+            "url",
+            "--json",
+            "--role-arn",
+            role_arn.as_str(),
+            "--session-name",
+            "bob",
+            "--duration",
+            "3600",
+        ])
+        .await;
+    assert_success(&out);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let url = url::Url::parse(value["url"].as_str().expect("url is a string")).expect("a URL");
+    assert!(query(&url, "SigninToken").is_some_and(|t| !t.is_empty()));
+    insta::assert_json_snapshot!(value, {
+        ".url" => insta::dynamic_redaction(|value, _| {
+            let url = url::Url::parse(value.as_str().unwrap_or_default()).expect("a URL");
+            format!("{}://127.0.0.1:[port]{}?{}", url.scheme(), url.path(), url
+                .query_pairs()
+                .map(|(k, v)| if k == "SigninToken" { format!("{k}=[token]") } else { format!("{k}={v}") })
+                .collect::<Vec<_>>()
+                .join("&"))
+        }),
+        ".expires_at" => "[issued + 15 min]",
+    });
+}
+
+/// Global services such as IAM get no region; regional ones do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destinations_follow_the_service_rules() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-dest").await;
+    let fed = Fed::new(&stack);
+    let iam = fed
+        .run(&["url", "--role-arn", role_arn.as_str(), "--service", "iam"])
+        .await;
+    assert_success(&iam);
+    assert_eq!(
+        query(&the_url(&iam), "Destination").as_deref(),
+        Some("https://console.aws.amazon.com/iam/home")
+    );
+    let s3 = fed
+        .run(&[
+            "url",
+            "--role-arn",
+            role_arn.as_str(),
+            "--service",
+            "s3",
+            "--region",
+            "eu-west-1",
+        ])
+        .await;
+    assert_success(&s3);
+    assert_eq!(
+        query(&the_url(&s3), "Destination").as_deref(),
+        Some("https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1")
+    );
+}
+
+/// `--logout-first` wraps the login URL in the emulator's logout endpoint, and
+/// following it still signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_first_wraps_the_login_url() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-logout").await;
+    let out = Fed::new(&stack)
+        .run(&[
+            "url",
+            "--logout-first",
+            "--role-arn",
+            role_arn.as_str(),
+            "--session-name",
+            "carol",
+        ])
+        .await;
+    assert_success(&out);
+    let url = the_url(&out);
+    assert_eq!(url.path(), "/oauth");
+    assert_eq!(query(&url, "Action").as_deref(), Some("logout"));
+    let inner =
+        url::Url::parse(&query(&url, "redirect_uri").expect("redirect_uri")).expect("a URL");
+    assert_eq!(inner.path(), "/federation");
+    assert_eq!(query(&inner, "Action").as_deref(), Some("login"));
+    let page = follow(&url).await;
+    assert!(page.contains("assumed-role/fed-e2e-logout/carol"), "{page}");
+}
+
+/// Bad flags and values exit with 2, name the flag, and print nothing on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_exits_2_and_names_the_flag() {
+    let stack = start_stack().await;
+    let fed = Fed::new(&stack);
+    for (args, flag) in [
+        (
+            &["url", "--role-arn", "arn:aws:iam::12:role/x"][..],
+            "--role-arn",
+        ),
+        (&["url", "--duration", "10"][..], "--duration"),
+        (
+            &[
+                "url",
+                "--session-name",
+                "has space",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+            ][..],
+            "--session-name",
+        ),
+        (&["url", "--service", "teleporter"][..], "--service"),
+        (
+            &[
+                "url",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+                "--duration",
+                "13h",
+            ][..],
+            "--duration",
+        ),
+        (&["url", "--session-name", "alice"][..], "--role-arn"),
+    ] {
+        let out = fed.run(args).await;
+        assert_failure(&out, 2, flag);
+    }
+    assert!(signin_token_requests(&stack).is_empty());
+}
+
+/// With trace logging on, no secret reaches stdout or stderr; the sign-in
+/// token appears only inside the URL on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_logs_carry_no_secrets() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-trace").await;
+
+    // Temporary credentials the test knows, made to resolve as an assumed role.
+    let temp_key = "ASIAFEDE2ETRACE0001";
+    let temp_secret = "fed-e2e-temp-secret-abcdefghijklmnopqrstu";
+    let temp_token = "fed-e2e-session-token-0123456789-ZYXWVUTSRQ";
+    let arn: Arn = "arn:aws:sts::123456789012:assumed-role/fed-e2e-trace/dave"
+        .parse()
+        .expect("ARN");
+    stack.resolver().note(
+        temp_key,
+        ResolvedIdentity::new(arn, CredentialOrigin::AssumedRole { chained: false }),
+    );
+
+    let runs = [
+        (
+            Fed::new(&stack),
+            vec!["url", "-vv", "--role-arn", role_arn.as_str()],
+        ),
+        (
+            Fed::new(&stack)
+                .env("AWS_ACCESS_KEY_ID", temp_key)
+                .env("AWS_SECRET_ACCESS_KEY", temp_secret)
+                .env("AWS_SESSION_TOKEN", temp_token),
+            vec!["url", "-vv"],
+        ),
+    ];
+    for (fed, args) in runs {
+        let fed = fed.env("RUST_LOG", "trace");
+        let out = fed.run(&args).await;
+        assert_success(&out);
+        let (out_text, err_text) = (stdout(&out), stderr(&out));
+        assert!(
+            err_text.len() > 1000,
+            "trace logging is on: {} bytes",
+            err_text.len()
+        );
+        let token = query(&the_url(&out), "SigninToken").expect("a token");
+        for secret in [SECRET, temp_secret, temp_token] {
+            assert!(
+                !out_text.contains(secret) && !err_text.contains(secret),
+                "a secret leaked"
+            );
+        }
+        assert!(
+            !err_text.contains(&token),
+            "the sign-in token leaked to stderr"
+        );
+        let encoded: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+        assert!(
+            !err_text.contains(&encoded),
+            "the encoded sign-in token leaked to stderr"
+        );
+    }
+}
