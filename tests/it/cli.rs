@@ -435,3 +435,58 @@ async fn trace_logs_carry_no_secrets() {
         );
     }
 }
+
+/// `--open` hands the URL to `$BROWSER` and prints nothing on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_hands_the_url_to_the_browser() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-open").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let opened = dir.path().join("opened");
+    let browser = dir.path().join("browser");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .expect("write the browser script");
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("make it executable");
+    let out = Fed::new(&stack)
+        .env("BROWSER", browser.display().to_string())
+        .run(&["url", "--open", "--role-arn", role_arn.as_str()])
+        .await;
+    assert_success(&out);
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", stdout(&out));
+    let url = url::Url::parse(&std::fs::read_to_string(&opened).expect("the browser ran"))
+        .expect("a URL");
+    let page = follow(&url).await;
+    assert!(page.contains("assumed-role/fed-e2e-open/"), "{page}");
+}
+
+/// `fed --version` and `fed completions` work without credentials.
+#[test]
+fn version_and_completions() {
+    let fed = support::binary("fed");
+    let version = std::process::Command::new(&fed)
+        .arg("--version")
+        .output()
+        .expect("fed runs");
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("fed {}", env!("CARGO_PKG_VERSION"))
+    );
+    let completions = std::process::Command::new(&fed)
+        .args(["completions", "bash"])
+        .output()
+        .expect("fed runs");
+    assert!(completions.status.success());
+    let script = String::from_utf8_lossy(&completions.stdout);
+    assert!(
+        script.contains("--role-arn") && script.contains("complete"),
+        "{script}"
+    );
+}
