@@ -477,6 +477,45 @@ async fn sigint_at_the_prompt_tears_down_and_exits_130() {
     stack.shutdown().await;
 }
 
+/// Ctrl-C during the teardown does not abandon it: it warns, and the teardown completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_during_the_teardown_only_warns() {
+    let stack = start_stack().await;
+    let xtask = Xtask::new(Some(&stack))
+        .env("FED_DEMO_WAIT_WITHOUT_TTY", "1")
+        .env("FED_DEMO_TEARDOWN_PAUSE", "3s");
+    let mut running = xtask.spawn(&["demo"], Stdio::piped());
+    running.wait_for("press Enter").await;
+    let role = role_name_in(&running.stdout());
+    running.signal("INT").await;
+    let start = Instant::now();
+    while !running.stderr().contains("tearing down before exiting") {
+        assert!(start.elapsed() < RUN_TIMEOUT, "{}", running.stderr());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for _ in 0..2 {
+        running.signal("INT").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let done = running.finish().await;
+    done.assert_code(130);
+    assert_eq!(
+        done.stderr
+            .matches("warning: Ctrl-C (SIGINT) received during teardown; still removing role")
+            .count(),
+        2,
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stdout.contains(&format!("Deleted {role}.")),
+        "{}",
+        done.stdout
+    );
+    assert_no_demo_role(&role_names(&stack).await, "after three SIGINTs");
+    stack.shutdown().await;
+}
+
 /// Ctrl-C (and SIGTERM) during the propagation wait tears the role down; the exit codes are 130
 /// and 143.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

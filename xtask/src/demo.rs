@@ -103,6 +103,10 @@ pub(crate) struct DemoArgs {
     /// propagates. For tests of the propagation wait.
     #[arg(long, hide = true, value_name = "DURATION", env = "FED_DEMO_SIMULATE_PROPAGATION", value_parser = parse_duration)]
     pub(crate) simulate_propagation: Option<Duration>,
+
+    /// Wait this long before the teardown starts. For tests of signals during the teardown.
+    #[arg(long, hide = true, value_name = "DURATION", env = "FED_DEMO_TEARDOWN_PAUSE", value_parser = parse_duration)]
+    pub(crate) teardown_pause: Option<Duration>,
 }
 
 /// A step of the scenario, after which a failure can be injected.
@@ -273,6 +277,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<Exit> {
 
 /// Runs the scenario as a task, then tears down whatever it created, however it ended.
 async fn drive(args: DemoArgs, target: &Target, signals: &mut Signals) -> Exit {
+    let pause = args.teardown_pause.unwrap_or_default();
     let iam: Arc<dyn Iam> = Arc::new(IamClient::new(&target.sdk));
     let tracker = Arc::new(Tracker::default());
     let scenario = Scenario {
@@ -310,7 +315,7 @@ async fn drive(args: DemoArgs, target: &Target, signals: &mut Signals) -> Exit {
         Outcome::Panicked if armed => eprintln!("the demo panicked: tearing down before exiting"),
         Outcome::Panicked => eprintln!("the demo panicked; nothing was created"),
     }
-    let clean = teardown::run(&tracker, iam.as_ref(), signals).await;
+    let clean = teardown::run(&tracker, iam.as_ref(), signals, pause).await;
     match outcome {
         Outcome::Done if clean => {
             println!("Thanks for watching!");

@@ -38,10 +38,8 @@ pub(crate) struct SweepArgs {
 
 /// A duration as `fed_core::parse_duration` reads it, or a number of days such as `1d`.
 fn parse_age(s: &str) -> Result<Duration, String> {
-    if let Some(days) = s.strip_suffix('d') {
-        if let Ok(days) = days.parse::<u64>() {
-            return Ok(Duration::from_secs(days.saturating_mul(86_400)));
-        }
+    if let Some(Ok(days)) = s.strip_suffix('d').map(str::parse::<u64>) {
+        return Ok(Duration::from_secs(days.saturating_mul(86_400)));
     }
     crate::demo::parse_duration(s)
 }

@@ -73,11 +73,27 @@ impl Tracker {
     }
 }
 
-/// Removes everything the tracker recorded, if anything. Returns whether nothing is left.
-pub(crate) async fn run(tracker: &Tracker, iam: &dyn Iam, signals: &mut Signals) -> bool {
+/// Removes everything the tracker recorded, if anything, after waiting `pause` (zero except in
+/// tests of signals during the teardown). Returns whether nothing is left.
+pub(crate) async fn run(
+    tracker: &Tracker,
+    iam: &dyn Iam,
+    signals: &mut Signals,
+    pause: Duration,
+) -> bool {
     let Some(role) = tracker.role() else {
         return true;
     };
+    if !pause.is_zero() {
+        let pause = tokio::time::sleep(pause);
+        tokio::pin!(pause);
+        loop {
+            tokio::select! {
+                _ = &mut pause => break,
+                stop = signals.recv() => warn_still_tearing_down(stop.name(), &role),
+            }
+        }
+    }
     for mut pending in tracker.take_pending() {
         if pending.is_finished() {
             continue;

@@ -1,6 +1,8 @@
 //! Tests of the teardown: the printed steps, the leftover report, and a tracked role removed
 //! with everything attached to it.
 
+use std::time::Duration;
+
 use fed_aws::fake::FakeIam;
 use fed_aws::{CreateRole, Iam, TeardownFailure, TeardownReport, TeardownStep};
 use fed_core::{Arn, RoleName};
@@ -87,16 +89,16 @@ fn a_tracked_role_is_removed_with_its_policies() {
         let tracker = Tracker::default();
         let mut signals = Signals::install().expect("signal handlers");
         assert!(
-            run(&tracker, &iam, &mut signals).await,
+            run(&tracker, &iam, &mut signals, Duration::ZERO).await,
             "nothing armed, nothing to do"
         );
         assert_eq!(iam.role_names(), vec!["fed-demo-y".to_owned()]);
 
         tracker.arm(role.clone());
-        assert!(run(&tracker, &iam, &mut signals).await);
+        assert!(run(&tracker, &iam, &mut signals, Duration::ZERO).await);
         assert!(iam.role_names().is_empty());
         // Idempotent: a second teardown finds nothing and succeeds.
-        assert!(run(&tracker, &iam, &mut signals).await);
+        assert!(run(&tracker, &iam, &mut signals, Duration::ZERO).await);
     });
 }
 
