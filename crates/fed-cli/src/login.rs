@@ -17,16 +17,29 @@ use crate::failure::Failure;
 use crate::output::{self, Outcome};
 use crate::policy_alias;
 
-/// Notices for the user on stderr, silenced by `-q`.
+/// Notices for the user on stderr, silenced by `-q`. They are also kept, so
+/// that tests can see what the user was told.
 struct Notices {
     quiet: bool,
+    said: std::sync::Mutex<Vec<String>>,
 }
 
 impl Notices {
+    fn new(quiet: bool) -> Notices {
+        Notices {
+            quiet,
+            said: std::sync::Mutex::default(),
+        }
+    }
+
     fn say(&self, message: &str) {
         if !self.quiet {
             eprintln!("fed: {message}");
         }
+        self.said
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message.to_owned());
     }
 }
 
@@ -41,7 +54,7 @@ struct Signable {
 
 /// Runs `fed url`.
 pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
-    let notices = Notices { quiet: args.quiet };
+    let notices = Notices::new(args.quiet);
     check_offline(&args)?;
 
     let sdk = fed_aws::load_sdk_config(&ConfigOptions {
@@ -53,7 +66,9 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     let region = sdk.region().map(|r| r.as_ref().to_owned());
     let sts = StsClient::new(&sdk);
 
-    let detected = detect_origin(&sts).await.map_err(|e| aws_failure(&e))?;
+    let detected = detect_origin(&sts as &dyn Sts)
+        .await
+        .map_err(|e| aws_failure(&e))?;
     tracing::debug!(origin = ?detected.origin, arn = %detected.identity.arn, "detected credentials");
     let partition = match args.partition {
         Some(p) => p,
@@ -210,7 +225,7 @@ fn check_partition(
 
 async fn signable_credentials(
     args: &UrlArgs,
-    sts: &StsClient,
+    sts: &dyn Sts,
     detected: &fed_aws::DetectedOrigin,
     partition: Partition,
     notices: &Notices,
@@ -394,3 +409,6 @@ fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Resu
     ));
     output::print_line(outcome.url.as_str())
 }
+
+#[cfg(test)]
+mod tests;
