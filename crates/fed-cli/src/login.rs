@@ -93,13 +93,7 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
 
     let mut config = match (&args.signin_endpoint, args.logout_first) {
         (Some(url), _) => fed_signin::Config::new(url.clone()),
-        (None, true) => fed_signin::Config::new(
-            url::Url::parse(&format!(
-                "https://{}/federation",
-                partition.logout_signin_host()
-            ))
-            .expect("partition hosts are valid"),
-        ),
+        (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
         (None, false) => {
             fed_signin::Config::for_partition(partition, args.signin_region.as_deref())
         }
@@ -193,15 +187,9 @@ fn check_partition(
     region: Option<&str>,
 ) -> anyhow::Result<()> {
     let in_partition = |flag: &str, region: &str| -> anyhow::Result<()> {
-        let p =
-            Partition::from_region(region).map_err(|e| Failure::usage(format!("{flag}: {e}")))?;
-        if p != partition {
-            return Err(Failure::usage(format!(
-                "{flag} {region} is in partition {p}, but the credentials are in {partition}"
-            ))
-            .into());
-        }
-        Ok(())
+        partition
+            .check_region(region)
+            .map_err(|e| Failure::usage(format!("{flag}: {e}")).into())
     };
     if let Some(r) = region {
         in_partition("--region", r)?;
