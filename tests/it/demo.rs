@@ -183,6 +183,8 @@ impl Running {
     }
 
     async fn finish(mut self) -> Finished {
+        // Waiting would close stdin, which ends a wait at the prompt by itself; keep it open.
+        let _stdin = self.child.stdin.take();
         let status = match tokio::time::timeout(RUN_TIMEOUT, self.child.wait()).await {
             Ok(status) => status.expect("xtask is waited for"),
             Err(_) => {

@@ -19,7 +19,7 @@ pub(crate) struct BenchArgs {
 /// Runs `cargo xtask bench`.
 pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let exe = std::env::current_exe()?;
-    eprintln!("starting the local stack…");
+    tell!("starting the local stack…");
     let stack = crate::local::start().await?;
     let (key_id, secret) = crate::local::test_keys(&stack);
     let mut times = Vec::new();
@@ -51,12 +51,12 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
                 String::from_utf8_lossy(&output.stderr).trim()
             );
         }
-        eprintln!("run {run}: {:.3}s", took.as_secs_f64());
+        tell!("run {run}: {:.3}s", took.as_secs_f64());
         times.push(took);
     }
     stack.shutdown().await;
     let median = median(&mut times);
-    println!(
+    say!(
         "cargo xtask demo --yes on the local stack: median {:.3}s over {} runs (min {:.3}s, max {:.3}s)",
         median.as_secs_f64(),
         times.len(),

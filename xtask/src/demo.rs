@@ -223,7 +223,7 @@ struct Target {
 impl Target {
     async fn prepare(args: &DemoArgs) -> anyhow::Result<Target> {
         if args.local {
-            println!("Starting the local stack (moto and the federation emulator)…");
+            say!("Starting the local stack (moto and the federation emulator)…");
             let stack = crate::local::start().await?;
             return Ok(Target {
                 sdk: stack.sdk_config().await,
@@ -263,13 +263,13 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     let target = tokio::select! {
         target = Target::prepare(&args) => target?,
         stop = signals.recv() => {
-            eprintln!("{} received; nothing was created", stop.name());
+            tell!("{} received; nothing was created", stop.name());
             return Ok(stop.exit());
         }
     };
     let exit = drive(args, &target, &mut signals).await;
     if let Some(stack) = target.stack {
-        println!("Stopping the local stack.");
+        say!("Stopping the local stack.");
         stack.shutdown().await;
     }
     Ok(exit)
@@ -292,33 +292,35 @@ async fn drive(args: DemoArgs, target: &Target, signals: &mut Signals) -> Exit {
     };
     let mut task = tokio::spawn(scenario.run());
     let outcome = tokio::select! {
+        // A signal wins over a scenario that ends at the same moment.
+        biased;
+        stop = signals.recv() => {
+            task.abort();
+            let _ = task.await;
+            Outcome::Stopped(stop)
+        }
         joined = &mut task => match joined {
             Ok(Ok(())) => Outcome::Done,
             Ok(Err(err)) => Outcome::Failed(err),
             Err(join) if join.is_panic() => Outcome::Panicked,
             Err(_) => Outcome::Failed(anyhow::anyhow!("the demo was cancelled")),
         },
-        stop = signals.recv() => {
-            task.abort();
-            let _ = task.await;
-            Outcome::Stopped(stop)
-        }
     };
     let armed = tracker.role().is_some();
     match &outcome {
         Outcome::Done => {}
-        Outcome::Failed(err) => eprintln!("error: {err:#}"),
+        Outcome::Failed(err) => tell!("error: {err:#}"),
         Outcome::Stopped(stop) if armed => {
-            eprintln!("\n{} received: tearing down before exiting", stop.name())
+            tell!("\n{} received: tearing down before exiting", stop.name())
         }
-        Outcome::Stopped(stop) => eprintln!("\n{} received; nothing was created", stop.name()),
-        Outcome::Panicked if armed => eprintln!("the demo panicked: tearing down before exiting"),
-        Outcome::Panicked => eprintln!("the demo panicked; nothing was created"),
+        Outcome::Stopped(stop) => tell!("\n{} received; nothing was created", stop.name()),
+        Outcome::Panicked if armed => tell!("the demo panicked: tearing down before exiting"),
+        Outcome::Panicked => tell!("the demo panicked; nothing was created"),
     }
     let clean = teardown::run(&tracker, iam.as_ref(), signals, pause).await;
     match outcome {
         Outcome::Done if clean => {
-            println!("Thanks for watching!");
+            say!("Thanks for watching!");
             Exit::Success
         }
         Outcome::Done | Outcome::Failed(_) => Exit::Failure,
@@ -384,14 +386,14 @@ impl Scenario {
                 .unwrap_or(u32::MAX)
                 .clamp(3600, 43200),
         );
-        println!("Creating role {name}, which {trusted} may assume…");
+        say!("Creating role {name}, which {trusted} may assume…");
         self.tracker.arm(name.clone());
         let iam = Arc::clone(&self.iam);
         let role = self
             .tracker
             .call(async move { iam.create_role(&spec).await })
             .await?;
-        println!("Created role {}.", role.arn);
+        say!("Created role {}.", role.arn);
         Fault::check(fault, Step::CreateRole)?;
 
         for policy in policies {
@@ -400,7 +402,7 @@ impl Scenario {
             self.tracker
                 .call(async move { iam.attach_role_policy(&role_name, &arn).await })
                 .await?;
-            println!("Attached {policy}.");
+            say!("Attached {policy}.");
         }
         Fault::check(fault, Step::AttachPolicy)?;
 
@@ -417,14 +419,14 @@ impl Scenario {
         Fault::check(fault, Step::Url)?;
 
         // 5. The URL, and the wait.
-        println!(
+        say!(
             "Constructed a federated URL that can be used to connect to the AWS Management Console with role-defined permissions:"
         );
-        println!("{RULE}");
-        println!("{}", url.as_str());
-        println!("{RULE}");
+        say!("{RULE}");
+        say!("{}", url.as_str());
+        say!("{RULE}");
         if let Some(page) = &self.console_page {
-            println!(
+            say!(
                 "On the local stack the URL lands on the console emulator ({page}), signed in as {}.",
                 assumed.arn
             );
@@ -448,27 +450,25 @@ impl Scenario {
     }
 
     fn banner(&self, caller: &CallerIdentity, region: &str, signin: &Url, policies: &[Arn]) {
-        println!("{RULE}");
-        println!("Welcome to the AWS Security Token Service federated URL demo.");
-        println!("{RULE}");
-        println!("This demo will:");
+        say!("{RULE}");
+        say!("Welcome to the AWS Security Token Service federated URL demo.");
+        say!("{RULE}");
+        say!("This demo will:");
         let names: Vec<String> = policies.iter().map(policy_name).collect();
-        println!(
+        say!(
             "  1. create an IAM role that you may assume, with {} attached;",
             names.join(" and ")
         );
-        println!("  2. wait until IAM has propagated it, by polling AssumeRole;");
-        println!(
-            "  3. assume it and exchange its temporary credentials for a console sign-in URL;"
-        );
-        println!("  4. delete the role and everything attached to it.");
-        println!("Account:    {}", caller.account);
-        println!("Principal:  {}", caller.arn);
+        say!("  2. wait until IAM has propagated it, by polling AssumeRole;");
+        say!("  3. assume it and exchange its temporary credentials for a console sign-in URL;");
+        say!("  4. delete the role and everything attached to it.");
+        say!("Account:    {}", caller.account);
+        say!("Principal:  {}", caller.arn);
         match &self.aws_endpoint {
-            Some(endpoint) => println!("IAM, STS:   {endpoint} (region {region})"),
-            None => println!("IAM, STS:   AWS, region {region}"),
+            Some(endpoint) => say!("IAM, STS:   {endpoint} (region {region})"),
+            None => say!("IAM, STS:   AWS, region {region}"),
         }
-        println!("Sign-in:    {signin}");
+        say!("Sign-in:    {signin}");
     }
 
     async fn wait_for_propagation(
@@ -480,7 +480,7 @@ impl Scenario {
             initial_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(5),
         };
-        println!(
+        say!(
             "Waiting for IAM to propagate the new role (polling AssumeRole, for up to {}s)…",
             retry.deadline.as_secs()
         );
@@ -510,7 +510,7 @@ impl Scenario {
         let result = assume_role_when_propagated(sts, request, &retry, &mut on_attempt).await;
         spinner.finish_and_clear();
         let assumed = result?;
-        println!(
+        say!(
             "Assumed role {} after {:.1}s ({attempts} AssumeRole attempt{}).",
             request.role_arn,
             started.elapsed().as_secs_f64(),
@@ -530,7 +530,7 @@ impl Scenario {
         endpoint: Url,
     ) -> anyhow::Result<Url> {
         if assumed.chained {
-            println!(
+            say!(
                 "Role chaining: the caller ({caller}) signs with temporary credentials, so this session is capped at one hour and SessionDuration is left out of getSigninToken (sending it would fail with a bare 400)."
             );
         }
@@ -541,7 +541,7 @@ impl Scenario {
         };
         let decision = decide_session_duration(assumed.origin(), requested)?;
         if let Some(note) = &decision.note {
-            println!("Note: {note}.");
+            say!("Note: {note}.");
         }
         let mut config = fed_signin::Config::new(endpoint);
         config.partition = Some(partition);
@@ -553,16 +553,16 @@ impl Scenario {
             .credentials_partition(assumed.arn.partition());
         let response = client.get_signin_token(&request).await?;
         if response.dropped_session_duration() {
-            println!(
+            say!(
                 "Note: the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials."
             );
         }
         match response.session_duration() {
-            Some(d) => println!(
+            Some(d) => say!(
                 "Got a sign-in token from the federation endpoint (console session: {}s).",
                 d.seconds()
             ),
-            None => println!(
+            None => say!(
                 "Got a sign-in token from the federation endpoint (console session: as long as the role session)."
             ),
         }
@@ -581,7 +581,7 @@ impl Scenario {
             return Ok(());
         }
         if !std::io::stdin().is_terminal() && !self.args.wait_without_tty {
-            println!("(stdin is not a terminal: not waiting for Enter)");
+            say!("(stdin is not a terminal: not waiting for Enter)");
             return Ok(());
         }
         print!(
@@ -593,7 +593,7 @@ impl Scenario {
             std::io::stdin().read_line(&mut line).map(|_| ())
         })
         .await??;
-        println!();
+        say!("");
         Ok(())
     }
 }

@@ -24,26 +24,26 @@ pub(crate) fn test_keys(stack: &LocalStack) -> (String, String) {
 /// Runs `cargo xtask local`: starts the stack, prints `export` lines, and waits for Ctrl-C.
 pub(crate) async fn run() -> anyhow::Result<Exit> {
     let mut signals = Signals::install()?;
-    eprintln!("starting the local stack (moto and the federation emulator)…");
+    tell!("starting the local stack (moto and the federation emulator)…");
     let stack = tokio::select! {
         stack = start() => stack?,
         stop = signals.recv() => return Ok(stop.exit()),
     };
     let (key_id, secret) = test_keys(&stack);
-    println!("# The local stack is up. Paste these lines into a shell to use it:");
-    println!("export AWS_ENDPOINT_URL={}", stack.endpoint_url());
-    println!("export AWS_ACCESS_KEY_ID={key_id}");
-    println!("export AWS_SECRET_ACCESS_KEY={secret}");
-    println!("export AWS_REGION={}", stack.region());
-    println!("export FED_SIGNIN_ENDPOINT={}", stack.federation_url());
-    println!(
+    say!("# The local stack is up. Paste these lines into a shell to use it:");
+    say!("export AWS_ENDPOINT_URL={}", stack.endpoint_url());
+    say!("export AWS_ACCESS_KEY_ID={key_id}");
+    say!("export AWS_SECRET_ACCESS_KEY={secret}");
+    say!("export AWS_REGION={}", stack.region());
+    say!("export FED_SIGNIN_ENDPOINT={}", stack.federation_url());
+    say!(
         "# Login URLs land on the console page {}",
         stack.emulator().console_url()
     );
-    println!("# Then run `cargo xtask demo` or `fed url`. Press Ctrl-C to stop the stack.");
+    say!("# Then run `cargo xtask demo` or `fed url`. Press Ctrl-C to stop the stack.");
     // Stopping with Ctrl-C or SIGTERM is the normal way out.
     let stop = signals.recv().await;
-    eprintln!("{} received: stopping the local stack…", stop.name());
+    tell!("{} received: stopping the local stack…", stop.name());
     stack.shutdown().await;
     Ok(Exit::Success)
 }

@@ -11,6 +11,22 @@
 //! The demo is also the worked example of depending on the library crates one by one: it uses
 //! fed-core, fed-aws and fed-signin directly, and fed-local for the local stack.
 
+/// Prints a line to stdout, ignoring errors: a closed stdout must not cut a teardown short.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Prints a line to stderr, ignoring errors, as [`say!`] does.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod demo;
 mod local;

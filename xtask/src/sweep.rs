@@ -75,20 +75,20 @@ pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
         })
         .collect();
     if roles.is_empty() {
-        println!("No demo roles found (roles tagged {DEMO_TAG}).");
+        say!("No demo roles found (roles tagged {DEMO_TAG}).");
         return Ok(Exit::Success);
     }
-    println!("Demo roles (tagged {DEMO_TAG}):");
+    say!("Demo roles (tagged {DEMO_TAG}):");
     for role in &roles {
         let created = role
             .tags
             .iter()
             .find(|t| t.key == CREATED_AT_TAG)
             .map_or("unknown", |t| t.value.as_str());
-        println!("  {}  created {created}  {}", role.name, role.arn);
+        say!("  {}  created {created}  {}", role.name, role.arn);
     }
     if !args.yes {
-        println!("Run again with --yes to tear them down.");
+        say!("Run again with --yes to tear them down.");
         return Ok(Exit::Success);
     }
     let mut clean = true;

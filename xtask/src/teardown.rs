@@ -98,7 +98,7 @@ pub(crate) async fn run(
         if pending.is_finished() {
             continue;
         }
-        println!("Waiting for a pending IAM request to finish before tearing down…");
+        say!("Waiting for a pending IAM request to finish before tearing down…");
         let deadline = tokio::time::sleep(PENDING_CALL_GRACE);
         tokio::pin!(deadline);
         loop {
@@ -118,7 +118,7 @@ pub(crate) async fn run(
 /// Tears `role` down, printing each step; on failure prints what is left and how to remove it.
 /// Returns whether the role is confirmed gone.
 pub(crate) async fn remove_role(iam: &dyn Iam, role: &RoleName, signals: &mut Signals) -> bool {
-    println!("Tearing down role {role}…");
+    say!("Tearing down role {role}…");
     let teardown = iam.teardown_role(role);
     tokio::pin!(teardown);
     let report = loop {
@@ -128,17 +128,17 @@ pub(crate) async fn remove_role(iam: &dyn Iam, role: &RoleName, signals: &mut Si
         }
     };
     for line in step_lines(&report) {
-        println!("{line}");
+        say!("{line}");
     }
     if report.is_complete() {
         return true;
     }
-    eprint!("{}", leftover_report(&report));
+    tell!("{}", leftover_report(&report).trim_end());
     false
 }
 
 fn warn_still_tearing_down(signal: &str, role: &RoleName) {
-    eprintln!(
+    tell!(
         "warning: {signal} received during teardown; still removing role {role} so that nothing is left behind (wait a moment; if the process is killed, `cargo xtask sweep` finds the role)"
     );
 }
