@@ -6,8 +6,8 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use fed_aws::{CreateRole, Iam, IamClient, Tag};
-use fed_core::RoleName;
+use fed_aws::{AssumeRoleRequest, CreateRole, Iam, IamClient, Sts, StsClient, Tag};
+use fed_core::{RoleName, RoleSessionName};
 use fed_local::LocalStack;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
@@ -367,6 +367,72 @@ async fn demo_with_yes_signs_in_as_the_new_role_and_leaves_nothing() {
     stack.shutdown().await;
 }
 
+/// A caller that is itself an assumed role: the role it creates trusts the caller's role (path
+/// included, found with GetRole), and signing in is role chaining, so SessionDuration is left out
+/// and the demo says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assumed_role_caller_makes_it_role_chaining() {
+    let stack = start_stack().await;
+    let iam = iam(&stack).await;
+    let mut spec = CreateRole::new(
+        role_name("caller"),
+        "arn:aws:iam::123456789012:root".parse().expect("an ARN"),
+    );
+    spec.path = Some("/team/".to_owned());
+    let caller_role = iam.create_role(&spec).await.expect("CreateRole works");
+    let sts = StsClient::new(&stack.sdk_config().await);
+    let session = sts
+        .assume_role(&AssumeRoleRequest::new(
+            caller_role.arn.clone(),
+            RoleSessionName::new("alice").expect("a session name"),
+        ))
+        .await
+        .expect("AssumeRole works")
+        .credentials;
+
+    let done = Xtask::new(Some(&stack))
+        .env("AWS_ACCESS_KEY_ID", session.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", session.secret_access_key())
+        .env(
+            "AWS_SESSION_TOKEN",
+            session.session_token().expect("a session token"),
+        )
+        .run(&["demo", "--yes"])
+        .await;
+    done.assert_code(0);
+    for line in [
+        "Principal:  arn:aws:sts::123456789012:assumed-role/caller/alice",
+        "which arn:aws:iam::123456789012:role/team/caller may assume",
+        "Role chaining: the caller (arn:aws:sts::123456789012:assumed-role/caller/alice) signs with temporary credentials",
+        "SessionDuration is left out of getSigninToken",
+    ] {
+        assert!(
+            done.stdout.contains(line),
+            "{line:?} missing:\n{}",
+            done.stdout
+        );
+    }
+    let signin: Vec<_> = stack
+        .emulator()
+        .requests()
+        .into_iter()
+        .filter(|r| r.action.as_deref() == Some("getSigninToken"))
+        .collect();
+    assert_eq!(signin.len(), 1, "{signin:?}");
+    assert_eq!(signin[0].status, 200, "{signin:?}");
+    assert!(
+        !signin[0].params.iter().any(|p| p == "SessionDuration"),
+        "{signin:?}"
+    );
+    let page = follow(&done.url()).await;
+    assert!(
+        page.contains(&format!("assumed-role/{}/alice", done.role_name())),
+        "{page}"
+    );
+    assert_eq!(role_names(&stack).await, vec!["caller".to_owned()]);
+    stack.shutdown().await;
+}
+
 /// `--local` starts its own stack, and the URL it prints works while the demo waits for Enter;
 /// Enter then tears down and the stack stops.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -572,7 +638,8 @@ async fn a_propagation_timeout_is_a_clear_error() {
     stack.shutdown().await;
 }
 
-/// Without credentials the demo stops before creating anything and says what to do.
+/// Without credentials, or without a region, the demo stops before creating anything and says
+/// what to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_credentials_nothing_is_created() {
     let done = Xtask::new(None)
@@ -587,6 +654,19 @@ async fn without_credentials_nothing_is_created() {
     );
     assert!(
         done.stderr.contains("cargo xtask demo --local"),
+        "{}",
+        done.stderr
+    );
+    assert!(!done.stdout.contains("Creating role"), "{}", done.stdout);
+
+    let done = Xtask::new(None)
+        .env("AWS_ACCESS_KEY_ID", "AKIAFEDDEMOTESTKEY01")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+        .run(&["demo", "--yes"])
+        .await;
+    done.assert_code(1);
+    assert!(
+        done.stderr.contains("no AWS region is configured"),
         "{}",
         done.stderr
     );

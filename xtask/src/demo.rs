@@ -346,13 +346,8 @@ impl Scenario {
         let fault = self.args.fail_after;
 
         // 1. Who is calling, and where.
-        let caller = self.caller().await?;
+        let (caller, region) = self.caller().await?;
         let partition = caller.arn.partition();
-        let Some(region) = self.region.clone() else {
-            anyhow::bail!(
-                "no AWS region is configured: pass --region, set AWS_REGION, or set a region in the profile"
-            );
-        };
         let signin_endpoint = self
             .signin_endpoint
             .clone()
@@ -407,7 +402,11 @@ impl Scenario {
         Fault::check(fault, Step::AttachPolicy)?;
 
         // 3. IAM propagation, then 4. the URL, as `fed url --role-arn` builds it.
-        let session_name = RoleSessionName::sanitized(&caller_name(&trusted));
+        let session_name = RoleSessionName::sanitized(&caller_name(match caller.arn.principal() {
+            // An emulator's `sts` user ARN: name the session after the IAM user.
+            Principal::Other => &trusted,
+            _ => &caller.arn,
+        }));
         let mut request = AssumeRoleRequest::new(role.arn.clone(), session_name);
         request.duration = Some(AssumeRoleDuration::new(self.args.duration)?);
         let assumed = self.wait_for_propagation(&request).await?;
@@ -436,17 +435,22 @@ impl Scenario {
         Ok(())
     }
 
-    /// GetCallerIdentity, after checking that credentials are there at all.
-    async fn caller(&self) -> anyhow::Result<CallerIdentity> {
-        let detected = detect_origin(self.sts.as_ref()).await.map_err(|err| match err {
-            fed_aws::Error::Credentials { .. } | fed_aws::Error::InvalidRequest(_) => {
-                anyhow::anyhow!(
-                    "no AWS credentials found ({err}): configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or run `cargo xtask demo --local` to use the local stack; nothing was created"
-                )
-            }
-            err => anyhow::anyhow!("{err}; nothing was created"),
-        })?;
-        Ok(detected.identity)
+    /// GetCallerIdentity and the region, after checking that credentials are there at all.
+    async fn caller(&self) -> anyhow::Result<(CallerIdentity, String)> {
+        if let Err(err) = self.sts.credentials().await {
+            anyhow::bail!(
+                "no AWS credentials found ({err}): configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or run `cargo xtask demo --local` to use the local stack; nothing was created"
+            );
+        }
+        let Some(region) = self.region.clone() else {
+            anyhow::bail!(
+                "no AWS region is configured: pass --region, set AWS_REGION, or set a region in the profile; nothing was created"
+            );
+        };
+        let detected = detect_origin(self.sts.as_ref())
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}; nothing was created"))?;
+        Ok((detected.identity, region))
     }
 
     fn banner(&self, caller: &CallerIdentity, region: &str, signin: &Url, policies: &[Arn]) {
