@@ -1,3 +1,5 @@
+//! Tests of ARN parsing: principal kinds, partitions, errors and display round-trips.
+
 use proptest::prelude::*;
 
 use super::*;

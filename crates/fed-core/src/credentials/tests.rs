@@ -1,3 +1,5 @@
+//! Tests of the secret types: exact, redacted `Debug` output and the credential origins.
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Tests of destinations: services, regions, paths and full URLs per partition.
+
 use super::*;
 
 /// Renders `destination.to_url(partition, region)`, or the parse error.

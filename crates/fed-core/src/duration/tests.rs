@@ -1,3 +1,5 @@
+//! Tests of duration parsing and the validated duration ranges.
+
 use proptest::prelude::*;
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Tests of the form encoder against Python's `urlencode`.
+
 use proptest::prelude::*;
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Tests of the login URL: snapshots per partition and destination, logout-first, and round-trips of arbitrary values.
+
 use std::fmt::Write as _;
 
 use proptest::prelude::*;

@@ -1,3 +1,5 @@
+//! Tests of the validated names: every length and character boundary, sanitizing, messages.
+
 use proptest::prelude::*;
 
 use super::*;

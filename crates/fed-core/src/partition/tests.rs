@@ -1,3 +1,5 @@
+//! Tests of partitions: from regions and names, and their hosts.
+
 use super::*;
 
 /// Renders a partition lookup as the partition's name or `error: {message}`.

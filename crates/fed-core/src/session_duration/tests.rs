@@ -1,3 +1,5 @@
+//! Tests of the SessionDuration policy for every credential origin.
+
 use super::*;
 
 /// Renders a decision as `send N`, `omit`, `omit: {note}` or `error: {message}`.

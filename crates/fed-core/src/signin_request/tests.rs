@@ -1,3 +1,5 @@
+//! Tests of the getSigninToken request: the Session JSON and the GET and POST encodings.
+
 use std::fmt::Write as _;
 
 use crate::Partition;
