@@ -21,8 +21,8 @@ use fed_aws::{
     assume_role_when_propagated, detect_origin,
 };
 use fed_core::{
-    Arn, AssumeRoleDuration, Credentials, Destination, Issuer, LoginUrl, Partition, Principal,
-    RoleName, RoleSessionName, decide_session_duration,
+    Arn, AssumeRoleDuration, Credentials, Destination, Issuer, Partition, Principal, RoleName,
+    RoleSessionName,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use url::Url;
@@ -538,30 +538,27 @@ impl Scenario {
                 "Role chaining: the caller ({caller}) signs with temporary credentials, so this session is capped at one hour and SessionDuration is left out of getSigninToken (sending it would fail with a bare 400)."
             );
         }
-        let requested = if assumed.chained {
-            None
-        } else {
-            Some(self.args.duration)
-        };
-        let decision = decide_session_duration(assumed.origin(), requested)?;
-        if let Some(note) = &decision.note {
-            say!("Note: {note}.");
-        }
         let mut config = fed_signin::Config::new(endpoint);
         config.partition = Some(partition);
         config.method = fed_signin::Method::Post;
         config.retry_without_session_duration = true;
         let client = fed_signin::Client::new(config)?;
-        let request = fed_signin::TokenRequest::new(&assumed.credentials)
-            .session_duration(decision.value)
-            .credentials_partition(assumed.arn.partition());
-        let response = client.get_signin_token(&request).await?;
-        if response.dropped_session_duration() {
-            say!(
-                "Note: the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials."
-            );
+        let destination = Destination::ConsoleHome.to_url(partition, Some(region));
+        let console = client
+            .console_url(&fed_signin::ConsoleLogin {
+                credentials: &assumed.credentials,
+                origin: assumed.origin(),
+                requested_duration: (!assumed.chained).then_some(self.args.duration),
+                credentials_partition: Some(assumed.arn.partition()),
+                issuer: &self.args.issuer,
+                destination: &destination,
+                logout_endpoint: None,
+            })
+            .await?;
+        for note in &console.notes {
+            say!("Note: {note}.");
         }
-        match response.session_duration() {
+        match console.session_duration {
             Some(d) => say!(
                 "Got a sign-in token from the federation endpoint (console session: {}s).",
                 d.seconds()
@@ -570,14 +567,7 @@ impl Scenario {
                 "Got a sign-in token from the federation endpoint (console session: as long as the role session)."
             ),
         }
-        let destination = Destination::ConsoleHome.to_url(partition, Some(region));
-        let login = LoginUrl::new(
-            &client.config().endpoint,
-            &self.args.issuer,
-            &destination,
-            response.token(),
-        );
-        Ok(login.expose().clone())
+        Ok(console.expose().clone())
     }
 
     async fn wait_for_enter(&self) -> anyhow::Result<()> {

@@ -1,15 +1,13 @@
 //! The `fed url` flow: credentials in, a console sign-in URL out.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::time::SystemTime;
 
 use fed_aws::{
     AssumeRoleRequest, ConfigOptions, FederationTokenRequest, Mfa, Sts, StsClient, detect_origin,
 };
 use fed_core::{
     Arn, AssumeRoleDuration, CredentialOrigin, Credentials, FederationName,
-    FederationTokenDuration, LoginUrl, MfaCode, Partition, Principal, RoleSessionName,
-    decide_session_duration,
+    FederationTokenDuration, MfaCode, Partition, Principal, RoleSessionName,
 };
 
 use crate::cli::{self, UrlArgs};
@@ -80,17 +78,6 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
 
     let signable = signable_credentials(&args, &sts, &detected, partition, &notices).await?;
 
-    let requested = if signable.duration_applied {
-        None
-    } else {
-        args.duration
-    };
-    let decision = decide_session_duration(signable.origin, requested)
-        .map_err(|e| Failure::usage(format!("--duration: {e}")))?;
-    if let Some(note) = &decision.note {
-        notices.say(note);
-    }
-
     let mut config = match (&args.signin_endpoint, args.logout_first) {
         (Some(url), _) => fed_signin::Config::new(url.clone()),
         (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
@@ -107,48 +94,45 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     config.retry_without_session_duration = true;
     let client = fed_signin::Client::new(config)
         .map_err(|e| Failure::usage(format!("--signin-endpoint: {e}")))?;
-
-    let issued_at = SystemTime::now();
-    let request = fed_signin::TokenRequest::new(&signable.credentials)
-        .session_duration(decision.value)
-        .credentials_partition(signable.principal.partition());
-    let response = client
-        .get_signin_token(&request)
-        .await
-        .map_err(|e| signin_failure(&e, signable.origin))?;
-    if response.dropped_session_duration() {
-        notices.say(
-            "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials",
-        );
-    }
-
-    let destination_url = destination.to_url(partition, region.as_deref());
-    let login = LoginUrl::new(
-        &client.config().endpoint,
-        &args.issuer,
-        &destination_url,
-        response.token(),
-    );
-    let url = if args.logout_first {
-        let logout = match &args.signin_endpoint {
-            Some(_) => client
+    let logout_endpoint = match (&args.signin_endpoint, args.logout_first) {
+        (_, false) => None,
+        (Some(_), true) => Some(
+            client
                 .config()
                 .endpoint
                 .join("/oauth")
                 .expect("a path joins"),
-            None => partition.logout_endpoint(),
-        };
-        login.with_logout_first(&logout)
-    } else {
-        login.expose().clone()
+        ),
+        (None, true) => Some(partition.logout_endpoint()),
     };
 
+    let destination_url = destination.to_url(partition, region.as_deref());
+    let console = client
+        .console_url(&fed_signin::ConsoleLogin {
+            credentials: &signable.credentials,
+            origin: signable.origin,
+            requested_duration: if signable.duration_applied {
+                None
+            } else {
+                args.duration
+            },
+            credentials_partition: Some(signable.principal.partition()),
+            issuer: &args.issuer,
+            destination: &destination_url,
+            logout_endpoint: logout_endpoint.as_ref(),
+        })
+        .await
+        .map_err(|e| signin_failure(&e, signable.origin))?;
+    for note in &console.notes {
+        notices.say(note);
+    }
+
     let outcome = Outcome {
-        url,
+        url: console.expose().clone(),
         principal_arn: signable.principal.to_string(),
         partition,
-        issued_at,
-        session_duration: response.session_duration(),
+        issued_at: console.issued_at,
+        session_duration: console.session_duration,
     };
     deliver(&args, &outcome, &notices)
 }
@@ -365,6 +349,9 @@ fn aws_failure(err: &fed_aws::Error) -> Failure {
 }
 
 fn signin_failure(err: &fed_signin::Error, origin: CredentialOrigin) -> Failure {
+    if let fed_signin::Error::Request(e @ fed_core::Error::InvalidInput { .. }) = err {
+        return Failure::usage(format!("--duration: {e}"));
+    }
     let failure = Failure::new(one_line(err));
     match err.hint() {
         Some(fed_signin::Hint::Credentials) if origin == CredentialOrigin::Unknown => failure.hint(

@@ -14,6 +14,9 @@
 //!   400), and reads at most [`MAX_BODY_BYTES`] of any response.
 //! - [`TokenRequest`] carries the credentials and options of one call, and
 //!   [`SigninTokenResponse`] the token and what happened on the way.
+//! - [`Client::console_url`] does the whole sign-in for a [`ConsoleLogin`]:
+//!   the `SessionDuration` decision, the token and the login URL, returned
+//!   as a [`ConsoleUrl`].
 //! - [`Error`] is the one error type. A 400 carries a [`Hint`] naming the
 //!   likely cause. No error, log line or `Debug` output contains the request
 //!   URL, its body, the secret key, the session token or the sign-in token.
@@ -24,9 +27,11 @@
 
 mod client;
 mod config;
+mod console;
 mod error;
 mod response;
 
 pub use crate::client::{Client, SigninTokenResponse, TokenRequest};
 pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};
+pub use crate::console::{ConsoleLogin, ConsoleUrl};
 pub use crate::error::{Error, Hint};

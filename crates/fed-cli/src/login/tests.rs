@@ -4,7 +4,7 @@
 use clap::Parser;
 use fed_aws::fake::{FakeSts, long_term_credentials, temporary_credentials};
 use fed_aws::{DetectedOrigin, Sts, detect_origin};
-use fed_core::{CredentialOrigin, Partition};
+use fed_core::{CredentialOrigin, Partition, decide_session_duration};
 
 use super::*;
 use crate::cli::{Cli, Command};

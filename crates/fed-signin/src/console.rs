@@ -1,0 +1,108 @@
+//! From credentials to a console sign-in URL: the SessionDuration decision,
+//! the getSigninToken call and the login URL, in one place for every caller.
+
+use std::time::{Duration, SystemTime};
+
+use fed_core::{
+    CredentialOrigin, Credentials, Issuer, LoginUrl, Partition, SessionDuration,
+    decide_session_duration,
+};
+use url::Url;
+
+use crate::{Client, Error, TokenRequest};
+
+/// What a console sign-in needs once there are credentials the federation
+/// endpoint accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsoleLogin<'a> {
+    /// The temporary credentials to sign in with.
+    pub credentials: &'a Credentials,
+    /// Where they came from; decides whether `SessionDuration` may be sent.
+    pub origin: CredentialOrigin,
+    /// The console session length the user asked for, if any.
+    pub requested_duration: Option<Duration>,
+    /// The partition of the credentials' account, to name a mismatch.
+    pub credentials_partition: Option<Partition>,
+    /// The login URL's `Issuer`.
+    pub issuer: &'a Issuer,
+    /// The console page to land on.
+    pub destination: &'a Url,
+    /// When set, the URL first signs out through this logout endpoint.
+    pub logout_endpoint: Option<&'a Url>,
+}
+
+/// A console sign-in URL and how it came about.
+pub struct ConsoleUrl {
+    url: Url,
+    /// When the sign-in token was requested; the URL works for 15 minutes.
+    pub issued_at: SystemTime,
+    /// The `SessionDuration` that was sent and accepted, if any.
+    pub session_duration: Option<SessionDuration>,
+    /// Things the user should know: a `SessionDuration` that was left out or
+    /// refused, and why.
+    pub notes: Vec<String>,
+}
+
+impl ConsoleUrl {
+    /// The URL. It carries the sign-in token, a bearer credential.
+    pub fn expose(&self) -> &Url {
+        &self.url
+    }
+
+    /// When the URL stops working.
+    pub fn expires_at(&self) -> SystemTime {
+        self.issued_at + fed_core::SigninToken::LIFETIME
+    }
+}
+
+impl std::fmt::Debug for ConsoleUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleUrl")
+            .field("url", &"** redacted **")
+            .field("issued_at", &self.issued_at)
+            .field("session_duration", &self.session_duration)
+            .field("notes", &self.notes)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Signs in: decides `SessionDuration` by fed-core's policy, asks for a
+    /// sign-in token (retrying once without `SessionDuration` after a 400 when
+    /// [`crate::Config::retry_without_session_duration`] is set), and builds the
+    /// login URL on this client's endpoint, wrapped in a logout-first link
+    /// when asked.
+    pub async fn console_url(&self, login: &ConsoleLogin<'_>) -> Result<ConsoleUrl, Error> {
+        let decision = decide_session_duration(login.origin, login.requested_duration)
+            .map_err(Error::Request)?;
+        let mut notes: Vec<String> = decision.note.into_iter().collect();
+        let mut request = TokenRequest::new(login.credentials).session_duration(decision.value);
+        if let Some(partition) = login.credentials_partition {
+            request = request.credentials_partition(partition);
+        }
+        let issued_at = SystemTime::now();
+        let response = self.get_signin_token(&request).await?;
+        if response.dropped_session_duration() {
+            notes.push(
+                "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials"
+                    .to_owned(),
+            );
+        }
+        let login_url = LoginUrl::new(
+            &self.config().endpoint,
+            login.issuer,
+            login.destination,
+            response.token(),
+        );
+        let url = match login.logout_endpoint {
+            Some(logout) => login_url.with_logout_first(logout),
+            None => login_url.expose().clone(),
+        };
+        Ok(ConsoleUrl {
+            url,
+            issued_at,
+            session_duration: response.session_duration(),
+            notes,
+        })
+    }
+}
