@@ -422,7 +422,7 @@ impl Scenario {
             "Constructed a federated URL that can be used to connect to the AWS Management Console with role-defined permissions:"
         );
         say!("{RULE}");
-        say!("{}", url.as_str());
+        say!("{}", url.expose());
         say!("{RULE}");
         if let Some(page) = &self.console_page {
             say!(
@@ -532,7 +532,7 @@ impl Scenario {
         partition: Partition,
         region: &str,
         endpoint: Url,
-    ) -> anyhow::Result<Url> {
+    ) -> anyhow::Result<fed_signin::ConsoleUrl> {
         if assumed.chained {
             say!(
                 "Role chaining: the caller ({caller}) signs with temporary credentials, so this session is capped at one hour and SessionDuration is left out of getSigninToken (sending it would fail with a bare 400)."
@@ -567,7 +567,7 @@ impl Scenario {
                 "Got a sign-in token from the federation endpoint (console session: as long as the role session)."
             ),
         }
-        Ok(console.expose().clone())
+        Ok(console)
     }
 
     async fn wait_for_enter(&self) -> anyhow::Result<()> {

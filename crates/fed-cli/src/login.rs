@@ -128,11 +128,9 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     }
 
     let outcome = Outcome {
-        url: console.expose().clone(),
+        console,
         principal_arn: signable.principal.to_string(),
         partition,
-        issued_at: console.issued_at,
-        session_duration: console.session_duration,
     };
     deliver(&args, &outcome, &notices)
 }
@@ -363,14 +361,14 @@ fn signin_failure(err: &fed_signin::Error, origin: CredentialOrigin) -> Failure 
 
 fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Result<()> {
     if args.open {
-        match output::open(outcome.url.as_str()) {
+        match output::open(outcome.console.expose()) {
             Ok(()) => {
                 notices.say("opened the console sign-in URL in the browser (valid for 15 minutes)");
                 return Ok(());
             }
             Err(e) => {
                 eprintln!("fed: {e}; open this URL yourself:");
-                eprintln!("{}", outcome.url);
+                eprintln!("{}", outcome.console.expose());
                 return Ok(());
             }
         }
@@ -382,7 +380,7 @@ fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Resu
         "sign-in URL for {} (valid for 15 minutes)",
         outcome.principal_arn
     ));
-    output::print_line(outcome.url.as_str())
+    output::print_line(outcome.console.expose())
 }
 
 #[cfg(test)]

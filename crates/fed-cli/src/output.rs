@@ -1,31 +1,28 @@
 //! What `fed url` prints: the bare URL, a JSON object, or a browser opening it.
 
+use fed_core::{Partition, SessionDuration};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::SystemTime;
-
-use fed_core::{Partition, SessionDuration, SigninToken};
 use time::format_description::well_known::Rfc3339;
 
 /// The result of a sign-in.
 pub(crate) struct Outcome {
-    pub(crate) url: url::Url,
+    /// The sign-in URL, when it was issued and the session length it got.
+    pub(crate) console: fed_signin::ConsoleUrl,
     pub(crate) principal_arn: String,
     pub(crate) partition: Partition,
-    pub(crate) issued_at: SystemTime,
-    pub(crate) session_duration: Option<SessionDuration>,
 }
 
 impl Outcome {
     /// The `--json` object. `expires_at` is when the sign-in URL stops working.
     pub(crate) fn to_json(&self) -> serde_json::Value {
-        let expires = time::OffsetDateTime::from(self.issued_at + SigninToken::LIFETIME);
+        let expires = time::OffsetDateTime::from(self.console.expires_at());
         serde_json::json!({
-            "url": self.url.as_str(),
+            "url": self.console.expose(),
             "principal_arn": self.principal_arn,
             "partition": self.partition.as_str(),
             "expires_at": expires.format(&Rfc3339).unwrap_or_default(),
-            "session_duration": self.session_duration.map(SessionDuration::seconds),
+            "session_duration": self.console.session_duration.map(SessionDuration::seconds),
         })
     }
 }

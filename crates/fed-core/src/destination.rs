@@ -160,7 +160,7 @@ impl Destination {
     /// [`Partition::check_region`].
     pub fn to_url(&self, partition: Partition, region: Option<&str>) -> Url {
         let on_console = |region: Option<&str>, path: &str| {
-            let url = console_url(partition, region, path);
+            let url = console_url(partition, region, &[path]);
             match region {
                 Some(r) => with_region(url, r),
                 None => url,
@@ -169,15 +169,15 @@ impl Destination {
         // Static paths have no query, so `region=` (a region name needs no
         // encoding) is written directly and the URL is parsed once.
         let on_console_static = |path: &str| match region {
-            Some(r) => console_url(partition, region, &format!("{path}?region={r}")),
-            None => console_url(partition, None, path),
+            Some(r) => console_url(partition, region, &[path, "?region=", r]),
+            None => console_url(partition, None, &[path]),
         };
         match self {
             Destination::ConsoleHome => match region {
-                None => console_url(partition, None, "/"),
+                None => console_url(partition, None, &["/"]),
                 Some(_) => on_console_static("/console/home"),
             },
-            Destination::Service(s) if s.global => console_url(partition, None, s.path),
+            Destination::Service(s) if s.global => console_url(partition, None, &[s.path]),
             Destination::Service(s) => on_console_static(s.path),
             Destination::Path(p) => on_console(region, p),
             Destination::Url(u) => match region {
@@ -189,14 +189,24 @@ impl Destination {
 }
 
 fn base(partition: Partition, region: Option<&str>) -> Url {
-    console_url(partition, region, "/")
+    console_url(partition, region, &["/"])
 }
 
-/// `https://{console host}{path}`, where `path` starts with a single `/`
-/// (checked by [`Destination::parse`] for user paths).
-fn console_url(partition: Partition, region: Option<&str>, path: &str) -> Url {
-    Url::parse(&format!("https://{}{path}", partition.console_host(region)))
-        .expect("console hosts and checked paths make valid URLs")
+/// `https://{console host}` followed by `parts`, the first of which is a path
+/// starting with a single `/` (checked by [`Destination::parse`] for user
+/// paths). The text is written into one buffer of the exact size and parsed
+/// once.
+fn console_url(partition: Partition, region: Option<&str>, parts: &[&str]) -> Url {
+    const SCHEME: &str = "https://";
+    let host = partition.console_host(region);
+    let len = SCHEME.len() + host.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut text = String::with_capacity(len);
+    text.push_str(SCHEME);
+    text.push_str(&host);
+    for part in parts {
+        text.push_str(part);
+    }
+    Url::parse(&text).expect("console hosts and checked paths make valid URLs")
 }
 
 /// Sets `region=` in the query, replacing an existing one; keeps the fragment.

@@ -131,9 +131,10 @@ impl Partition {
     /// rather than build a URL on another host.
     pub fn console_host(self, region: Option<&str>) -> String {
         assert_region_name(region);
+        // `concat` allocates once, at the exact size.
         match region {
-            Some(region) => format!("{region}.console.{}", self.domain()),
-            None => format!("console.{}", self.domain()),
+            Some(region) => [region, ".console.", self.domain()].concat(),
+            None => ["console.", self.domain()].concat(),
         }
     }
 
@@ -176,13 +177,12 @@ impl Partition {
 /// Whether `s` has the shape of a region name: lowercase words joined by `-`,
 /// ending in a number, e.g. `us-east-1` or `us-gov-west-1`.
 fn is_region_name(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let Some((number, words)) = parts.split_last() else {
+    let Some((words, number)) = s.rsplit_once('-') else {
         return false;
     };
-    words.len() >= 2
+    words.split('-').count() >= 2
         && words
-            .iter()
+            .split('-')
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())

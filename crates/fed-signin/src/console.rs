@@ -33,7 +33,9 @@ pub struct ConsoleLogin<'a> {
 
 /// A console sign-in URL and how it came about.
 pub struct ConsoleUrl {
-    url: Url,
+    /// The URL; it holds the sign-in token, and its text is zeroed when
+    /// dropped.
+    url: LoginUrl,
     /// When the sign-in token was requested; the URL works for 15 minutes.
     pub issued_at: SystemTime,
     /// The `SessionDuration` that was sent and accepted, if any.
@@ -44,9 +46,10 @@ pub struct ConsoleUrl {
 }
 
 impl ConsoleUrl {
-    /// The URL. It carries the sign-in token, a bearer credential.
-    pub fn expose(&self) -> &Url {
-        &self.url
+    /// The URL. It carries the sign-in token, a bearer credential; copies
+    /// of it are not zeroed, so keep them short-lived.
+    pub fn expose(&self) -> &str {
+        self.url.expose()
     }
 
     /// When the URL stops working.
@@ -96,7 +99,7 @@ impl Client {
         );
         let url = match login.logout_endpoint {
             Some(logout) => login_url.with_logout_first(logout),
-            None => login_url.expose().clone(),
+            None => login_url,
         };
         Ok(ConsoleUrl {
             url,

@@ -101,11 +101,7 @@ async fn sign_in_with(method: Method) {
         response.token(),
     );
     let browser = reqwest::Client::new();
-    let page = browser
-        .get(login.expose().clone())
-        .send()
-        .await
-        .expect("login");
+    let page = browser.get(login.to_url()).send().await.expect("login");
     assert_eq!(page.status(), 200);
     assert!(
         page.url().path().starts_with("/console/"),
@@ -172,7 +168,7 @@ async fn logout_first_url_lands_on_console_page() {
         response.token(),
     );
     let url = login.with_logout_first(&emulator.logout_url());
-    let page = reqwest::get(url).await.expect("logout then login");
+    let page = reqwest::get(url.expose()).await.expect("logout then login");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("page").contains(ROLE_ARN));
 }

@@ -90,11 +90,13 @@ async fn sends_session_duration_when_allowed_and_signs_in() {
     assert_eq!(console.session_duration.map(|d| d.seconds()), Some(7200));
     assert!(console.notes.is_empty(), "{:?}", console.notes);
     assert_eq!(emulator.requests()[0].session_duration, Some(7200));
+    let debug = format!("{console:?}");
+    assert!(!debug.contains("SigninToken"), "Debug is redacted: {debug}");
     assert!(
-        !format!("{console:?}").contains("SigninToken"),
-        "Debug is redacted"
+        debug.starts_with(r#"ConsoleUrl { url: "** redacted **", issued_at: "#),
+        "{debug}"
     );
-    let page = reqwest::get(console.expose().as_str())
+    let page = reqwest::get(console.expose())
         .await
         .expect("login")
         .text()
@@ -185,8 +187,8 @@ async fn logout_first_wraps_the_login() {
         .console_url(&request)
         .await
         .expect("signed in");
-    assert_eq!(console.expose().path(), "/oauth");
-    let page = reqwest::get(console.expose().as_str())
+    assert_eq!(Url::parse(console.expose()).expect("URL").path(), "/oauth");
+    let page = reqwest::get(console.expose())
         .await
         .expect("logout, login")
         .text()

@@ -27,7 +27,7 @@ fn build(
     token: &SigninToken,
     issuer: &Issuer,
     logout_first: bool,
-) -> Url {
+) -> LoginUrl {
     if logout_first {
         LoginUrl::new(
             &partition.logout_first_federation_endpoint(),
@@ -43,8 +43,6 @@ fn build(
             destination,
             token,
         )
-        .expose()
-        .clone()
     }
 }
 
@@ -99,7 +97,7 @@ fn login_urls() {
                 } else {
                     "login"
                 };
-                writeln!(out, "  {mode}: {url}").unwrap();
+                writeln!(out, "  {mode}: {}", url.expose()).unwrap();
             }
         }
         insta::with_settings!({
@@ -120,9 +118,10 @@ fn login_url_parameters() {
     let url = LoginUrl::new(&endpoint, &issuer(), &destination, &token);
     // Any query or fragment on the endpoint is replaced.
     assert_eq!(
-        url.expose().as_str(),
+        url.expose(),
         "https://signin.aws.amazon.com/federation?Action=login&Issuer=https%3A%2F%2Fsso.example.com%2Ffed&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=FAKE-signin-token%2Fwith%2Bchars%3D~%2A"
     );
+    assert_eq!(url.to_url().as_str(), url.expose());
 }
 
 #[test]
@@ -132,7 +131,7 @@ fn logout_first_wraps_the_encoded_login_url() {
     let url = build(Partition::Aws, &destination, &token, &issuer(), true);
     // The expected value was produced with Python's `urlencode`.
     assert_eq!(
-        url.as_str(),
+        url.expose(),
         "https://us-east-1.signin.aws.amazon.com/oauth?Action=logout&redirect_uri=https%3A%2F%2Fus-east-1.signin.aws.amazon.com%2Ffederation%3FAction%3Dlogin%26Issuer%3Dhttps%253A%252F%252Fsso.example.com%252Ffed%26Destination%3Dhttps%253A%252F%252Fconsole.aws.amazon.com%252F%26SigninToken%3DFAKE"
     );
 }
@@ -157,7 +156,29 @@ fn debug_is_redacted() {
             )
         );
         assert!(!format!("{url:#?}").contains("FAKE"));
+
+        let logout_first = url.with_logout_first(&partition.logout_endpoint());
+        assert_eq!(
+            format!("{logout_first:?}"),
+            format!(
+                "LoginUrl(https://{}/oauth?** redacted **)",
+                partition.logout_signin_host()
+            )
+        );
     }
+}
+
+/// `Debug` leaves out an endpoint's user info and port, as well as the query.
+#[test]
+fn debug_shows_scheme_host_and_path_only() {
+    let token = SigninToken::new(FAKE_TOKEN);
+    let destination = Url::parse("https://console.aws.amazon.com/").unwrap();
+    let endpoint = Url::parse("http://user:FAKE-password@[::1]:8080/a/federation?q#f").unwrap();
+    let url = LoginUrl::new(&endpoint, &issuer(), &destination, &token);
+    assert_eq!(
+        format!("{url:?}"),
+        "LoginUrl(http://[::1]/a/federation?** redacted **)"
+    );
 }
 
 /// Strings with reserved, unicode and control characters.
@@ -187,6 +208,20 @@ fn partition() -> impl Strategy<Value = Partition> {
     prop::sample::select(Partition::ALL.to_vec())
 }
 
+/// Endpoints with a port, user info, an IP host, a query or a fragment.
+fn endpoint() -> impl Strategy<Value = Url> {
+    prop::sample::select(vec![
+        "https://signin.aws.amazon.com/federation",
+        "http://127.0.0.1:8080/federation",
+        "http://[::1]:1/fed/eration/",
+        "https://user:pass@example.com/federation?old=1&x=%20#frag",
+        "https://example.com",
+        "https://example.com/?",
+        "https://example.com/a%20b/federation#",
+    ])
+    .prop_map(|s| Url::parse(s).unwrap())
+}
+
 proptest! {
     #[test]
     fn query_round_trips(
@@ -204,7 +239,8 @@ proptest! {
             ("SigninToken".to_owned(), token.expose().to_owned()),
         ];
 
-        let login = build(partition, &destination, &token, &issuer, false);
+        let built = build(partition, &destination, &token, &issuer, false);
+        let login = built.to_url();
         let host = partition.signin_host(None);
         prop_assert_eq!(login.host_str(), Some(host.as_str()));
         prop_assert_eq!(login.path(), "/federation");
@@ -215,10 +251,10 @@ proptest! {
             .unwrap()
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_.-~+%&=".contains(&b)));
-        // Parsing the URL's text again gives the same URL.
-        prop_assert_eq!(&Url::parse(login.as_str()).unwrap(), &login);
+        // The text is already in the `url` crate's normal form.
+        prop_assert_eq!(login.as_str(), built.expose());
 
-        let logout = build(partition, &destination, &token, &issuer, true);
+        let logout = build(partition, &destination, &token, &issuer, true).to_url();
         let logout_endpoint = partition.logout_endpoint();
         prop_assert_eq!(logout.as_str().split('?').next().unwrap(), logout_endpoint.as_str());
         let outer = pairs(&logout);
@@ -229,5 +265,43 @@ proptest! {
         let inner_endpoint = partition.logout_first_federation_endpoint();
         prop_assert_eq!(inner.as_str().split('?').next().unwrap(), inner_endpoint.as_str());
         prop_assert_eq!(pairs(&inner), expect);
+    }
+}
+
+proptest! {
+    /// Without `~` and `*` (where the `url` crate's form encoder differs from
+    /// `urlencode`), the URL is the one the `url` crate builds.
+    #[test]
+    fn same_as_url_crate(
+        endpoint in endpoint(),
+        issuer in "[^\\p{Cc}~*]{1,40}",
+        destination in destination()
+            .prop_filter("no ~ or *", |d| !d.as_str().contains(['~', '*'])),
+        token in "[^~*]{0,64}",
+    ) {
+        let issuer = Issuer::new(issuer).unwrap();
+        let token = SigninToken::new(token);
+        let login = LoginUrl::new(&endpoint, &issuer, &destination, &token);
+
+        let mut expect = endpoint.clone();
+        expect.set_fragment(None);
+        expect.set_query(None);
+        expect.query_pairs_mut().extend_pairs([
+            ("Action", "login"),
+            ("Issuer", issuer.as_str()),
+            ("Destination", destination.as_str()),
+            ("SigninToken", token.expose()),
+        ]);
+        prop_assert_eq!(login.expose(), expect.as_str());
+        prop_assert_eq!(&login.to_url(), &expect);
+
+        let logout = login.with_logout_first(&endpoint);
+        let mut expect_logout = endpoint.clone();
+        expect_logout.set_fragment(None);
+        expect_logout.set_query(None);
+        expect_logout
+            .query_pairs_mut()
+            .extend_pairs([("Action", "logout"), ("redirect_uri", expect.as_str())]);
+        prop_assert_eq!(logout.expose(), expect_logout.as_str());
     }
 }
