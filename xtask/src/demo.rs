@@ -402,11 +402,11 @@ impl Scenario {
         Fault::check(fault, Step::AttachPolicy)?;
 
         // 3. IAM propagation, then 4. the URL, as `fed url --role-arn` builds it.
-        let session_name = RoleSessionName::sanitized(&caller_name(match caller.arn.principal() {
+        let session_name = RoleSessionName::for_caller(match caller.arn.principal() {
             // An emulator's `sts` user ARN: name the session after the IAM user.
             Principal::Other => &trusted,
             _ => &caller.arn,
-        }));
+        });
         let mut request = AssumeRoleRequest::new(role.arn.clone(), session_name);
         request.duration = Some(AssumeRoleDuration::new(self.args.duration)?);
         let assumed = self.wait_for_propagation(&request).await?;
@@ -623,18 +623,6 @@ async fn trusted_principal(caller: &Arn, iam: &dyn Iam) -> anyhow::Result<Arn> {
         Principal::Other => anyhow::bail!(
             "cannot tell which principal to trust from the caller {caller}; nothing was created"
         ),
-    }
-}
-
-/// The caller's own name, for the session name, as `fed url` derives it.
-fn caller_name(arn: &Arn) -> String {
-    match arn.principal() {
-        Principal::User { name, .. } => name.clone(),
-        Principal::AssumedRole { session_name, .. } => session_name.clone(),
-        Principal::FederatedUser { name } => name.clone(),
-        Principal::Role { name, .. } => name.clone(),
-        Principal::Root => "root".to_owned(),
-        Principal::Other => "fed".to_owned(),
     }
 }
 

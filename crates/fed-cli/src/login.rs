@@ -7,7 +7,7 @@ use fed_aws::{
 };
 use fed_core::{
     Arn, AssumeRoleDuration, CredentialOrigin, Credentials, FederationName,
-    FederationTokenDuration, MfaCode, Partition, Principal, RoleSessionName,
+    FederationTokenDuration, MfaCode, Partition, RoleSessionName,
 };
 
 use crate::cli::{self, UrlArgs};
@@ -205,7 +205,7 @@ async fn signable_credentials(
         let session_name = args
             .session_name
             .clone()
-            .unwrap_or_else(|| RoleSessionName::sanitized(&caller_name(caller)));
+            .unwrap_or_else(|| RoleSessionName::for_caller(caller));
         let mut request = AssumeRoleRequest::new(role_arn.clone(), session_name);
         request.duration = args
             .duration
@@ -259,7 +259,7 @@ async fn signable_credentials(
             let name = args
                 .federation_name
                 .clone()
-                .unwrap_or_else(|| FederationName::sanitized(&caller_name(caller)));
+                .unwrap_or_else(|| FederationName::for_caller(caller));
             let mut request =
                 FederationTokenRequest::new(name, arns, None).map_err(|e| Failure::usage(e.to_string()))?;
             request.duration = args
@@ -288,18 +288,6 @@ async fn signable_credentials(
             let credentials = sts.credentials().await.map_err(|e| aws_failure(&e))?;
             Ok(Signable { credentials, origin, principal: caller.clone(), duration_applied: false })
         }
-    }
-}
-
-/// The caller's own name, for default session and federation names.
-fn caller_name(arn: &Arn) -> String {
-    match arn.principal() {
-        Principal::User { name, .. } => name.clone(),
-        Principal::AssumedRole { session_name, .. } => session_name.clone(),
-        Principal::FederatedUser { name } => name.clone(),
-        Principal::Role { name, .. } => name.clone(),
-        Principal::Root => "root".to_owned(),
-        Principal::Other => "fed".to_owned(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::Error;
+use crate::{Arn, Error, Principal};
 
 /// `[\w+=,.@-]`: the character set of session, federation and role names.
 fn is_name_char(c: char) -> bool {
@@ -125,12 +125,33 @@ string_newtype!(
     }
 );
 
+/// The name a caller goes by: a user's, role's or federated user's name, or
+/// an assumed-role session's name; `root` for the root user and `fed` for
+/// anything else.
+fn caller_name(caller: &Arn) -> &str {
+    match caller.principal() {
+        Principal::User { name, .. }
+        | Principal::Role { name, .. }
+        | Principal::FederatedUser { name }
+        | Principal::AssumedRole {
+            session_name: name, ..
+        } => name,
+        Principal::Root => "root",
+        Principal::Other => "fed",
+    }
+}
+
 impl RoleSessionName {
     /// A valid session name made from any string (e.g. a caller's user
     /// name): disallowed characters become `-`, it is cut to 64 characters and
     /// padded to 2.
     pub fn sanitized(raw: &str) -> RoleSessionName {
         RoleSessionName(sanitize(raw, 2, 64))
+    }
+
+    /// The default session name for a caller: its own name, sanitized.
+    pub fn for_caller(caller: &Arn) -> RoleSessionName {
+        RoleSessionName::sanitized(caller_name(caller))
     }
 }
 
@@ -150,6 +171,11 @@ impl FederationName {
     /// [`RoleSessionName::sanitized`] but cut to 32 characters.
     pub fn sanitized(raw: &str) -> FederationName {
         FederationName(sanitize(raw, 2, 32))
+    }
+
+    /// The default federated user name for a caller: its own name, sanitized.
+    pub fn for_caller(caller: &Arn) -> FederationName {
+        FederationName::sanitized(caller_name(caller))
     }
 }
 

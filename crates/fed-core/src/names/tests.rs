@@ -221,3 +221,38 @@ fn sanitized_examples() {
         "x".repeat(32)
     );
 }
+
+#[track_caller]
+fn check_for_caller(caller: &str, session: &str, federation: &str) {
+    let arn: crate::Arn = caller.parse().expect("valid ARN");
+    assert_eq!(
+        RoleSessionName::for_caller(&arn).as_str(),
+        session,
+        "{caller}"
+    );
+    assert_eq!(
+        FederationName::for_caller(&arn).as_str(),
+        federation,
+        "{caller}"
+    );
+}
+
+#[test]
+fn default_names_follow_the_caller() {
+    check_for_caller("arn:aws:iam::123456789012:user/ops/alice", "alice", "alice");
+    check_for_caller(
+        "arn:aws:sts::123456789012:assumed-role/Admin/bob@example.org",
+        "bob@example.org",
+        "bob@example.org",
+    );
+    check_for_caller(
+        "arn:aws:sts::123456789012:federated-user/carol",
+        "carol",
+        "carol",
+    );
+    check_for_caller("arn:aws:iam::123456789012:root", "root", "root");
+    check_for_caller("arn:aws:s3:::bucket", "fed", "fed");
+    let long = format!("arn:aws:iam::123456789012:user/{}", "d".repeat(40));
+    check_for_caller(&long, &"d".repeat(40), &"d".repeat(32));
+    check_for_caller("arn:aws:iam::123456789012:user/x", "x-", "x-");
+}
