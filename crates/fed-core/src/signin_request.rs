@@ -76,15 +76,11 @@ impl SigninTokenRequest {
     /// The `application/x-www-form-urlencoded` body of a POST, encoded as
     /// Python's `urllib.parse.urlencode` does (space as `+`, `~` kept).
     pub fn to_form_body(&self) -> Zeroizing<String> {
-        let seconds = self.session_duration.map(|d| d.seconds().to_string());
-        let mut pairs = vec![
-            ("Action", "getSigninToken"),
-            ("SessionType", "json"),
-            ("Session", self.session_json.as_str()),
-        ];
-        if let Some(seconds) = &seconds {
-            pairs.push(("SessionDuration", seconds.as_str()));
-        }
+        let pairs = self.form_pairs();
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
         Zeroizing::new(form::encode_pairs(&pairs))
     }
 
