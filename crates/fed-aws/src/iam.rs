@@ -380,13 +380,37 @@ impl IamClient {
         removed: &mut Vec<TeardownStep>,
         failures: &mut Vec<TeardownFailure>,
     ) -> bool {
-        let name = role.as_str();
-        let fail = |failures: &mut Vec<TeardownFailure>, step, error| {
-            failures.push(TeardownFailure { step, error });
-        };
+        if self
+            .remove_attachments(role.as_str(), removed, failures)
+            .await
+            .is_err()
+        {
+            return true;
+        }
+        let deleted = self
+            .client
+            .delete_role()
+            .role_name(role.as_str())
+            .send()
+            .await
+            .map_err(|e| Error::sdk("iam:DeleteRole", e));
+        settle(
+            deleted.map(drop),
+            TeardownStep::DeleteRole,
+            removed,
+            failures,
+        )
+    }
 
-        // Managed policies.
-        match self
+    /// Detaches every managed policy, deletes every inline policy and removes the role from
+    /// every instance profile. Fails with [`RoleGone`] when a listing finds no role.
+    async fn remove_attachments(
+        &self,
+        name: &str,
+        removed: &mut Vec<TeardownStep>,
+        failures: &mut Vec<TeardownFailure>,
+    ) -> Result<(), RoleGone> {
+        let policies = self
             .client
             .list_attached_role_policies()
             .role_name(name)
@@ -395,34 +419,24 @@ impl IamClient {
             .send()
             .try_collect()
             .await
-            .map_err(|e| Error::sdk("iam:ListAttachedRolePolicies", e))
-        {
-            Ok(policies) => {
-                for arn in policies.iter().filter_map(|p| p.policy_arn()) {
-                    let step = TeardownStep::DetachPolicy {
-                        policy_arn: arn.to_owned(),
-                    };
-                    match self
-                        .client
-                        .detach_role_policy()
-                        .role_name(name)
-                        .policy_arn(arn)
-                        .send()
-                        .await
-                        .map_err(|e| Error::sdk("iam:DetachRolePolicy", e))
-                    {
-                        Ok(_) => removed.push(step),
-                        Err(e) if e.is_no_such_entity() => {}
-                        Err(e) => fail(failures, step, e),
-                    }
-                }
-            }
-            Err(e) if e.is_no_such_entity() => return true,
-            Err(e) => fail(failures, TeardownStep::ListAttachedPolicies, e),
+            .map_err(|e| Error::sdk("iam:ListAttachedRolePolicies", e));
+        let policies = listed(policies, TeardownStep::ListAttachedPolicies, failures)?;
+        for arn in policies.iter().filter_map(|p| p.policy_arn()) {
+            let result = self
+                .client
+                .detach_role_policy()
+                .role_name(name)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(|e| Error::sdk("iam:DetachRolePolicy", e));
+            let step = TeardownStep::DetachPolicy {
+                policy_arn: arn.to_owned(),
+            };
+            settle(result.map(drop), step, removed, failures);
         }
 
-        // Inline policies.
-        match self
+        let names = self
             .client
             .list_role_policies()
             .role_name(name)
@@ -431,34 +445,23 @@ impl IamClient {
             .send()
             .try_collect()
             .await
-            .map_err(|e| Error::sdk("iam:ListRolePolicies", e))
-        {
-            Ok(names) => {
-                for policy in names {
-                    let step = TeardownStep::DeleteInlinePolicy {
-                        policy_name: policy.clone(),
-                    };
-                    match self
-                        .client
-                        .delete_role_policy()
-                        .role_name(name)
-                        .policy_name(&policy)
-                        .send()
-                        .await
-                        .map_err(|e| Error::sdk("iam:DeleteRolePolicy", e))
-                    {
-                        Ok(_) => removed.push(step),
-                        Err(e) if e.is_no_such_entity() => {}
-                        Err(e) => fail(failures, step, e),
-                    }
-                }
-            }
-            Err(e) if e.is_no_such_entity() => return true,
-            Err(e) => fail(failures, TeardownStep::ListInlinePolicies, e),
+            .map_err(|e| Error::sdk("iam:ListRolePolicies", e));
+        for policy in listed(names, TeardownStep::ListInlinePolicies, failures)? {
+            let result = self
+                .client
+                .delete_role_policy()
+                .role_name(name)
+                .policy_name(&policy)
+                .send()
+                .await
+                .map_err(|e| Error::sdk("iam:DeleteRolePolicy", e));
+            let step = TeardownStep::DeleteInlinePolicy {
+                policy_name: policy,
+            };
+            settle(result.map(drop), step, removed, failures);
         }
 
-        // Instance profiles.
-        match self
+        let profiles = self
             .client
             .list_instance_profiles_for_role()
             .role_name(name)
@@ -467,51 +470,23 @@ impl IamClient {
             .send()
             .try_collect()
             .await
-            .map_err(|e| Error::sdk("iam:ListInstanceProfilesForRole", e))
-        {
-            Ok(profiles) => {
-                for profile in profiles {
-                    let profile = profile.instance_profile_name();
-                    let step = TeardownStep::RemoveFromInstanceProfile {
-                        instance_profile: profile.to_owned(),
-                    };
-                    match self
-                        .client
-                        .remove_role_from_instance_profile()
-                        .role_name(name)
-                        .instance_profile_name(profile)
-                        .send()
-                        .await
-                        .map_err(|e| Error::sdk("iam:RemoveRoleFromInstanceProfile", e))
-                    {
-                        Ok(_) => removed.push(step),
-                        Err(e) if e.is_no_such_entity() => {}
-                        Err(e) => fail(failures, step, e),
-                    }
-                }
-            }
-            Err(e) if e.is_no_such_entity() => return true,
-            Err(e) => fail(failures, TeardownStep::ListInstanceProfiles, e),
+            .map_err(|e| Error::sdk("iam:ListInstanceProfilesForRole", e));
+        for profile in listed(profiles, TeardownStep::ListInstanceProfiles, failures)? {
+            let profile = profile.instance_profile_name();
+            let result = self
+                .client
+                .remove_role_from_instance_profile()
+                .role_name(name)
+                .instance_profile_name(profile)
+                .send()
+                .await
+                .map_err(|e| Error::sdk("iam:RemoveRoleFromInstanceProfile", e));
+            let step = TeardownStep::RemoveFromInstanceProfile {
+                instance_profile: profile.to_owned(),
+            };
+            settle(result.map(drop), step, removed, failures);
         }
-
-        match self
-            .client
-            .delete_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| Error::sdk("iam:DeleteRole", e))
-        {
-            Ok(_) => {
-                removed.push(TeardownStep::DeleteRole);
-                true
-            }
-            Err(e) if e.is_no_such_entity() => true,
-            Err(e) => {
-                fail(failures, TeardownStep::DeleteRole, e);
-                false
-            }
-        }
+        Ok(())
     }
 
     /// Checks that GetRole no longer finds the role, allowing for IAM's eventual consistency.
@@ -567,6 +542,47 @@ impl Iam for IamClient {
 
     fn teardown_role<'a>(&'a self, role: &'a RoleName) -> BoxFuture<'a, TeardownReport> {
         Box::pin(self.do_teardown(role))
+    }
+}
+
+/// A listing during teardown found that the role no longer exists.
+struct RoleGone;
+
+/// The items of a teardown listing. A failed listing is recorded under `step` and yields no
+/// items, so the pass goes on; a missing role ends it.
+fn listed<T>(
+    result: Result<Vec<T>, Error>,
+    step: TeardownStep,
+    failures: &mut Vec<TeardownFailure>,
+) -> Result<Vec<T>, RoleGone> {
+    match result {
+        Ok(items) => Ok(items),
+        Err(error) if error.is_no_such_entity() => Err(RoleGone),
+        Err(error) => {
+            failures.push(TeardownFailure { step, error });
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// Records the outcome of one removal: done, already done (`NoSuchEntity`), or failed. Returns
+/// whether the step is done.
+fn settle(
+    result: Result<(), Error>,
+    step: TeardownStep,
+    removed: &mut Vec<TeardownStep>,
+    failures: &mut Vec<TeardownFailure>,
+) -> bool {
+    match result {
+        Ok(()) => {
+            removed.push(step);
+            true
+        }
+        Err(error) if error.is_no_such_entity() => true,
+        Err(error) => {
+            failures.push(TeardownFailure { step, error });
+            false
+        }
     }
 }
 
