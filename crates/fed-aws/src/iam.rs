@@ -493,7 +493,7 @@ impl IamClient {
     async fn confirm_deleted(&self, role: &RoleName) -> Result<(), TeardownFailure> {
         let mut backoff = self.teardown_backoff;
         let mut last = None;
-        for _ in 0..CONFIRM_TRIES {
+        for check in 1..=CONFIRM_TRIES {
             match self.do_get_role(role).await {
                 Ok(None) => return Ok(()),
                 Ok(Some(_)) => {
@@ -502,6 +502,10 @@ impl IamClient {
                     })
                 }
                 Err(e) => last = Some(e),
+            }
+            // No wait after the last check: nothing follows it but the report.
+            if check == CONFIRM_TRIES {
+                break;
             }
             tokio::time::sleep(backoff).await;
             backoff *= 2;
