@@ -368,9 +368,24 @@ async fn bad_input_exits_2_and_names_the_flag() {
             "--duration",
         ),
         (&["url", "--session-name", "alice"][..], "--role-arn"),
+        (
+            &[
+                "url",
+                "--policy",
+                "readonly",
+                "--signin-endpoint",
+                "http://example.com/federation",
+            ][..],
+            "--signin-endpoint",
+        ),
     ] {
         let out = fed.run(args).await;
         assert_failure(&out, 2, flag);
+        assert!(
+            !stderr(&out).contains("fed: "),
+            "nothing was done before the error: {}",
+            stderr(&out)
+        );
     }
     assert!(signin_token_requests(&stack).is_empty());
 }

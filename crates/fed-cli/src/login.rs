@@ -76,8 +76,8 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     let destination = cli::destination(&args, partition)
         .map_err(|e| Failure::usage(format!("--destination: {e}")))?;
 
-    let signable = signable_credentials(&args, &sts, &detected, partition, &notices).await?;
-
+    // The sign-in client is set up (and its endpoint checked) before any STS call that makes
+    // credentials, so a bad --signin-endpoint stops fed before anything is done.
     let mut config = match (&args.signin_endpoint, args.logout_first) {
         (Some(url), _) => fed_signin::Config::new(url.clone()),
         (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
@@ -92,8 +92,12 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
         fed_signin::Method::Post
     };
     config.retry_without_session_duration = true;
-    let client = fed_signin::Client::new(config)
-        .map_err(|e| Failure::usage(format!("--signin-endpoint: {e}")))?;
+    let client = fed_signin::Client::new(config).map_err(|e| match e {
+        fed_signin::Error::InvalidEndpoint { .. } => {
+            Failure::usage(format!("--signin-endpoint: {e}"))
+        }
+        e => Failure::new(one_line(&e)),
+    })?;
     let logout_endpoint = match (&args.signin_endpoint, args.logout_first) {
         (_, false) => None,
         (Some(_), true) => Some(
@@ -105,6 +109,8 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
         ),
         (None, true) => Some(partition.logout_endpoint()),
     };
+
+    let signable = signable_credentials(&args, &sts, &detected, partition, &notices).await?;
 
     let destination_url = destination.to_url(partition, region.as_deref());
     let console = client
