@@ -8,6 +8,7 @@ use aws_smithy_types::retry::RetryConfig;
 use fed_core::{Arn, RoleName};
 
 use crate::config::default_timeouts;
+use crate::sts::{parse_arn, seconds_i32};
 use crate::{BoxFuture, Error, Tag};
 
 /// The IAM calls fed needs to manage the roles it signs in with, speaking fed-core types.
@@ -240,10 +241,7 @@ impl IamClient {
             .assume_role_policy_document(trust_policy_for(&spec.trusted_principal))
             .set_path(spec.path.clone())
             .set_description(spec.description.clone())
-            .set_max_session_duration(
-                spec.max_session_duration
-                    .map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
-            );
+            .set_max_session_duration(spec.max_session_duration.map(seconds_i32));
         for tag in &spec.tags {
             call = call.tags(
                 aws_sdk_iam::types::Tag::builder()
@@ -594,10 +592,7 @@ fn to_role(operation: &'static str, role: &aws_sdk_iam::types::Role) -> Result<R
     let invalid = |problem: String| Error::InvalidResponse { operation, problem };
     Ok(Role {
         name: RoleName::new(role.role_name()).map_err(|e| invalid(e.to_string()))?,
-        arn: role
-            .arn()
-            .parse()
-            .map_err(|e: fed_core::Error| invalid(e.to_string()))?,
+        arn: parse_arn(operation, role.arn())?,
         path: role.path().to_owned(),
         role_id: role.role_id().to_owned(),
         tags: role

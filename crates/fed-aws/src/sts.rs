@@ -440,7 +440,8 @@ impl Sts for StsClient {
     }
 }
 
-fn parse_arn(operation: &'static str, arn: &str) -> Result<Arn, Error> {
+/// Parses an ARN from a service answer.
+pub(crate) fn parse_arn(operation: &'static str, arn: &str) -> Result<Arn, Error> {
     arn.parse()
         .map_err(|err: fed_core::Error| Error::InvalidResponse {
             operation,
@@ -456,7 +457,8 @@ fn sts_tag(operation: &'static str, tag: &Tag) -> Result<aws_sdk_sts::types::Tag
         .map_err(|err| Error::InvalidRequest(format!("{operation} tag {:?}: {err}", tag.key)))
 }
 
-fn seconds_i32(seconds: u32) -> i32 {
+/// Seconds as the SDK takes them.
+pub(crate) fn seconds_i32(seconds: u32) -> i32 {
     i32::try_from(seconds).unwrap_or(i32::MAX)
 }
 
