@@ -16,8 +16,10 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use fed_core::{Arn, CredentialOrigin, Credentials, Principal};
 
@@ -29,6 +31,10 @@ pub const MOTO_TEMPORARY_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 /// The start of the fixed session token moto returns from GetSessionToken (its
 /// GetFederationToken token differs), which tells the two apart.
 pub const MOTO_SESSION_TOKEN_PREFIX: &str = "AQoEXAMPLEH4";
+
+/// How long one GetCallerIdentity may take, retries included, before the emulator answers 500;
+/// well under the sign-in client's own timeout, so a stuck STS never holds a request open.
+const STS_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Whether these are moto's GetSessionToken credentials.
 fn is_moto_session_token(credentials: &Credentials) -> bool {
@@ -76,6 +82,12 @@ impl StsResolver {
         );
         let conf = aws_sdk_sts::config::Builder::from(&self.config)
             .credentials_provider(presented)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_timeout(STS_TIMEOUT)
+                    .build(),
+            )
             .build();
         let out = aws_sdk_sts::Client::from_conf(conf)
             .get_caller_identity()
