@@ -357,6 +357,7 @@ async fn bad_input_exits_2_and_names_the_flag() {
             "--session-name",
         ),
         (&["url", "--service", "teleporter"][..], "--service"),
+        (&["url", "--policy", "everything"][..], "--policy"),
         (
             &[
                 "url",

@@ -9,6 +9,8 @@ use fed_core::{
     RoleSessionName, Service, SourceIdentity,
 };
 
+use crate::policy_alias::{self, Policy};
+
 /// Turn AWS credentials into an AWS Management Console sign-in URL.
 #[derive(Debug, Parser)]
 #[command(name = "fed", version, about, propagate_version = true)]
@@ -75,9 +77,10 @@ pub(crate) struct UrlArgs {
         long,
         short = 'p',
         value_name = "POLICY",
+        value_parser = policy_alias::parse,
         help_heading = "IAM user keys"
     )]
-    pub(crate) policy: Vec<String>,
+    pub(crate) policy: Vec<Policy>,
 
     /// Name of the federated user [default: derived from the caller].
     #[arg(long, value_name = "NAME", value_parser = parse_federation_name, help_heading = "IAM user keys")]

@@ -13,7 +13,6 @@ use fed_core::{
 use crate::cli::{self, UrlArgs};
 use crate::failure::Failure;
 use crate::output::{self, Outcome};
-use crate::policy_alias;
 
 /// Notices for the user on stderr, silenced by `-q`. They are also kept, so
 /// that tests can see what the user was told.
@@ -257,11 +256,12 @@ async fn signable_credentials(
                 .hint("pass --policy readonly (or admin, poweruser, viewonly, s3-readonly, a managed policy ARN), or use --role-arn")
                 .into());
             }
-            let mut arns = Vec::new();
-            for value in &args.policy {
-                let arn = policy_alias::resolve(value, partition).map_err(Failure::usage)?;
-                arns.push(arn.parse::<Arn>().map_err(|e| Failure::usage(format!("--policy: {e}")))?);
-            }
+            let arns = args
+                .policy
+                .iter()
+                .map(|policy| policy.resolve(partition))
+                .collect::<Result<Vec<Arn>, String>>()
+                .map_err(Failure::usage)?;
             let name = args
                 .federation_name
                 .clone()

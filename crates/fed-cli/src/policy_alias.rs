@@ -16,40 +16,60 @@ const ALIASES: &[(&str, &str)] = &[
     ("viewonly", "job-function/ViewOnlyAccess"),
 ];
 
-/// Resolves a `--policy` value to a managed policy ARN in `partition`.
-pub(crate) fn resolve(value: &str, partition: Partition) -> Result<String, String> {
+/// A `--policy` value, checked when the command line is parsed; the partition
+/// it must match is known only once the caller is.
+#[derive(Debug, Clone)]
+pub(crate) enum Policy {
+    /// An alias, as the name of an AWS managed policy.
+    Alias(&'static str),
+    /// A managed policy ARN.
+    Arn(Arn),
+}
+
+/// Parses a `--policy` value: an alias (case-insensitive) or a managed policy ARN.
+pub(crate) fn parse(value: &str) -> Result<Policy, String> {
     if let Some((_, name)) = ALIASES
         .iter()
         .find(|(alias, _)| alias.eq_ignore_ascii_case(value))
     {
-        return Ok(format!("arn:{partition}:iam::aws:policy/{name}"));
+        return Ok(Policy::Alias(name));
     }
     let allowed = || {
         let names: Vec<&str> = ALIASES.iter().map(|(a, _)| *a).collect();
         format!(
-            "a managed policy ARN (arn:{partition}:iam::ACCOUNT:policy/NAME) or one of {}",
+            "a managed policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME) or one of {}",
             names.join(", ")
         )
     };
     let arn: Arn = value.parse().map_err(|_| {
         format!(
-            "invalid --policy {value:?}: not an ARN or a known alias; allowed: {}",
+            "{value:?} is not an ARN or a known alias; allowed: {}",
             allowed()
         )
     })?;
     if arn.service() != "iam" || !arn.resource().starts_with("policy/") {
         return Err(format!(
-            "invalid --policy {value:?}: not a managed policy ARN; allowed: {}",
+            "{value:?} is not a managed policy ARN; allowed: {}",
             allowed()
         ));
     }
-    if arn.partition() != partition {
-        return Err(format!(
-            "invalid --policy {value:?}: partition {} does not match the credentials' partition {partition}",
-            arn.partition()
-        ));
+    Ok(Policy::Arn(arn))
+}
+
+impl Policy {
+    /// The managed policy ARN in `partition`.
+    pub(crate) fn resolve(&self, partition: Partition) -> Result<Arn, String> {
+        match self {
+            Policy::Alias(name) => format!("arn:{partition}:iam::aws:policy/{name}")
+                .parse()
+                .map_err(|e: fed_core::Error| e.to_string()),
+            Policy::Arn(arn) if arn.partition() != partition => Err(format!(
+                "invalid --policy {arn}: partition {} does not match the credentials' partition {partition}",
+                arn.partition()
+            )),
+            Policy::Arn(arn) => Ok(arn.clone()),
+        }
     }
-    Ok(value.to_owned())
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@ use super::*;
 
 #[track_caller]
 fn check(value: &str, partition: Partition, expect: Result<&str, &str>) {
-    match (resolve(value, partition), expect) {
-        (Ok(got), Ok(want)) => assert_eq!(got, want),
+    let resolved = parse(value).and_then(|policy| policy.resolve(partition));
+    match (resolved, expect) {
+        (Ok(got), Ok(want)) => assert_eq!(got.to_string(), want),
         (Err(got), Err(fragment)) => assert!(got.contains(fragment), "{got}"),
         (got, want) => panic!("{value}: got {got:?}, want {want:?}"),
     }
