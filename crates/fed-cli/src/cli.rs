@@ -194,8 +194,12 @@ fn parse_partition(s: &str) -> Result<Partition, fed_core::Error> {
 /// the narrower rule of each path is applied once the path is known.
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = fed_core::parse_duration(s).map_err(|e| e.to_string())?;
-    fed_core::FederationTokenDuration::new(d).map_err(|e| e.to_string())?;
-    Ok(d)
+    match fed_core::FederationTokenDuration::new(d) {
+        Ok(_) => Ok(d),
+        Err(_) => Err(format!(
+            "{s:?} is out of range; allowed: 900 to 129600 seconds (15m to 36h), at most 12h with --role-arn"
+        )),
+    }
 }
 
 fn parse_endpoint(s: &str) -> Result<url::Url, String> {
