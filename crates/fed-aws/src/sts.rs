@@ -157,11 +157,6 @@ impl AssumedRole {
             chained: self.chained,
         }
     }
-
-    /// Whether `SessionDuration` must be left out of the getSigninToken call.
-    pub fn omit_session_duration(&self) -> bool {
-        self.chained
-    }
 }
 
 /// The inputs of GetFederationToken. At least one session policy is required, since without one

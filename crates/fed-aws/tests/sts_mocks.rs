@@ -14,8 +14,8 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
 use fed_aws::{
-    AssumeRoleRequest, Attempt, Error, FederationTokenRequest, Mfa, PropagationRetry, Sts,
-    StsClient, Tag, assume_role_when_propagated, detect_origin,
+    AssumeRoleRequest, AssumedRole, Attempt, Error, FederationTokenRequest, Mfa, PropagationRetry,
+    Sts, StsClient, Tag, assume_role_when_propagated, detect_origin,
 };
 use fed_core::{
     Arn, AssumeRoleDuration, CredentialOrigin, ExternalId, FederationName, FederationTokenDuration,
@@ -23,6 +23,15 @@ use fed_core::{
 };
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/fed-demo";
+
+/// The `SessionDuration` fed-core's policy sends for these credentials when two hours are asked
+/// for; `None` when it is left out.
+fn sent_session_duration(assumed: &AssumedRole) -> Option<u32> {
+    fed_core::decide_session_duration(assumed.origin(), Some(Duration::from_secs(7200)))
+        .expect("7200 s is in range")
+        .value
+        .map(|d| d.seconds())
+}
 
 fn long_term() -> SdkCredentials {
     SdkCredentials::new("AKIAFAKEFAKEFAKE0001", "fake-secret", None, None, "test")
@@ -135,7 +144,7 @@ async fn assume_role_sends_every_input() {
     assert!(assumed.credentials.expiration().is_some());
     assert!(!assumed.chained);
     assert!(!assumed.duration_capped);
-    assert!(!assumed.omit_session_duration());
+    assert!(sent_session_duration(&assumed).is_some());
     assert_eq!(
         assumed.origin(),
         CredentialOrigin::AssumedRole { chained: false }
@@ -161,7 +170,7 @@ async fn chained_assume_role_caps_duration() {
     assert!(assumed.chained);
     assert!(assumed.duration_capped);
     assert_eq!(assumed.duration.map(|d| d.seconds()), Some(3600));
-    assert!(assumed.omit_session_duration());
+    assert_eq!(sent_session_duration(&assumed), None);
     assert_eq!(
         assumed.origin(),
         CredentialOrigin::AssumedRole { chained: true }
