@@ -79,7 +79,8 @@ fn assert_success(out: &Output) {
     );
 }
 
-/// Exit code, empty stdout and a one-line `error:` naming `fragment`.
+/// Exit code, empty stdout, and a one-line `error:` naming `fragment` with an
+/// optional `hint:` line.
 #[track_caller]
 fn assert_failure(out: &Output, code: i32, fragment: &str) {
     let err = stderr(out);
@@ -90,6 +91,13 @@ fn assert_failure(out: &Output, code: i32, fragment: &str) {
         stdout(out)
     );
     assert!(err.contains("error"), "an error is printed: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.len() <= 2
+            && lines.first().is_some_and(|l| l.starts_with("error: "))
+            && lines.get(1).is_none_or(|l| l.starts_with("hint: ")),
+        "one `error:` line and an optional `hint:` line: {err}"
+    );
     assert!(
         err.contains(fragment),
         "the error names {fragment:?}: {err}"

@@ -20,7 +20,10 @@ use crate::cli::{Cli, Command};
 use crate::failure::Failure;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => report(&err),
@@ -63,6 +66,41 @@ fn report(err: &anyhow::Error) -> ExitCode {
     }
 }
 
+/// Reports a command-line error as one `error: …` line, plus a `hint: …` line
+/// when clap has a tip, with exit code 2. Help, `--version` and a missing
+/// subcommand keep clap's own output.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if !err.use_stderr() || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        err.exit();
+    }
+    let (message, hint) = one_line_usage(&err.to_string());
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "error: {message}");
+    if let Some(hint) = hint {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+    ExitCode::from(2)
+}
+
+/// The message of clap's rendered error on one line (with its list of
+/// possible values), and its tip; the usage and "for more information" lines
+/// are dropped.
+fn one_line_usage(text: &str) -> (String, Option<String>) {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or_default();
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    let mut hint = None;
+    for line in lines {
+        if line.starts_with("[possible values:") {
+            message = format!("{message} {line}");
+        } else if let Some(tip) = line.strip_prefix("tip: ") {
+            hint = Some(tip.to_owned());
+        }
+    }
+    (message, hint)
+}
+
 /// Logs go to stderr: off unless `-v` or `RUST_LOG` asks for them.
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
@@ -78,3 +116,6 @@ fn init_tracing(verbose: u8) {
         .without_time()
         .try_init();
 }
+
+#[cfg(test)]
+mod tests;
