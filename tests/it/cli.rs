@@ -41,17 +41,8 @@ impl<'a> Fed<'a> {
     }
 
     async fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = tokio::process::Command::new(support::binary("fed"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                self.home.path().join("credentials"),
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
+        let mut cmd = support::isolated_command("fed", self.home.path());
+        cmd.env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
             .env("AWS_REGION", self.stack.region())
             .env("FED_SIGNIN_ENDPOINT", self.stack.signin_base_url().as_str())
             .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))

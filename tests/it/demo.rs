@@ -50,16 +50,7 @@ impl<'a> Xtask<'a> {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(support::binary("xtask"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                self.home.path().join("credentials"),
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true");
+        let mut cmd = support::isolated_command("xtask", self.home.path());
         // How moto is provisioned, when the machine needs it.
         for key in ["FED_MOTO_SERVER", "FED_MOTO_DIR", "FED_PYTHON"] {
             if let Some(value) = std::env::var_os(key) {

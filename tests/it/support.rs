@@ -44,3 +44,16 @@ pub(crate) fn binary(name: &str) -> PathBuf {
     assert!(path.exists(), "{} was not built", path.display());
     path
 }
+
+/// A command for a workspace binary whose environment holds only `PATH` and `home` (empty AWS
+/// config and credentials files, no instance metadata), so the host's AWS setup is never used.
+pub(crate) fn isolated_command(name: &str, home: &Path) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(binary(name));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
