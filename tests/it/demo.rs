@@ -811,28 +811,17 @@ async fn local_prints_the_environment_of_a_running_stack() {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     let keys: Vec<&str> = exports.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(
-        keys,
-        [
-            "AWS_ENDPOINT_URL",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_REGION",
-            "FED_SIGNIN_ENDPOINT"
-        ]
-    );
+    const KEYS: [&str; 5] = [
+        "AWS_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_REGION",
+        "FED_SIGNIN_ENDPOINT",
+    ];
+    assert_eq!(keys, KEYS);
     let mut demo = Xtask::new(None);
-    for (key, value) in &exports {
-        demo.env.push((
-            match key.as_str() {
-                "AWS_ENDPOINT_URL" => "AWS_ENDPOINT_URL",
-                "AWS_ACCESS_KEY_ID" => "AWS_ACCESS_KEY_ID",
-                "AWS_SECRET_ACCESS_KEY" => "AWS_SECRET_ACCESS_KEY",
-                "AWS_REGION" => "AWS_REGION",
-                _ => "FED_SIGNIN_ENDPOINT",
-            },
-            value.clone(),
-        ));
+    for (key, (_, value)) in KEYS.into_iter().zip(&exports) {
+        demo = demo.env(key, value.clone());
     }
     let done = demo.run(&["demo", "--yes"]).await;
     done.assert_code(0);
