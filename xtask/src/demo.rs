@@ -25,6 +25,8 @@ use fed_core::{
     RoleSessionName,
 };
 use indicatif::{ProgressBar, ProgressStyle};
+use time::format_description::BorrowedFormatItem;
+use time::{OffsetDateTime, PrimitiveDateTime};
 use url::Url;
 
 use crate::Exit;
@@ -649,60 +651,24 @@ pub(crate) fn run_id(now: SystemTime) -> String {
     format!("{}-{random:06x}", stamp.trim_end_matches('Z'))
 }
 
+/// The timestamps of the `fed:created-at` tag: RFC 3339 in UTC, whole seconds.
+fn timestamp_format() -> Vec<BorrowedFormatItem<'static>> {
+    time::format_description::parse_borrowed::<2>("[year]-[month]-[day]T[hour]:[minute]:[second]Z")
+        .expect("the format description is valid")
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ` for a time.
 pub(crate) fn rfc3339(at: SystemTime) -> String {
-    let secs = at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
-    let rest = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    OffsetDateTime::from(at)
+        .format(&timestamp_format())
+        .unwrap_or_default()
 }
 
 /// Parses what [`rfc3339`] writes.
 pub(crate) fn parse_rfc3339(s: &str) -> Option<SystemTime> {
-    let b = s.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| s.get(range)?.parse::<u64>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    let days = u64::try_from(days_from_civil(i64::try_from(y).ok()?, m, d)).ok()?;
-    Some(UNIX_EPOCH + Duration::from_secs(days * 86_400 + hh * 3600 + mm * 60 + ss))
-}
-
-/// Days since 1970-01-01 to a (year, month, day), after Howard Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, u64, u64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m.unsigned_abs(), d.unsigned_abs())
-}
-
-/// The inverse of [`civil_from_days`].
-fn days_from_civil(y: i64, m: u64, d: u64) -> i64 {
-    let (m, d) = (i64::try_from(m).unwrap_or(0), i64::try_from(d).unwrap_or(0));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    PrimitiveDateTime::parse(s, &timestamp_format())
+        .ok()
+        .map(|at| at.assume_utc().into())
 }
 
 /// An [`Sts`] whose AssumeRole is denied until a moment has passed, as while IAM propagates.
