@@ -128,7 +128,7 @@ pub(crate) struct UrlArgs {
     pub(crate) json: bool,
 
     /// Open the URL in the browser ($BROWSER, else the system's).
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, conflicts_with = "json", help_heading = "Output")]
     pub(crate) open: bool,
 
     /// Print nothing but the result and errors.

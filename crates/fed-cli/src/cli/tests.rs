@@ -38,6 +38,7 @@ fn bad_values_name_their_flag() {
     check_rejected(&["fed", "url", "--region", "mars"], "--region");
     check_rejected(&["fed", "url", "--partition", "aws-iso"], "--partition");
     check_rejected(&["fed", "url", "--policy", "everything"], "--policy");
+    check_rejected(&["fed", "url", "--open", "--json"], "--json");
     check_rejected(
         &[
             "fed",
