@@ -158,11 +158,16 @@ fn check_offline(args: &UrlArgs) -> anyhow::Result<()> {
         if let Some(d) = args.duration {
             AssumeRoleDuration::new(d).map_err(|e| Failure::usage(format!("--duration: {e}")))?;
         }
-        if !args.policy.is_empty() {
-            return Err(Failure::usage(
-                "--policy applies to long-term IAM user keys and cannot be used with --role-arn",
-            )
-            .into());
+        for (set, flag) in [
+            (!args.policy.is_empty(), "--policy"),
+            (args.federation_name.is_some(), "--federation-name"),
+        ] {
+            if set {
+                return Err(Failure::usage(format!(
+                    "{flag} applies to long-term IAM user keys and cannot be used with --role-arn"
+                ))
+                .into());
+            }
         }
     }
     Ok(())

@@ -202,3 +202,25 @@ fn role_flags_need_a_role() {
         check_offline(&args(&["--role-arn", ROLE, "--duration", "13h"])).expect_err("refused");
     assert!(err.to_string().contains("--duration"), "{err}");
 }
+
+/// Flags of the GetFederationToken path are usage errors with --role-arn.
+#[test]
+fn federation_flags_do_not_mix_with_a_role() {
+    for (line, flag) in [
+        (
+            &["--role-arn", ROLE, "--policy", "readonly"][..],
+            "--policy",
+        ),
+        (
+            &["--role-arn", ROLE, "--federation-name", "alice"][..],
+            "--federation-name",
+        ),
+    ] {
+        let err = check_offline(&args(line)).expect_err("refused");
+        let failure = err.downcast::<Failure>().expect("a Failure");
+        assert!(
+            failure.usage && failure.message.starts_with(flag),
+            "{failure:?}"
+        );
+    }
+}
