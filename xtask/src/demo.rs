@@ -24,14 +24,13 @@ use fed_core::{
     Arn, AssumeRoleDuration, Credentials, Destination, Issuer, Partition, Principal, RoleName,
     RoleSessionName,
 };
+use fed_local::LocalStack;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::format_description::BorrowedFormatItem;
 use time::{OffsetDateTime, PrimitiveDateTime};
 use url::Url;
 
 use crate::Exit;
-use fed_local::LocalStack;
-
 use crate::signal::{Signals, Stop};
 use crate::teardown::{self, Tracker};
 

@@ -1,8 +1,9 @@
 //! What `fed url` prints: the bare URL, a JSON object, or a browser opening it.
 
-use fed_core::{Partition, SessionDuration};
 use std::io::Write;
 use std::process::{Command, Stdio};
+
+use fed_core::{Partition, SessionDuration};
 use time::format_description::well_known::Rfc3339;
 
 /// The result of a sign-in.
