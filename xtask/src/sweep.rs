@@ -41,7 +41,7 @@ fn parse_age(s: &str) -> Result<Duration, String> {
     if let Some(Ok(days)) = s.strip_suffix('d').map(str::parse::<u64>) {
         return Ok(Duration::from_secs(days.saturating_mul(86_400)));
     }
-    crate::demo::parse_duration(s)
+    crate::demo::parse_duration(s).map_err(|e| format!("{e}, or a number of days (1d)"))
 }
 
 fn parse_role_name(s: &str) -> Result<RoleName, String> {
