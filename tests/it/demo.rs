@@ -664,6 +664,25 @@ async fn without_credentials_nothing_is_created() {
     assert!(!done.stdout.contains("Creating role"), "{}", done.stdout);
 }
 
+/// A federation endpoint that cannot be used stops the demo before it creates anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_signin_endpoint_stops_before_anything_is_created() {
+    let stack = start_stack().await;
+    let done = Xtask::new(Some(&stack))
+        .env("FED_SIGNIN_ENDPOINT", "http://example.com/federation")
+        .run(&["demo", "--yes"])
+        .await;
+    done.assert_code(1);
+    assert!(
+        done.stderr.contains("--signin-endpoint") && done.stderr.contains("nothing was created"),
+        "{}",
+        done.stderr
+    );
+    assert!(!done.stdout.contains("Creating role"), "{}", done.stdout);
+    assert_no_demo_role(&role_names(&stack).await, "after a bad endpoint");
+    stack.shutdown().await;
+}
+
 /// The teardown removes a role's inline policy and every managed policy, not just the one the
 /// demo attached.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -361,6 +361,9 @@ impl Scenario {
         } else {
             self.args.policy_arn.clone()
         };
+        // Set up before anything is created, so a bad endpoint stops the demo first.
+        let signin = signin_client(signin_endpoint.clone(), partition)
+            .map_err(|e| anyhow::anyhow!("--signin-endpoint: {e:#}; nothing was created"))?;
         self.banner(&caller, &region, &signin_endpoint, &policies);
         Fault::check(fault, Step::Banner)?;
 
@@ -414,7 +417,7 @@ impl Scenario {
         Fault::check(fault, Step::Propagation)?;
 
         let url = self
-            .sign_in_url(&assumed, &caller.arn, partition, &region, signin_endpoint)
+            .sign_in_url(&signin, &assumed, &caller.arn, partition, &region)
             .await?;
         Fault::check(fault, Step::Url)?;
 
@@ -528,22 +531,17 @@ impl Scenario {
     /// getSigninToken by POST with one retry without SessionDuration, and the login URL.
     async fn sign_in_url(
         &self,
+        client: &fed_signin::Client,
         assumed: &AssumedRole,
         caller: &Arn,
         partition: Partition,
         region: &str,
-        endpoint: Url,
     ) -> anyhow::Result<fed_signin::ConsoleUrl> {
         if assumed.chained {
             say!(
                 "Role chaining: the caller ({caller}) signs with temporary credentials, so this session is capped at one hour and SessionDuration is left out of getSigninToken (sending it would fail with a bare 400)."
             );
         }
-        let mut config = fed_signin::Config::new(endpoint);
-        config.partition = Some(partition);
-        config.method = fed_signin::Method::Post;
-        config.retry_without_session_duration = true;
-        let client = fed_signin::Client::new(config)?;
         let destination = Destination::ConsoleHome.to_url(partition, Some(region));
         let console = client
             .console_url(&fed_signin::ConsoleLogin {
@@ -591,6 +589,16 @@ impl Scenario {
         say!("");
         Ok(())
     }
+}
+
+/// The federation endpoint's client, set up as `fed url` sets it up: POST, and one retry without
+/// SessionDuration if that is refused.
+fn signin_client(endpoint: Url, partition: Partition) -> anyhow::Result<fed_signin::Client> {
+    let mut config = fed_signin::Config::new(endpoint);
+    config.partition = Some(partition);
+    config.method = fed_signin::Method::Post;
+    config.retry_without_session_duration = true;
+    Ok(fed_signin::Client::new(config)?)
 }
 
 /// The principal the role's trust policy names: an IAM user or root as it is, and for an
