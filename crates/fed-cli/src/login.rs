@@ -272,7 +272,7 @@ async fn signable_credentials(
                 .clone()
                 .unwrap_or_else(|| FederationName::for_caller(caller));
             let mut request =
-                FederationTokenRequest::new(name, arns, None).map_err(|e| Failure::usage(e.to_string()))?;
+                FederationTokenRequest::new(name, arns, None).map_err(|e| Failure::usage(format!("--policy: {e}")))?;
             request.duration = args
                 .duration
                 .map(FederationTokenDuration::new)
