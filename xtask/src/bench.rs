@@ -21,22 +21,19 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let exe = std::env::current_exe()?;
     tell!("starting the local stack…");
     let stack = crate::local::start().await?;
-    let (key_id, secret) = crate::local::test_keys(&stack);
+    let environment = crate::local::environment(&stack);
     let mut times = Vec::new();
     for run in 1..=args.runs {
         let started = Instant::now();
         let output = tokio::process::Command::new(&exe)
             .args(["demo", "--yes"])
-            .env("AWS_ENDPOINT_URL", stack.endpoint_url())
-            .env("AWS_ACCESS_KEY_ID", &key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &secret)
-            .env("AWS_REGION", stack.region())
-            .env("FED_SIGNIN_ENDPOINT", stack.federation_url().as_str())
+            .envs(environment.iter().map(|(k, v)| (k, v)))
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_SESSION_TOKEN")
             .env_remove("FED_DEMO_FAIL_AFTER")
             .env_remove("FED_DEMO_SIMULATE_PROPAGATION")
+            .env_remove("FED_DEMO_TEARDOWN_PAUSE")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -12,13 +12,20 @@ pub(crate) async fn start() -> anyhow::Result<LocalStack> {
     Ok(LocalStack::start().await?)
 }
 
-/// The test credentials moto accepts, as `(access key id, secret access key)`.
-pub(crate) fn test_keys(stack: &LocalStack) -> (String, String) {
+/// The environment that points the AWS SDK, `fed` and the demo at `stack`: its endpoint, the
+/// test credentials moto accepts, its region and the federation emulator.
+pub(crate) fn environment(stack: &LocalStack) -> Vec<(&'static str, String)> {
     let credentials = stack.credentials();
-    (
-        credentials.access_key_id().to_owned(),
-        credentials.secret_access_key().to_owned(),
-    )
+    vec![
+        ("AWS_ENDPOINT_URL", stack.endpoint_url().to_owned()),
+        ("AWS_ACCESS_KEY_ID", credentials.access_key_id().to_owned()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            credentials.secret_access_key().to_owned(),
+        ),
+        ("AWS_REGION", stack.region().to_owned()),
+        ("FED_SIGNIN_ENDPOINT", stack.federation_url().to_string()),
+    ]
 }
 
 /// Runs `cargo xtask local`: starts the stack, prints `export` lines, and waits for Ctrl-C.
@@ -29,13 +36,10 @@ pub(crate) async fn run() -> anyhow::Result<Exit> {
         stack = start() => stack?,
         stop = signals.recv() => return Ok(stop.exit()),
     };
-    let (key_id, secret) = test_keys(&stack);
     say!("# The local stack is up. Paste these lines into a shell to use it:");
-    say!("export AWS_ENDPOINT_URL={}", stack.endpoint_url());
-    say!("export AWS_ACCESS_KEY_ID={key_id}");
-    say!("export AWS_SECRET_ACCESS_KEY={secret}");
-    say!("export AWS_REGION={}", stack.region());
-    say!("export FED_SIGNIN_ENDPOINT={}", stack.federation_url());
+    for (key, value) in environment(&stack) {
+        say!("export {key}={value}");
+    }
     say!(
         "# Login URLs land on the console page {}",
         stack.emulator().console_url()
