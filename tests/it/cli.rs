@@ -505,3 +505,79 @@ fn version_and_completions() {
         "{script}"
     );
 }
+
+/// The browser used by [`a_real_browser_signs_in`]: `FED_CHROMIUM`, or
+/// Debian's `chromium` on the PATH.
+fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("FED_CHROMIUM") {
+        return Some(path.into());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("chromium"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Loads `url` in headless Chromium, following every redirect as a browser
+/// does, and returns the DOM of the page it ends on.
+async fn browse(chromium: &std::path::Path, url: &str) -> String {
+    let profile = tempfile::tempdir().expect("temp dir");
+    // Without the background-networking flags Chromium stalls on a closed network.
+    let out = tokio::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 DOM")
+}
+
+/// A real browser opens the URL `fed url` prints, and the logout-first form of
+/// it, and both land on the console page signed in as the role session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_browser_signs_in() {
+    const MISSING: &str = "chromium is not installed: install Debian's chromium (apt-get install chromium) or set FED_CHROMIUM";
+    let Some(chromium) = chromium() else {
+        // `.ci/run` installs Chromium, so under CI a missing browser is a failure.
+        assert!(std::env::var_os("CI").is_none(), "{MISSING}");
+        eprintln!("SKIPPED a_real_browser_signs_in: {MISSING}");
+        return;
+    };
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-browser").await;
+    let fed = Fed::new(&stack);
+    for extra in [&[][..], &["--logout-first"][..]] {
+        let mut args = vec![
+            "url",
+            "--role-arn",
+            role_arn.as_str(),
+            "--session-name",
+            "erin",
+        ];
+        args.extend_from_slice(extra);
+        let out = fed.run(&args).await;
+        assert_success(&out);
+        let dom = browse(&chromium, the_url(&out).as_str()).await;
+        assert!(
+            dom.contains(r#"<dd id="principal">arn:aws:sts::123456789012:assumed-role/fed-e2e-browser/erin</dd>"#),
+            "the browser ends on the console page as the session ({extra:?}): {dom}"
+        );
+    }
+}
