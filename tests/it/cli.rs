@@ -581,3 +581,23 @@ async fn a_real_browser_signs_in() {
         );
     }
 }
+
+/// With no credentials anywhere, fed says so in one line, with a hint, and
+/// prints nothing on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_credentials_is_one_clear_error() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = support::isolated_command("fed", home.path())
+        .env("AWS_REGION", "us-east-1")
+        .args(["url", "--role-arn", "arn:aws:iam::123456789012:role/r"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("fed runs");
+    assert_failure(&out, 1, "no credentials found");
+    assert!(
+        stderr(&out).contains("hint: configure credentials"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -299,9 +299,7 @@ impl StsClient {
             .provide_credentials()
             .await
             .map_err(|err| Error::Credentials {
-                message: crate::error::one_line(
-                    &aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
-                ),
+                message: credentials_message(&err),
                 source: Box::new(err),
             })?;
         Ok(from_sdk_credentials(&resolved))
@@ -485,4 +483,24 @@ pub(crate) fn to_sdk_credentials(c: &Credentials) -> aws_credential_types::Crede
         c.expiration(),
         "fed",
     )
+}
+
+/// One line on why credentials could not be resolved: the `Display` of the
+/// error and its sources (never their `Debug`, which dumps internals), or a
+/// plain statement when the default chain found nothing at all.
+fn credentials_message(err: &aws_credential_types::provider::error::CredentialsError) -> String {
+    use aws_credential_types::provider::error::CredentialsError;
+    if let CredentialsError::CredentialsNotLoaded(_) = err {
+        return "no credentials found (tried the environment, the AWS config and credentials files, web identity, the container and instance metadata)".to_owned();
+    }
+    let mut line = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+        source = cause.source();
+    }
+    crate::error::one_line(&line)
 }
