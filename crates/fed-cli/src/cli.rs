@@ -107,7 +107,7 @@ pub(crate) struct UrlArgs {
     pub(crate) signin_region: Option<String>,
 
     /// Base URL of the federation endpoint, e.g. an emulator's.
-    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = parse_endpoint, help_heading = "Sign-in endpoint")]
+    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = fed_signin::parse_endpoint, help_heading = "Sign-in endpoint")]
     pub(crate) signin_endpoint: Option<url::Url>,
 
     /// Request the sign-in token with GET instead of POST.
@@ -198,16 +198,6 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         Ok(_) => Ok(d),
         Err(_) => Err(format!(
             "{s:?} is out of range; allowed: 900 to 129600 seconds (15m to 36h), at most 12h with --role-arn"
-        )),
-    }
-}
-
-fn parse_endpoint(s: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(s).map_err(|e| format!("invalid URL {s:?}: {e}"))?;
-    match url.scheme() {
-        "https" | "http" => Ok(url),
-        other => Err(format!(
-            "unsupported scheme {other:?}; allowed: http or https"
         )),
     }
 }

@@ -327,6 +327,17 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
+/// Parses a federation endpoint URL as [`Client::new`] will accept it:
+/// `https`, or plain `http` only for a loopback host (an emulator). For
+/// binaries that read an endpoint from a flag or the environment.
+pub fn parse_endpoint(input: &str) -> Result<url::Url, Error> {
+    let url = url::Url::parse(input).map_err(|_| Error::InvalidEndpoint {
+        problem: "not a URL; expected e.g. https://signin.aws.amazon.com/federation",
+    })?;
+    check_endpoint(&url)?;
+    Ok(url)
+}
+
 fn check_endpoint(endpoint: &url::Url) -> Result<(), Error> {
     match endpoint.scheme() {
         "https" => Ok(()),

@@ -31,7 +31,7 @@ mod console;
 mod error;
 mod response;
 
-pub use crate::client::{Client, SigninTokenResponse, TokenRequest};
+pub use crate::client::{Client, SigninTokenResponse, TokenRequest, parse_endpoint};
 pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};
 pub use crate::console::{ConsoleLogin, ConsoleUrl};
 pub use crate::error::{Error, Hint};

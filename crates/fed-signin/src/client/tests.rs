@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Client, check_endpoint};
+use super::{Client, check_endpoint, parse_endpoint};
 use crate::Config;
 
 fn client() -> Client {
@@ -73,4 +73,28 @@ fn a_bare_base_url_gets_the_federation_path() {
         config.endpoint.as_str(),
         "https://example.org/custom/federation"
     );
+}
+
+#[test]
+fn parse_endpoint_accepts_https_and_loopback_http_only() {
+    for ok in [
+        "https://signin.aws.amazon.com/federation",
+        "http://127.0.0.1:8080/",
+        "http://localhost:1/federation",
+        "http://[::1]:9/",
+    ] {
+        assert!(parse_endpoint(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "http://example.com/federation",
+        "ftp://127.0.0.1/",
+        "not a url",
+        "",
+    ] {
+        let err = parse_endpoint(bad).expect_err(bad).to_string();
+        assert!(
+            err.starts_with("invalid federation endpoint: "),
+            "{bad}: {err}"
+        );
+    }
 }
