@@ -6,7 +6,7 @@
 //!   everything down), live on AWS or on the local stack with `--local`.
 //! - `sweep`: finds roles left behind by demos that could not clean up, and removes them.
 //! - `local`: runs the local stack (moto and the federation emulator) in the foreground.
-//! - `bench`: times the local demo.
+//! - `bench`: times the local demo, or `fed url --role-arn` next to the floor of its two requests.
 //!
 //! The demo is also the worked example of depending on the library crates one by one: it uses
 //! fed-core, fed-aws and fed-signin directly, and fed-local for the local stack.
@@ -54,7 +54,12 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Run the local stack in the foreground and print the environment to use it.
     Local,
-    /// Time the local demo: start the stack once, run the demo with --yes N times, report the median.
+    /// Time against the local stack: the demo (default), or `fed url --role-arn` next to the floor.
+    ///
+    /// `cargo xtask bench demo` runs the demo with --yes N times and reports the median.
+    /// `cargo xtask bench url` builds fed in release, creates a role in moto, and times
+    /// `fed url --role-arn` as a fresh process N times next to the floor: AssumeRole and
+    /// getSigninToken made back to back in process. It reports medians and their ratio.
     Bench(bench::BenchArgs),
 }
 
