@@ -54,6 +54,20 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     let notices = Notices::new(args.quiet);
     check_offline(&args)?;
 
+    // The partition, when the flags already tell it: then the sign-in client (whose TLS set-up
+    // reads the system's root certificates) is built on another thread while the SDK
+    // configuration loads (which reads them too).
+    let known_partition = args.partition.or_else(|| {
+        args.role_arn
+            .as_ref()
+            .filter(|_| !needs_caller(&args))
+            .map(Arn::partition)
+    });
+    let early_client = known_partition.map(|partition| {
+        let config = signin_config(&args, partition);
+        tokio::task::spawn_blocking(move || fed_signin::Client::new(config))
+    });
+
     let sdk = fed_aws::load_sdk_config(&ConfigOptions {
         region: args.region.clone(),
         profile: args.profile.clone(),
@@ -63,13 +77,20 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     let region = sdk.region().map(|r| r.as_ref().to_owned());
     let sts = StsClient::new(&sdk);
 
-    let detected = detect_origin(&sts as &dyn Sts)
-        .await
-        .map_err(|e| aws_failure(&e))?;
-    tracing::debug!(origin = ?detected.origin, arn = %detected.identity.arn, "detected credentials");
-    let partition = match args.partition {
-        Some(p) => p,
-        None => detected.identity.arn.partition(),
+    // GetCallerIdentity only when something depends on the caller: the origin of the
+    // credentials without --role-arn, or the default session name with it. With --role-arn and
+    // --session-name, the partition comes from the role's ARN, and whether AssumeRole is role
+    // chaining follows from the credentials carrying a session token.
+    let (detected, partition) = match known_partition {
+        Some(partition) if !needs_caller(&args) => (None, partition),
+        _ => {
+            let detected = detect_origin(&sts as &dyn Sts)
+                .await
+                .map_err(|e| aws_failure(&e))?;
+            tracing::debug!(origin = ?detected.origin, arn = %detected.identity.arn, "detected credentials");
+            let partition = known_partition.unwrap_or_else(|| detected.identity.arn.partition());
+            (Some(detected), partition)
+        }
     };
     check_partition(&args, partition, region.as_deref())?;
     let destination = cli::destination(&args, partition)
@@ -77,21 +98,11 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
 
     // The sign-in client is set up (and its endpoint checked) before any STS call that makes
     // credentials, so a bad --signin-endpoint stops fed before anything is done.
-    let mut config = match (&args.signin_endpoint, args.logout_first) {
-        (Some(url), _) => fed_signin::Config::new(url.clone()),
-        (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
-        (None, false) => {
-            fed_signin::Config::for_partition(partition, args.signin_region.as_deref())
-        }
-    };
-    config.partition = Some(partition);
-    config.method = if args.get {
-        fed_signin::Method::Get
-    } else {
-        fed_signin::Method::Post
-    };
-    config.retry_without_session_duration = true;
-    let client = fed_signin::Client::new(config).map_err(|e| match e {
+    let client = match early_client {
+        Some(task) => task.await?,
+        None => fed_signin::Client::new(signin_config(&args, partition)),
+    }
+    .map_err(|e| match e {
         fed_signin::Error::InvalidEndpoint { .. } => {
             Failure::usage(format!("--signin-endpoint: {e}"))
         }
@@ -109,7 +120,8 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
         (None, true) => Some(partition.logout_endpoint()),
     };
 
-    let signable = signable_credentials(&args, &sts, &detected, partition, &notices).await?;
+    let signable =
+        signable_credentials(&args, &sts, detected.as_ref(), partition, &notices).await?;
 
     let destination_url = destination.to_url(partition, region.as_deref());
     let console = client
@@ -138,6 +150,32 @@ pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
         partition,
     };
     deliver(&args, &outcome, &notices)
+}
+
+/// Whether the flow needs GetCallerIdentity: without --role-arn the credentials' origin decides
+/// what happens, and with it the default session name is derived from the caller.
+fn needs_caller(args: &UrlArgs) -> bool {
+    args.role_arn.is_none() || args.session_name.is_none()
+}
+
+/// The sign-in client's configuration: the explicit endpoint, the partition's logout-first
+/// endpoint, or the partition's (regional) federation endpoint.
+fn signin_config(args: &UrlArgs, partition: Partition) -> fed_signin::Config {
+    let mut config = match (&args.signin_endpoint, args.logout_first) {
+        (Some(url), _) => fed_signin::Config::new(url.clone()),
+        (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
+        (None, false) => {
+            fed_signin::Config::for_partition(partition, args.signin_region.as_deref())
+        }
+    };
+    config.partition = Some(partition);
+    config.method = if args.get {
+        fed_signin::Method::Get
+    } else {
+        fed_signin::Method::Post
+    };
+    config.retry_without_session_duration = true;
+    config
 }
 
 /// Checks that need no AWS call, so bad input fails before anything is sent.
@@ -206,16 +244,16 @@ fn check_partition(
 async fn signable_credentials(
     args: &UrlArgs,
     sts: &dyn Sts,
-    detected: &fed_aws::DetectedOrigin,
+    detected: Option<&fed_aws::DetectedOrigin>,
     partition: Partition,
     notices: &Notices,
 ) -> anyhow::Result<Signable> {
-    let caller = &detected.identity.arn;
     if let Some(role_arn) = &args.role_arn {
-        let session_name = args
-            .session_name
-            .clone()
-            .unwrap_or_else(|| RoleSessionName::for_caller(caller));
+        let session_name = match (&args.session_name, detected) {
+            (Some(name), _) => name.clone(),
+            (None, Some(detected)) => RoleSessionName::for_caller(&detected.identity.arn),
+            (None, None) => RoleSessionName::for_caller(&caller(sts).await?.identity.arn),
+        };
         let mut request = AssumeRoleRequest::new(role_arn.clone(), session_name);
         request.duration = args
             .duration
@@ -252,6 +290,11 @@ async fn signable_credentials(
         });
     }
 
+    let detected = match detected {
+        Some(detected) => detected.clone(),
+        None => caller(sts).await?,
+    };
+    let caller = &detected.identity.arn;
     match detected.origin {
         CredentialOrigin::LongTermUser => {
             if args.policy.is_empty() {
@@ -300,6 +343,11 @@ async fn signable_credentials(
             Ok(Signable { credentials, origin, principal: caller.clone(), duration_applied: false })
         }
     }
+}
+
+/// GetCallerIdentity and the origin of the credentials, for a caller that did not ask earlier.
+async fn caller(sts: &dyn Sts) -> anyhow::Result<fed_aws::DetectedOrigin> {
+    Ok(detect_origin(sts).await.map_err(|e| aws_failure(&e))?)
 }
 
 fn prompt_mfa_code() -> anyhow::Result<MfaCode> {

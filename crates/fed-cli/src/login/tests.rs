@@ -3,7 +3,10 @@
 
 use clap::Parser;
 use fed_aws::fake::{FakeSts, long_term_credentials, temporary_credentials};
-use fed_aws::{DetectedOrigin, Sts, detect_origin};
+use fed_aws::{
+    AssumeRoleRequest, AssumedRole, BoxFuture, CallerIdentity, DetectedOrigin, Error,
+    FederationToken, FederationTokenRequest, Sts, detect_origin,
+};
 use fed_core::{CredentialOrigin, Partition, decide_session_duration};
 
 use super::*;
@@ -37,7 +40,7 @@ async fn run(sts: &FakeSts, line: &[&str]) -> (anyhow::Result<Signable>, Vec<Str
     let args = args(line);
     let notices = Notices::new(true);
     let detected = detected(sts).await;
-    let result = signable_credentials(&args, sts, &detected, Partition::Aws, &notices).await;
+    let result = signable_credentials(&args, sts, Some(&detected), Partition::Aws, &notices).await;
     let said = notices.said.lock().expect("notices").clone();
     (result, said)
 }
@@ -223,4 +226,131 @@ fn federation_flags_do_not_mix_with_a_role() {
             "{failure:?}"
         );
     }
+}
+
+/// A fake STS that counts GetCallerIdentity calls.
+struct Counting {
+    inner: FakeSts,
+    caller_identity_calls: std::sync::atomic::AtomicUsize,
+}
+
+impl Counting {
+    fn new(inner: FakeSts) -> Counting {
+        Counting {
+            inner,
+            caller_identity_calls: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    fn caller_identity_calls(&self) -> usize {
+        self.caller_identity_calls
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Sts for Counting {
+    fn credentials(&self) -> BoxFuture<'_, Result<fed_core::Credentials, Error>> {
+        self.inner.credentials()
+    }
+
+    fn caller_identity(&self) -> BoxFuture<'_, Result<CallerIdentity, Error>> {
+        self.caller_identity_calls
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.caller_identity()
+    }
+
+    fn assume_role<'a>(
+        &'a self,
+        request: &'a AssumeRoleRequest,
+    ) -> BoxFuture<'a, Result<AssumedRole, Error>> {
+        self.inner.assume_role(request)
+    }
+
+    fn federation_token<'a>(
+        &'a self,
+        request: &'a FederationTokenRequest,
+    ) -> BoxFuture<'a, Result<FederationToken, Error>> {
+        self.inner.federation_token(request)
+    }
+}
+
+/// The caller's identity is needed without --role-arn (the origin decides the path) and with
+/// --role-arn but no --session-name (the name is derived from the caller), not otherwise.
+#[test]
+fn caller_identity_only_when_needed() {
+    assert!(needs_caller(&args(&[])));
+    assert!(needs_caller(&args(&["--policy", "readonly"])));
+    assert!(needs_caller(&args(&["--role-arn", ROLE])));
+    assert!(!needs_caller(&args(&[
+        "--role-arn",
+        ROLE,
+        "--session-name",
+        "bench"
+    ])));
+}
+
+/// With --role-arn and --session-name, AssumeRole is made without GetCallerIdentity, and role
+/// chaining still follows from the credentials: temporary ones cap the duration.
+#[tokio::test]
+async fn named_role_session_skips_caller_identity() {
+    for (temporary, chained) in [(false, false), (true, true)] {
+        let sts = Counting::new(sts(
+            temporary,
+            "arn:aws:sts::123456789012:assumed-role/Admin/bob",
+        ));
+        let args = args(&[
+            "--role-arn",
+            ROLE,
+            "--session-name",
+            "bench",
+            "--duration",
+            "4h",
+        ]);
+        let notices = Notices::new(true);
+        let signable = signable_credentials(&args, &sts, None, Partition::Aws, &notices)
+            .await
+            .expect("assumed");
+        assert_eq!(sts.caller_identity_calls(), 0);
+        assert_eq!(signable.origin, CredentialOrigin::AssumedRole { chained });
+        let requests = sts.inner.assume_role_requests();
+        assert_eq!(requests[0].session_name.as_str(), "bench");
+        let said = notices.said.lock().expect("notices").clone();
+        assert_eq!(
+            said.iter().any(|n| n.contains("role chaining")),
+            chained,
+            "{said:?}"
+        );
+    }
+}
+
+/// Without an identity from earlier, the paths that need the caller ask for it themselves.
+#[tokio::test]
+async fn caller_identity_is_asked_when_not_given() {
+    let sts = Counting::new(sts(false, "arn:aws:iam::123456789012:user/alice"));
+    let notices = Notices::new(true);
+    signable_credentials(
+        &args(&["--role-arn", ROLE]),
+        &sts,
+        None,
+        Partition::Aws,
+        &notices,
+    )
+    .await
+    .expect("assumed");
+    assert_eq!(sts.caller_identity_calls(), 1);
+    assert_eq!(
+        sts.inner.assume_role_requests()[0].session_name.as_str(),
+        "alice"
+    );
+    let signable = signable_credentials(
+        &args(&["--policy", "readonly"]),
+        &sts,
+        None,
+        Partition::Aws,
+        &notices,
+    )
+    .await
+    .expect("federation token");
+    assert_eq!(sts.caller_identity_calls(), 2);
+    assert_eq!(signable.origin, CredentialOrigin::FederationToken);
 }
