@@ -40,6 +40,20 @@ pub(crate) struct BenchArgs {
     /// How many timed runs (after one untimed warm-up run for `url`).
     #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) runs: u32,
+
+    /// Extra environment for the `fed` runs of `url` (repeatable), e.g. `RUST_LOG=debug`, or
+    /// `SSL_CERT_FILE=FILE` and `SSL_CERT_DIR=DIR` to see what loading the system's root
+    /// certificates costs.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    pub(crate) env: Vec<(String, String)>,
+}
+
+/// Parses `KEY=VALUE`.
+fn parse_env(input: &str) -> Result<(String, String), String> {
+    match input.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {input:?}")),
+    }
 }
 
 /// The benchmarks of `cargo xtask bench`.
@@ -63,7 +77,7 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let load_before = load_average();
     let result = match fed {
         None => demo(&stack, args.runs).await,
-        Some(fed) => url(&stack, &fed, args.runs).await,
+        Some(fed) => url(&stack, &fed, args.runs, &args.env).await,
     };
     stack.shutdown().await;
     if let (Some(before), Some(after)) = (load_before, load_average()) {
@@ -153,7 +167,12 @@ fn target_dir() -> PathBuf {
 }
 
 /// Times `fed url --role-arn` and the floor, `runs` times each, alternating.
-async fn url(stack: &LocalStack, fed: &Path, runs: u32) -> anyhow::Result<()> {
+async fn url(
+    stack: &LocalStack,
+    fed: &Path,
+    runs: u32,
+    extra_env: &[(String, String)],
+) -> anyhow::Result<()> {
     let sdk = stack.sdk_config().await;
     let trusted: Arn = format!("arn:aws:iam::{}:root", stack.aws().account_id()).parse()?;
     let role = IamClient::new(&sdk)
@@ -164,7 +183,7 @@ async fn url(stack: &LocalStack, fed: &Path, runs: u32) -> anyhow::Result<()> {
 
     let home = Home::create()?;
     let floor = Floor::new(stack, &sdk, role.arn.clone())?;
-    let fed = FedRun::new(stack, fed, &home, &role_arn);
+    let fed = FedRun::new(stack, fed, &home, &role_arn, extra_env);
 
     // The first calls of a fresh moto set up its backends; they are not timed.
     floor.once().await?;
@@ -205,15 +224,23 @@ struct FedRun<'a> {
     home: &'a Home,
     role_arn: &'a str,
     environment: Vec<(&'static str, String)>,
+    extra_env: &'a [(String, String)],
 }
 
 impl<'a> FedRun<'a> {
-    fn new(stack: &LocalStack, fed: &'a Path, home: &'a Home, role_arn: &'a str) -> FedRun<'a> {
+    fn new(
+        stack: &LocalStack,
+        fed: &'a Path,
+        home: &'a Home,
+        role_arn: &'a str,
+        extra_env: &'a [(String, String)],
+    ) -> FedRun<'a> {
         FedRun {
             fed,
             home,
             role_arn,
             environment: crate::local::environment(stack),
+            extra_env,
         }
     }
 
@@ -230,6 +257,7 @@ impl<'a> FedRun<'a> {
             .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .envs(self.environment.iter().map(|(k, v)| (k, v)))
+            .envs(self.extra_env.iter().map(|(k, v)| (k, v)))
             .args([
                 "url",
                 "--role-arn",

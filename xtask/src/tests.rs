@@ -2,7 +2,10 @@
 
 use clap::CommandFactory;
 
+use std::time::Duration;
+
 use crate::Cli;
+use crate::bench::{Summary, median};
 
 #[test]
 fn verify_cli() {
@@ -35,6 +38,37 @@ fn hidden_switches_stay_out_of_the_help() {
         "--profile",
         "--region",
     ] {
+        assert!(
+            help.contains(shown),
+            "{shown} is missing from the help:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn medians_of_odd_and_even_counts() {
+    let ms = Duration::from_millis;
+    assert_eq!(median(&mut []), Duration::ZERO);
+    assert_eq!(median(&mut [ms(3), ms(1), ms(2)]), ms(2));
+    assert_eq!(median(&mut [ms(4), ms(1), ms(2), ms(3)]), ms(2) + ms(1) / 2);
+    assert_eq!(
+        Summary::of(&mut [ms(5), ms(1), ms(9)]),
+        Summary {
+            median: ms(5),
+            min: ms(1),
+            max: ms(9)
+        }
+    );
+}
+
+#[test]
+fn bench_help_names_both_benchmarks() {
+    let mut command = Cli::command();
+    let bench = command
+        .find_subcommand_mut("bench")
+        .expect("bench is a subcommand");
+    let help = bench.render_long_help().to_string();
+    for shown in ["demo", "url", "--runs", "--env", "floor"] {
         assert!(
             help.contains(shown),
             "{shown} is missing from the help:\n{help}"
