@@ -88,7 +88,7 @@ pub(crate) struct DemoArgs {
     pub(crate) yes: bool,
 
     /// Base URL of the federation endpoint, e.g. an emulator's [default: the partition's].
-    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = parse_endpoint)]
+    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = fed_signin::parse_endpoint)]
     pub(crate) signin_endpoint: Option<Url>,
 
     /// Fail right after a step (banner, create-role, attach-policy, propagation, url, prompt);
@@ -200,16 +200,6 @@ fn parse_session_length(s: &str) -> Result<Duration, String> {
 
 fn parse_issuer(s: &str) -> Result<Issuer, String> {
     Issuer::new(s).map_err(|e| e.to_string())
-}
-
-fn parse_endpoint(s: &str) -> Result<Url, String> {
-    let url = Url::parse(s).map_err(|e| format!("invalid URL {s:?}: {e}"))?;
-    match url.scheme() {
-        "https" | "http" => Ok(url),
-        other => Err(format!(
-            "unsupported scheme {other:?}; allowed: http or https"
-        )),
-    }
 }
 
 /// Where the demo runs: the SDK configuration, the federation endpoint, and the local stack if
