@@ -7,66 +7,75 @@ use fed_core::{Arn, CredentialOrigin, Credentials, Issuer, Partition};
 use fed_local::federation::{
     self, Config as EmulatorConfig, Emulator, ResolvedIdentity, StaticResolver,
 };
-use fed_signin::{Client, Config, ConsoleLogin};
+use fed_signin::{Client, Config, ConsoleLogin, ConsoleUrl};
 use url::Url;
 
-fn credentials(key: &str) -> Credentials {
-    Credentials::new(
-        key,
-        "fake-secret-console",
-        Some("fake-token-console".to_owned()),
-        None,
-    )
-}
+const NOT_CHAINED: CredentialOrigin = CredentialOrigin::AssumedRole { chained: false };
+const CHAINED: CredentialOrigin = CredentialOrigin::AssumedRole { chained: true };
+const TWO_HOURS: Option<Duration> = Some(Duration::from_secs(7200));
 
 async fn emulator() -> Emulator {
+    let identity =
+        |arn: &str, origin| ResolvedIdentity::new(arn.parse::<Arn>().expect("ARN"), origin);
     let resolver = StaticResolver::new()
         .with(
             "ASIAROLE",
-            ResolvedIdentity::new(
-                "arn:aws:sts::123456789012:assumed-role/demo/alice"
-                    .parse::<Arn>()
-                    .expect("ARN"),
-                CredentialOrigin::AssumedRole { chained: false },
+            identity(
+                "arn:aws:sts::123456789012:assumed-role/demo/alice",
+                NOT_CHAINED,
             ),
         )
         .with(
             "ASIACHAINED",
-            ResolvedIdentity::new(
-                "arn:aws:sts::123456789012:assumed-role/second/bob"
-                    .parse::<Arn>()
-                    .expect("ARN"),
-                CredentialOrigin::AssumedRole { chained: true },
-            ),
+            identity("arn:aws:sts::123456789012:assumed-role/second/bob", CHAINED),
         );
     federation::start(EmulatorConfig::new(Partition::Aws), resolver)
         .await
         .expect("emulator")
 }
 
-fn client(emulator: &Emulator) -> Client {
+/// Signs in at `emulator` with the credentials of `key`, claiming `origin`.
+async fn sign_in(
+    emulator: &Emulator,
+    key: &str,
+    origin: CredentialOrigin,
+    requested_duration: Option<Duration>,
+    logout_endpoint: Option<&Url>,
+) -> ConsoleUrl {
     let mut config = Config::new(emulator.federation_url());
     config.retry_without_session_duration = true;
     config.backoff = Duration::from_millis(10);
-    Client::new(config).expect("client")
+    let credentials = Credentials::new(
+        key,
+        "fake-secret-console",
+        Some("fake-token-console".to_owned()),
+        None,
+    );
+    let issuer = Issuer::new("fed").expect("issuer");
+    let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
+    Client::new(config)
+        .expect("client")
+        .console_url(&ConsoleLogin {
+            credentials: &credentials,
+            origin,
+            requested_duration,
+            credentials_partition: Some(Partition::Aws),
+            issuer: &issuer,
+            destination: &destination,
+            logout_endpoint,
+        })
+        .await
+        .expect("signed in")
 }
 
-fn login<'a>(
-    credentials: &'a Credentials,
-    origin: CredentialOrigin,
-    requested: Option<Duration>,
-    issuer: &'a Issuer,
-    destination: &'a Url,
-) -> ConsoleLogin<'a> {
-    ConsoleLogin {
-        credentials,
-        origin,
-        requested_duration: requested,
-        credentials_partition: Some(Partition::Aws),
-        issuer,
-        destination,
-        logout_endpoint: None,
-    }
+/// Follows the URL as a browser would and returns the page it ends on.
+async fn follow(console: &ConsoleUrl) -> String {
+    reqwest::get(console.expose())
+        .await
+        .expect("the URL answers")
+        .text()
+        .await
+        .expect("a page")
 }
 
 /// A non-chained role session sends the requested SessionDuration, and the
@@ -74,19 +83,7 @@ fn login<'a>(
 #[tokio::test]
 async fn sends_session_duration_when_allowed_and_signs_in() {
     let emulator = emulator().await;
-    let issuer = Issuer::new("fed").expect("issuer");
-    let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
-    let creds = credentials("ASIAROLE");
-    let console = client(&emulator)
-        .console_url(&login(
-            &creds,
-            CredentialOrigin::AssumedRole { chained: false },
-            Some(Duration::from_secs(7200)),
-            &issuer,
-            &destination,
-        ))
-        .await
-        .expect("signed in");
+    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, TWO_HOURS, None).await;
     assert_eq!(console.session_duration.map(|d| d.seconds()), Some(7200));
     assert!(console.notes.is_empty(), "{:?}", console.notes);
     assert_eq!(emulator.requests()[0].session_duration, Some(7200));
@@ -96,12 +93,7 @@ async fn sends_session_duration_when_allowed_and_signs_in() {
         debug.starts_with(r#"ConsoleUrl { url: "** redacted **", issued_at: "#),
         "{debug}"
     );
-    let page = reqwest::get(console.expose())
-        .await
-        .expect("login")
-        .text()
-        .await
-        .expect("page");
+    let page = follow(&console).await;
     assert!(page.contains("assumed-role/demo/alice"), "{page}");
 }
 
@@ -109,31 +101,15 @@ async fn sends_session_duration_when_allowed_and_signs_in() {
 #[tokio::test]
 async fn leaves_session_duration_out_for_chained_credentials() {
     let emulator = emulator().await;
-    let issuer = Issuer::new("fed").expect("issuer");
-    let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
-    let creds = credentials("ASIACHAINED");
-    let console = client(&emulator)
-        .console_url(&login(
-            &creds,
-            CredentialOrigin::AssumedRole { chained: true },
-            Some(Duration::from_secs(7200)),
-            &issuer,
-            &destination,
-        ))
-        .await
-        .expect("signed in");
+    let console = sign_in(&emulator, "ASIACHAINED", CHAINED, TWO_HOURS, None).await;
     assert_eq!(console.session_duration, None);
     assert!(
         console.notes.iter().any(|n| n.contains("role chaining")),
         "{:?}",
         console.notes
     );
-    assert!(
-        !emulator.requests()[0]
-            .params
-            .iter()
-            .any(|p| p == "SessionDuration")
-    );
+    let params = &emulator.requests()[0].params;
+    assert!(!params.iter().any(|p| p == "SessionDuration"), "{params:?}");
 }
 
 /// When the endpoint refuses SessionDuration anyway (here: the caller claimed
@@ -142,19 +118,7 @@ async fn leaves_session_duration_out_for_chained_credentials() {
 #[tokio::test]
 async fn reports_a_refused_session_duration() {
     let emulator = emulator().await;
-    let issuer = Issuer::new("fed").expect("issuer");
-    let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
-    let creds = credentials("ASIACHAINED");
-    let console = client(&emulator)
-        .console_url(&login(
-            &creds,
-            CredentialOrigin::AssumedRole { chained: false },
-            Some(Duration::from_secs(7200)),
-            &issuer,
-            &destination,
-        ))
-        .await
-        .expect("signed in on the second try");
+    let console = sign_in(&emulator, "ASIACHAINED", NOT_CHAINED, TWO_HOURS, None).await;
     assert_eq!(console.session_duration, None);
     assert!(
         console
@@ -171,28 +135,9 @@ async fn reports_a_refused_session_duration() {
 #[tokio::test]
 async fn logout_first_wraps_the_login() {
     let emulator = emulator().await;
-    let issuer = Issuer::new("fed").expect("issuer");
-    let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
-    let creds = credentials("ASIAROLE");
     let logout = emulator.logout_url();
-    let mut request = login(
-        &creds,
-        CredentialOrigin::AssumedRole { chained: false },
-        None,
-        &issuer,
-        &destination,
-    );
-    request.logout_endpoint = Some(&logout);
-    let console = client(&emulator)
-        .console_url(&request)
-        .await
-        .expect("signed in");
+    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, None, Some(&logout)).await;
     assert_eq!(Url::parse(console.expose()).expect("URL").path(), "/oauth");
-    let page = reqwest::get(console.expose())
-        .await
-        .expect("logout, login")
-        .text()
-        .await
-        .expect("page");
+    let page = follow(&console).await;
     assert!(page.contains("assumed-role/demo/alice"), "{page}");
 }
