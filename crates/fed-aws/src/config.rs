@@ -1,8 +1,21 @@
-//! Building the SDK configuration: region, profile, endpoint override, timeouts and retries.
+//! Building the SDK configuration: region, profile, endpoint override, timeouts, retries and the
+//! HTTP client.
 
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+use aws_smithy_runtime::client::defaults::default_http_client_plugin_v2;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+use aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
@@ -29,10 +42,11 @@ pub fn default_timeouts() -> TimeoutConfig {
         .build()
 }
 
-/// Loads the SDK configuration through aws-config's default chain, with fed's timeouts and the
-/// SDK's standard retry mode.
+/// Loads the SDK configuration through aws-config's default chain, with fed's timeouts, the
+/// SDK's standard retry mode, and an HTTP client that sets up TLS only for https requests.
 pub async fn load_sdk_config(options: &ConfigOptions) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+    let behavior_version = BehaviorVersion::latest();
+    let mut loader = aws_config::defaults(behavior_version)
         .timeout_config(default_timeouts())
         .retry_config(RetryConfig::standard());
     if let Some(region) = &options.region {
@@ -44,5 +58,103 @@ pub async fn load_sdk_config(options: &ConfigOptions) -> SdkConfig {
     if let Some(endpoint) = &options.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }
+    if let Some(client) = http_client(behavior_version) {
+        loader = loader.http_client(client);
+    }
     loader.load().await
 }
+
+/// The variables through which the SDK's default client may send plain-http requests to a proxy.
+const PLAIN_HTTP_PROXY_VARIABLES: [&str; 4] =
+    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+
+/// The HTTP client for the SDK's clients and credential providers: the SDK's default client,
+/// except that plain-http requests (to emulators such as moto) go through a client that trusts
+/// no certificate. The default client sets up TLS, which reads and parses the system's root
+/// certificates (several milliseconds), when an SDK client is built, before any request; this
+/// way that happens on the first https request instead, and never for a plain-http endpoint.
+/// An https request is sent exactly as before; the client for plain http could not verify any
+/// certificate, so it fails rather than trusts if it is ever asked to.
+///
+/// `None` (the SDK picks its default itself) when the SDK has no default client, or when a proxy
+/// variable could route plain-http requests through a proxy, which may need TLS.
+pub(crate) fn http_client(behavior_version: BehaviorVersion) -> Option<SharedHttpClient> {
+    let https = default_http_client_plugin_v2(behavior_version)?
+        .runtime_components(&RuntimeComponentsBuilder::new("fed"))
+        .http_client()?;
+    if PLAIN_HTTP_PROXY_VARIABLES
+        .iter()
+        .any(|name| std::env::var_os(name).is_some())
+    {
+        return Some(https);
+    }
+    let no_roots = TlsContext::builder()
+        .with_trust_store(TrustStore::empty())
+        .build()
+        .ok()?;
+    let plain = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(no_roots)
+        .build_https();
+    Some(SharedHttpClient::new(BySchemeClient { https, plain }))
+}
+
+/// An HTTP client that sends each request through one of two clients, by the request's scheme.
+#[derive(Debug)]
+struct BySchemeClient {
+    /// For https requests: the SDK's default client.
+    https: SharedHttpClient,
+    /// For plain-http requests: a client that trusts no certificate, so building it reads none.
+    plain: SharedHttpClient,
+}
+
+impl HttpClient for BySchemeClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(BySchemeConnector {
+            https: self.https.clone(),
+            plain: self.plain.clone(),
+            settings: settings.clone(),
+            components: components.clone(),
+        })
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.https.connector_metadata()
+    }
+}
+
+/// The connector of [`BySchemeClient`]: it asks the client for the request's scheme for its
+/// connector (which that client builds once per settings and keeps) when a request comes.
+#[derive(Debug)]
+struct BySchemeConnector {
+    https: SharedHttpClient,
+    plain: SharedHttpClient,
+    settings: HttpConnectorSettings,
+    components: RuntimeComponents,
+}
+
+impl HttpConnector for BySchemeConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let client = if is_plain_http(request.uri()) {
+            &self.plain
+        } else {
+            &self.https
+        };
+        client
+            .http_connector(&self.settings, &self.components)
+            .call(request)
+    }
+}
+
+/// Whether a request URI is plain http; anything else goes through the TLS-capable client.
+fn is_plain_http(uri: &str) -> bool {
+    uri.get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+}
+
+#[cfg(test)]
+mod tests;
