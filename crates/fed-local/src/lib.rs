@@ -1,12 +1,31 @@
-//! The local stack: everything needed to run console federation without AWS.
+//! The local stack: everything needed to run console federation without AWS, as strict as AWS.
 //!
 //! Not linked into the `fed` binary; only `xtask` and the test crates depend on it.
+//!
+//! # Layout
+//!
+//! - [`stack`]: [`LocalStack`] starts moto, the STS rules gate in front of it, the federation
+//!   emulator and the IAM Identity Center portal, with [`Options`] for latency, TLS and IAM
+//!   propagation.
+//! - [`moto`]: [`LocalAws`], moto provisioned into a venv and run as a child process.
+//! - `gate` (private): the STS rules gate; its rules are documented on [`stack`].
+//! - [`federation`]: the federation endpoint emulator.
+//! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
+//! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
+//! - [`totp`]: MFA codes.
+
+mod gate;
+mod serve;
 
 pub mod federation;
+pub mod identities;
+pub mod log;
 pub mod moto;
 pub mod stack;
-pub mod sts_resolver;
+pub mod totp;
 
+pub use identities::{Identities, Identity};
+pub use log::{CallerKind, LoggedRequest, RequestLog, Service};
 pub use moto::{LocalAws, LocalAwsError};
-pub use stack::{LocalStack, LocalStackError};
-pub use sts_resolver::StsResolver;
+pub use serve::Ca;
+pub use stack::{LocalStack, LocalStackError, Options};

@@ -35,13 +35,14 @@ mod recorder;
 mod resolver;
 mod server;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use fed_core::Partition;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use url::Url;
+
+use crate::log::RequestLog;
+use crate::serve::{Ca, Listen, Server};
 
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::recorder::{RecordedRequest, Rejection};
@@ -58,6 +59,10 @@ pub struct Config {
     pub partition: Partition,
     /// The clock used to issue and expire sign-in tokens.
     pub clock: Arc<dyn Clock>,
+    /// https or http, and the delay added to every answer.
+    pub(crate) listen: Listen,
+    /// The stack's request log, which every request is added to as well.
+    pub(crate) log: Option<RequestLog>,
 }
 
 impl Config {
@@ -66,7 +71,27 @@ impl Config {
         Config {
             partition,
             clock: Arc::new(SystemClock),
+            listen: Listen::default(),
+            log: None,
         }
+    }
+
+    /// The same configuration, answering every request `latency` later.
+    pub fn with_latency(mut self, latency: Duration) -> Config {
+        self.listen.latency = latency;
+        self
+    }
+
+    /// The same configuration, serving https with a certificate of `ca`.
+    pub fn with_tls(mut self, ca: Arc<Ca>) -> Config {
+        self.listen.tls = Some(ca);
+        self
+    }
+
+    /// The same configuration, adding every request to `log` too.
+    pub fn with_log(mut self, log: RequestLog) -> Config {
+        self.log = Some(log);
+        self
     }
 
     /// The same configuration with another clock.
@@ -80,6 +105,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("partition", &self.partition)
+            .field("listen", &self.listen)
             .finish_non_exhaustive()
     }
 }
@@ -89,62 +115,46 @@ impl std::fmt::Debug for Config {
 /// It runs on the current tokio runtime until [`Emulator::shutdown`] is
 /// awaited or the handle is dropped.
 pub async fn start<R: IdentityResolver>(config: Config, resolver: R) -> std::io::Result<Emulator> {
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
-    let addr = listener.local_addr()?;
-    let base_url = Url::parse(&format!("http://{addr}/")).expect("a socket address forms a URL");
+    let listen = config.listen.clone();
     let recorder = Arc::new(Recorder::default());
-    let router = server::router(config, resolver, base_url.clone(), Arc::clone(&recorder));
-    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = shutdown_rx.await;
-        });
-        if let Err(error) = serve.await {
-            tracing::warn!(%error, "federation emulator stopped");
-        }
-    });
-    tracing::info!(%base_url, "federation emulator listening");
-    Ok(Emulator {
-        base_url,
-        recorder,
-        shutdown: Some(shutdown_tx),
-        task: Some(task),
-    })
+    // The base URL is known once the server listens; the router learns it through a cell.
+    let base = Arc::new(std::sync::OnceLock::new());
+    let router = server::router(config, resolver, Arc::clone(&base), Arc::clone(&recorder));
+    let server = Server::start(router, &listen, "federation emulator").await?;
+    let _ = base.set(server.base_url().clone());
+    Ok(Emulator { server, recorder })
 }
 
 /// A running emulator. Dropping it stops the server.
 #[derive(Debug)]
 pub struct Emulator {
-    base_url: Url,
+    server: Server,
     recorder: Arc<Recorder>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
-    /// `http://127.0.0.1:{port}/`.
+    /// `http://127.0.0.1:{port}/` (`https://` when serving TLS).
     pub fn base_url(&self) -> &Url {
-        &self.base_url
+        self.server.base_url()
     }
 
     /// The federation endpoint, `{base}federation`: the URL to send
     /// getSigninToken to and to build login URLs on.
     pub fn federation_url(&self) -> Url {
-        self.base_url
+        self.base_url()
             .join("federation")
             .expect("a relative path joins")
     }
 
     /// The logout endpoint, `{base}oauth`.
     pub fn logout_url(&self) -> Url {
-        self.base_url.join("oauth").expect("a relative path joins")
+        self.base_url().join("oauth").expect("a relative path joins")
     }
 
     /// The emulator's console page, `{base}console`, which is also an
     /// accepted `Destination`.
     pub fn console_url(&self) -> Url {
-        self.base_url
+        self.base_url()
             .join("console")
             .expect("a relative path joins")
     }
@@ -160,29 +170,7 @@ impl Emulator {
     }
 
     /// Stops accepting connections and waits for the server to finish.
-    pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let abort = task.abort_handle();
-            if tokio::time::timeout(std::time::Duration::from_secs(5), task)
-                .await
-                .is_err()
-            {
-                abort.abort();
-            }
-        }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
     }
 }

@@ -28,8 +28,8 @@ pub enum Rejection {
     SessionTokenCredentials,
     /// `SessionDuration` sent with GetFederationToken credentials.
     SessionDurationWithFederationToken,
-    /// `SessionDuration` above 3599 sent with role-chained credentials.
-    SessionDurationTooLongForChainedRole,
+    /// `SessionDuration` sent with role-chained credentials.
+    SessionDurationWithChainedRole,
     /// The identity belongs to another partition than the emulator's.
     WrongPartition,
     /// No `SigninToken` parameter.
@@ -79,8 +79,8 @@ impl Rejection {
             Rejection::SessionDurationWithFederationToken => {
                 "SessionDuration is not allowed with GetFederationToken credentials"
             }
-            Rejection::SessionDurationTooLongForChainedRole => {
-                "SessionDuration above 3599 is not allowed with role-chained credentials"
+            Rejection::SessionDurationWithChainedRole => {
+                "SessionDuration is not allowed with role-chained credentials"
             }
             Rejection::WrongPartition => "the credentials belong to another partition",
             Rejection::MissingSigninToken => "missing SigninToken parameter",

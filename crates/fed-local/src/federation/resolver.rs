@@ -16,6 +16,9 @@ pub struct ResolvedIdentity {
     /// When the credentials expire, if known. Without `SessionDuration` the
     /// console session lasts until then (one hour when unknown).
     pub expiration: Option<SystemTime>,
+    /// For a role session, the AssumeRole calls since long-term credentials, if known; only
+    /// the request log uses it.
+    pub hops: Option<u32>,
 }
 
 impl ResolvedIdentity {
@@ -25,7 +28,14 @@ impl ResolvedIdentity {
             arn,
             origin,
             expiration: None,
+            hops: None,
         }
+    }
+
+    /// The same identity, `hops` AssumeRole calls from long-term credentials.
+    pub fn with_hops(mut self, hops: u32) -> ResolvedIdentity {
+        self.hops = Some(hops);
+        self
     }
 
     /// The same identity, expiring at `expiration`.

@@ -1,7 +1,7 @@
 //! The HTTP routes of the emulator.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use axum::Router;
@@ -17,13 +17,18 @@ use super::page;
 use super::recorder::{RecordedRequest, Recorder, Rejection};
 use super::resolver::{IdentityResolver, ResolveError, ResolvedIdentity};
 use super::{Clock, Config};
+use crate::log::{CallerKind, LoggedRequest, RequestLog, Service};
+
+impl<R> Shared<R> {
+    /// The emulator's base URL, set as soon as it listens.
+    fn base_url(&self) -> &Url {
+        self.base.get().expect("the base URL is set before requests are served")
+    }
+}
 
 /// The console session length when neither `SessionDuration` nor the
 /// credentials' expiration is known.
 const DEFAULT_SESSION: Duration = Duration::from_secs(3600);
-
-/// The longest `SessionDuration` accepted with role-chained credentials.
-const CHAINED_MAX_SESSION_DURATION: u32 = 3599;
 
 /// Characters of issued tokens. Includes characters that must be encoded in
 /// a URL, so that clients that forget to encode fail.
@@ -47,8 +52,9 @@ struct Shared<R> {
     partition: Partition,
     clock: Arc<dyn Clock>,
     resolver: R,
-    base_url: Url,
+    base: Arc<OnceLock<Url>>,
     recorder: Arc<Recorder>,
+    log: Option<RequestLog>,
     tokens: Mutex<HashMap<String, Issued>>,
     sessions: Mutex<HashMap<String, Arc<ConsoleSession>>>,
 }
@@ -56,15 +62,16 @@ struct Shared<R> {
 pub(super) fn router<R: IdentityResolver>(
     config: Config,
     resolver: R,
-    base_url: Url,
+    base: Arc<OnceLock<Url>>,
     recorder: Arc<Recorder>,
 ) -> Router {
     let shared = Arc::new(Shared {
         partition: config.partition,
         clock: config.clock,
         resolver,
-        base_url,
+        base,
         recorder,
+        log: config.log,
         tokens: Mutex::new(HashMap::new()),
         sessions: Mutex::new(HashMap::new()),
     });
@@ -129,9 +136,10 @@ fn record_of(method: &Method, path: &str, params: &Params) -> RecordedRequest {
     }
 }
 
-fn finish(
-    recorder: &Recorder,
+fn finish<R>(
+    shared: &Shared<R>,
     mut record: RecordedRequest,
+    caller: Option<&ResolvedIdentity>,
     result: Result<Response, Rejection>,
 ) -> Response {
     let response = match result {
@@ -152,8 +160,44 @@ fn finish(
         }
     };
     record.status = response.status().as_u16();
-    recorder.record(record);
+    if let Some(log) = &shared.log {
+        log.record(logged(&record, caller));
+    }
+    shared.recorder.record(record);
     response
+}
+
+/// The stack's log entry of a request.
+fn logged(record: &RecordedRequest, caller: Option<&ResolvedIdentity>) -> LoggedRequest {
+    let caller = caller.map_or(CallerKind::Unknown, |identity| match identity.origin {
+        CredentialOrigin::AssumedRole { chained } => CallerKind::AssumedRole {
+            hops: identity.hops.unwrap_or(if chained { 2 } else { 1 }),
+            chained,
+        },
+        CredentialOrigin::FederationToken => CallerKind::FederationToken,
+        CredentialOrigin::IdentityCenter => CallerKind::IdentityCenter,
+        CredentialOrigin::LongTermUser => CallerKind::LongTermUser,
+        CredentialOrigin::SessionToken => CallerKind::SessionToken,
+        _ => CallerKind::Unknown,
+    });
+    let action = record
+        .action
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", record.method, record.path));
+    let mut entry = LoggedRequest::new(Service::Signin, action, caller);
+    if let Some(duration) = record.session_duration {
+        entry
+            .params
+            .push(("SessionDuration".to_owned(), duration.to_string()));
+    }
+    for name in ["SessionDuration", "Session", "SigninToken"] {
+        if record.params.iter().any(|p| p == name) {
+            entry.present.push(name.to_owned());
+        }
+    }
+    entry.status = record.status;
+    entry.error = record.rejection.map(|r| format!("{r:?}"));
+    entry
 }
 
 async fn federation<R: IdentityResolver>(
@@ -165,18 +209,20 @@ async fn federation<R: IdentityResolver>(
 ) -> Response {
     let params = Params::parse(query.as_deref(), &headers, &body);
     let record = record_of(&method, "/federation", &params);
+    let mut caller = None;
     let result = match params.get("Action") {
         None => Err(Rejection::MissingAction),
-        Some("getSigninToken") => get_signin_token(&shared, &params).await,
-        Some("login") if method == Method::GET => login(&shared, &params),
+        Some("getSigninToken") => get_signin_token(&shared, &params, &mut caller).await,
+        Some("login") if method == Method::GET => login(&shared, &params, &mut caller),
         Some(_) => Err(Rejection::UnknownAction),
     };
-    finish(&shared.recorder, record, result)
+    finish(&shared, record, caller.as_ref(), result)
 }
 
 async fn get_signin_token<R: IdentityResolver>(
     shared: &Shared<R>,
     params: &Params,
+    caller: &mut Option<ResolvedIdentity>,
 ) -> Result<Response, Rejection> {
     let session = params.get("Session").ok_or(Rejection::MissingSession)?;
     let credentials = parse_session(session)?;
@@ -192,6 +238,7 @@ async fn get_signin_token<R: IdentityResolver>(
             ResolveError::Unavailable { .. } => Rejection::ResolverUnavailable,
             _ => Rejection::InvalidCredentials,
         })?;
+    *caller = Some(identity.clone());
     check_identity(shared.partition, &identity, duration)?;
 
     let now = shared.clock.now();
@@ -276,16 +323,18 @@ fn check_identity(
         CredentialOrigin::FederationToken if duration.is_some() => {
             Err(Rejection::SessionDurationWithFederationToken)
         }
-        CredentialOrigin::AssumedRole { chained: true }
-            if duration.is_some_and(|d| d > CHAINED_MAX_SESSION_DURATION) =>
-        {
-            Err(Rejection::SessionDurationTooLongForChainedRole)
+        CredentialOrigin::AssumedRole { chained: true } if duration.is_some() => {
+            Err(Rejection::SessionDurationWithChainedRole)
         }
         _ => Ok(()),
     }
 }
 
-fn login<R: IdentityResolver>(shared: &Shared<R>, params: &Params) -> Result<Response, Rejection> {
+fn login<R: IdentityResolver>(
+    shared: &Shared<R>,
+    params: &Params,
+    caller: &mut Option<ResolvedIdentity>,
+) -> Result<Response, Rejection> {
     let token = params
         .get("SigninToken")
         .filter(|t| !t.is_empty())
@@ -303,10 +352,11 @@ fn login<R: IdentityResolver>(shared: &Shared<R>, params: &Params) -> Result<Res
         }
         (issued.identity.clone(), issued.session_expires_at)
     };
+    *caller = Some(identity.clone());
     let destination = params
         .get("Destination")
         .and_then(|d| Url::parse(d).ok())
-        .filter(|d| is_allowed_destination(d, identity.arn.partition(), &shared.base_url))
+        .filter(|d| is_allowed_destination(d, identity.arn.partition(), shared.base_url()))
         .ok_or(Rejection::InvalidDestination)?;
     let issuer = params.get("Issuer").map(str::to_owned);
 
@@ -325,7 +375,7 @@ fn login<R: IdentityResolver>(shared: &Shared<R>, params: &Params) -> Result<Res
         .unwrap_or_else(PoisonError::into_inner)
         .insert(id.clone(), Arc::new(session));
     let location = shared
-        .base_url
+        .base_url()
         .join(&format!("console/{id}"))
         .expect("a relative path joins");
     Ok(redirect(location.as_str()))
@@ -359,10 +409,10 @@ async fn oauth<R: IdentityResolver>(
     let record = record_of(&method, "/oauth", &params);
     let result = match params.get("Action") {
         None => Err(Rejection::MissingAction),
-        Some("logout") => logout(&shared.base_url, &params),
+        Some("logout") => logout(shared.base_url(), &params),
         Some(_) => Err(Rejection::UnknownAction),
     };
-    finish(&shared.recorder, record, result)
+    finish(&shared, record, None, result)
 }
 
 fn logout(base_url: &Url, params: &Params) -> Result<Response, Rejection> {
