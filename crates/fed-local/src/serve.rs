@@ -98,20 +98,30 @@ pub(crate) struct Server {
 
 impl Server {
     /// Starts `router` on a free loopback port; `name` appears in logs.
-    pub(crate) async fn start(router: Router, listen: &Listen, name: &'static str) -> io::Result<Server> {
+    pub(crate) async fn start(
+        router: Router,
+        listen: &Listen,
+        name: &'static str,
+    ) -> io::Result<Server> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
         let addr = listener.local_addr()?;
-        let scheme = if listen.tls.is_some() { "https" } else { "http" };
+        let scheme = if listen.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let base_url =
             Url::parse(&format!("{scheme}://{addr}/")).expect("a socket address forms a URL");
         let latency = listen.latency;
         let router = if latency.is_zero() {
             router
         } else {
-            router.layer(middleware::from_fn(move |request: Request, next: Next| async move {
-                tokio::time::sleep(latency).await;
-                next.run(request).await
-            }))
+            router.layer(middleware::from_fn(
+                move |request: Request, next: Next| async move {
+                    tokio::time::sleep(latency).await;
+                    next.run(request).await
+                },
+            ))
         };
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let stop = async move {
@@ -119,16 +129,20 @@ impl Server {
         };
         let task = match &listen.tls {
             None => tokio::spawn(async move {
-                if let Err(error) = axum::serve(listener, router).with_graceful_shutdown(stop).await
+                if let Err(error) = axum::serve(listener, router)
+                    .with_graceful_shutdown(stop)
+                    .await
                 {
                     tracing::warn!(%error, name, "local server stopped");
                 }
             }),
             Some(ca) => {
-                let listener = TlsListener::new(listener, TlsAcceptor::from(Arc::clone(&ca.server)));
+                let listener =
+                    TlsListener::new(listener, TlsAcceptor::from(Arc::clone(&ca.server)));
                 tokio::spawn(async move {
-                    if let Err(error) =
-                        axum::serve(listener, router).with_graceful_shutdown(stop).await
+                    if let Err(error) = axum::serve(listener, router)
+                        .with_graceful_shutdown(stop)
+                        .await
                     {
                         tracing::warn!(%error, name, "local server stopped");
                     }
@@ -155,7 +169,10 @@ impl Server {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

@@ -272,7 +272,10 @@ impl LocalStack {
     /// Stops the servers gracefully, then moto.
     pub async fn shutdown(self) {
         let LocalStack {
-            emulator, gate, aws, ..
+            emulator,
+            gate,
+            aws,
+            ..
         } = self;
         emulator.shutdown().await;
         gate.shutdown().await;

@@ -39,8 +39,12 @@ fn at_step(key: &[u8], step: u64) -> String {
     let mac = hmac::sign(&key, &step.to_be_bytes());
     let mac = mac.as_ref();
     let offset = usize::from(mac[mac.len() - 1] & 0x0f);
-    let value = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]])
-        & 0x7fff_ffff;
+    let value = u32::from_be_bytes([
+        mac[offset],
+        mac[offset + 1],
+        mac[offset + 2],
+        mac[offset + 3],
+    ]) & 0x7fff_ffff;
     format!("{:06}", value % 1_000_000)
 }
 

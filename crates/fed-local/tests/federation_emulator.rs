@@ -323,7 +323,7 @@ async fn misspelled_session_duration_is_ignored() {
 #[tokio::test]
 async fn resolver_rules() {
     let h = harness().await;
-    let cases: [(&str, Option<&str>, Option<Rejection>); 10] = [
+    let cases: [(&str, Option<&str>, Option<Rejection>); 9] = [
         ("ASIAUNKNOWN", None, Some(Rejection::InvalidCredentials)),
         (
             "ASIASESSION",
@@ -338,11 +338,10 @@ async fn resolver_rules() {
             Some(Rejection::SessionDurationWithFederationToken),
         ),
         ("ASIACHAINED", None, None),
-        ("ASIACHAINED", Some("3599"), None),
         (
             "ASIACHAINED",
-            Some("3600"),
-            Some(Rejection::SessionDurationTooLongForChainedRole),
+            Some("900"),
+            Some(Rejection::SessionDurationWithChainedRole),
         ),
         ("ASIAROLE", Some("43200"), None),
         ("ASIACHINA", None, Some(Rejection::WrongPartition)),

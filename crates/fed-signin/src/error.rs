@@ -95,8 +95,7 @@ impl Error {
 #[non_exhaustive]
 pub enum Hint {
     /// `SessionDuration` was sent; the endpoint refuses it for
-    /// GetFederationToken credentials and, above 3599 seconds, for
-    /// role-chained credentials.
+    /// GetFederationToken credentials and for role-chained credentials.
     SessionDuration,
     /// No `SessionDuration` was sent, so the credentials themselves were
     /// refused: long-term keys or GetSessionToken credentials, or
@@ -117,7 +116,7 @@ impl fmt::Display for Hint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Hint::SessionDuration => f.write_str(
-                "SessionDuration is refused for GetFederationToken credentials and, above 3599 seconds, for role-chained credentials; omit it",
+                "SessionDuration is refused for GetFederationToken credentials and for role-chained credentials; omit it",
             ),
             Hint::Credentials => f.write_str(
                 "the credentials cannot sign in; long-term keys and GetSessionToken credentials are refused (use AssumeRole or GetFederationToken credentials), and the endpoint must be of the credentials' partition",

@@ -259,13 +259,13 @@ async fn federation_token_with_session_duration_hints_session_duration() {
     assert_eq!(error.hint(), Some(Hint::SessionDuration));
 }
 
-/// SessionDuration 3600 with role-chained credentials is refused; the hint names SessionDuration.
+/// SessionDuration with role-chained credentials is refused; the hint names SessionDuration.
 #[tokio::test]
-async fn chained_role_with_one_hour_hints_session_duration() {
+async fn chained_role_with_session_duration_hints_session_duration() {
     let error = refused(
         "ASIACHAINED",
-        Some(3600),
-        Rejection::SessionDurationTooLongForChainedRole,
+        Some(900),
+        Rejection::SessionDurationWithChainedRole,
     )
     .await;
     assert_eq!(error.hint(), Some(Hint::SessionDuration));

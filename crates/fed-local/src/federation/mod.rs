@@ -148,7 +148,9 @@ impl Emulator {
 
     /// The logout endpoint, `{base}oauth`.
     pub fn logout_url(&self) -> Url {
-        self.base_url().join("oauth").expect("a relative path joins")
+        self.base_url()
+            .join("oauth")
+            .expect("a relative path joins")
     }
 
     /// The emulator's console page, `{base}console`, which is also an

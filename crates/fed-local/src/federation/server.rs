@@ -22,7 +22,9 @@ use crate::log::{CallerKind, LoggedRequest, RequestLog, Service};
 impl<R> Shared<R> {
     /// The emulator's base URL, set as soon as it listens.
     fn base_url(&self) -> &Url {
-        self.base.get().expect("the base URL is set before requests are served")
+        self.base
+            .get()
+            .expect("the base URL is set before requests are served")
     }
 }
 

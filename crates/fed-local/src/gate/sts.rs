@@ -198,17 +198,22 @@ async fn lookup_role(shared: &Shared, raw: &str) -> Option<Role> {
 /// The caller's user, for MFA: IAM users and their GetSessionToken sessions have one.
 fn mfa_user(caller: &Identity) -> Option<String> {
     match caller.kind {
-        CallerKind::LongTermUser | CallerKind::SessionToken => match caller.user_arn.as_ref()?.principal()
-        {
-            Principal::User { name, .. } => Some(name.clone()),
-            _ => None,
-        },
+        CallerKind::LongTermUser | CallerKind::SessionToken => {
+            match caller.user_arn.as_ref()?.principal() {
+                Principal::User { name, .. } => Some(name.clone()),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
 
 /// Checks `SerialNumber` and `TokenCode`: `Ok(true)` when a valid code was given.
-async fn check_mfa(shared: &Shared, incoming: &Incoming, caller: &Identity) -> Result<bool, Refused> {
+async fn check_mfa(
+    shared: &Shared,
+    incoming: &Incoming,
+    caller: &Identity,
+) -> Result<bool, Refused> {
     let (serial, code) = match (incoming.param("SerialNumber"), incoming.param("TokenCode")) {
         (None, None) => return Ok(false),
         (Some(serial), Some(code)) => (serial, code),
@@ -310,7 +315,11 @@ fn context(incoming: &Incoming, caller: &Identity, mfa: bool) -> Context {
     context
 }
 
-async fn assume_role(shared: &Shared, incoming: &Incoming, caller: &Identity) -> Result<Response, Refused> {
+async fn assume_role(
+    shared: &Shared,
+    incoming: &Incoming,
+    caller: &Identity,
+) -> Result<Response, Refused> {
     validate::ROLE_ARN.check(incoming.param("RoleArn"))?;
     validate::ROLE_SESSION_NAME.check(incoming.param("RoleSessionName"))?;
     let duration = validate::duration_seconds(incoming.param("DurationSeconds"), ASSUME_ROLE_MAX)?;
@@ -439,20 +448,27 @@ fn credentials_xml(credentials: &Credentials) -> String {
         "<Credentials>{}{}{}{}</Credentials>",
         xml::element("AccessKeyId", credentials.access_key_id()),
         xml::element("SecretAccessKey", credentials.secret_access_key()),
-        xml::element("SessionToken", credentials.session_token().unwrap_or_default()),
+        xml::element(
+            "SessionToken",
+            credentials.session_token().unwrap_or_default()
+        ),
         xml::element("Expiration", &expiration),
     )
 }
 
-fn get_federation_token(shared: &Shared, incoming: &Incoming, caller: &Identity) -> Result<Response, Refused> {
+fn get_federation_token(
+    shared: &Shared,
+    incoming: &Incoming,
+    caller: &Identity,
+) -> Result<Response, Refused> {
     if caller.kind != CallerKind::LongTermUser {
         return Err(Refused::access_denied(
             "Cannot call GetFederationToken with session credentials",
         ));
     }
     validate::FEDERATION_NAME.check(incoming.param("Name"))?;
-    let seconds = validate::duration_seconds(incoming.param("DurationSeconds"), TOKEN_MAX)?
-        .unwrap_or(43_200);
+    let seconds =
+        validate::duration_seconds(incoming.param("DurationSeconds"), TOKEN_MAX)?.unwrap_or(43_200);
     let name = incoming.param("Name").unwrap_or_default();
     let account = caller.arn.account_id();
     let arn: Arn = format!(
@@ -483,14 +499,18 @@ fn get_federation_token(shared: &Shared, incoming: &Incoming, caller: &Identity)
     ))
 }
 
-async fn get_session_token(shared: &Shared, incoming: &Incoming, caller: &Identity) -> Result<Response, Refused> {
+async fn get_session_token(
+    shared: &Shared,
+    incoming: &Incoming,
+    caller: &Identity,
+) -> Result<Response, Refused> {
     if caller.kind != CallerKind::LongTermUser {
         return Err(Refused::access_denied(
             "Cannot call GetSessionToken with session credentials",
         ));
     }
-    let seconds = validate::duration_seconds(incoming.param("DurationSeconds"), TOKEN_MAX)?
-        .unwrap_or(43_200);
+    let seconds =
+        validate::duration_seconds(incoming.param("DurationSeconds"), TOKEN_MAX)?.unwrap_or(43_200);
     validate::SERIAL_NUMBER.check(incoming.param("SerialNumber"))?;
     validate::TOKEN_CODE.check(incoming.param("TokenCode"))?;
     let mfa = check_mfa(shared, incoming, caller).await?;
@@ -505,10 +525,17 @@ async fn get_session_token(shared: &Shared, incoming: &Incoming, caller: &Identi
         expiration: credentials.expiration(),
     };
     shared.identities.issued(&credentials, identity);
-    Ok(xml::success("GetSessionToken", &credentials_xml(&credentials)))
+    Ok(xml::success(
+        "GetSessionToken",
+        &credentials_xml(&credentials),
+    ))
 }
 
-async fn get_caller_identity(shared: &Shared, incoming: &Incoming, caller: &Identity) -> Result<Response, Refused> {
+async fn get_caller_identity(
+    shared: &Shared,
+    incoming: &Incoming,
+    caller: &Identity,
+) -> Result<Response, Refused> {
     match caller.kind {
         CallerKind::FederationToken => {
             let name = match caller.arn.principal() {
@@ -536,7 +563,13 @@ async fn get_caller_identity(shared: &Shared, incoming: &Incoming, caller: &Iden
                 if let Some(value) = headers
                     .get(axum::http::header::AUTHORIZATION)
                     .and_then(|v| v.to_str().ok())
-                    .map(|v| v.replacen(&format!("Credential={key}/"), &format!("Credential={base}/"), 1))
+                    .map(|v| {
+                        v.replacen(
+                            &format!("Credential={key}/"),
+                            &format!("Credential={base}/"),
+                            1,
+                        )
+                    })
                     .and_then(|v| v.parse().ok())
                 {
                     headers.insert(axum::http::header::AUTHORIZATION, value);

@@ -27,7 +27,12 @@ pub(crate) enum Decision {
 pub(crate) type Context = HashMap<String, String>;
 
 /// Decides whether `caller` may perform `action` (e.g. `sts:AssumeRole`) under `policy`.
-pub(crate) fn evaluate(policy: &Value, action: &str, caller: &Identity, context: &Context) -> Decision {
+pub(crate) fn evaluate(
+    policy: &Value,
+    action: &str,
+    caller: &Identity,
+    context: &Context,
+) -> Decision {
     let statements: Vec<&Value> = match policy.get("Statement") {
         Some(Value::Array(list)) => list.iter().collect(),
         Some(one @ Value::Object(_)) => vec![one],
@@ -82,12 +87,17 @@ fn names_caller(principal: &str, caller: &Identity) -> bool {
     if principal == "*" || principal == account {
         return true;
     }
-    let root = format!("arn:{}:iam::{account}:root", caller.arn.partition().as_str());
+    let root = format!(
+        "arn:{}:iam::{account}:root",
+        caller.arn.partition().as_str()
+    );
     if principal == root {
         return true;
     }
     let is = |arn: Option<&fed_core::Arn>| arn.is_some_and(|arn| arn.to_string() == principal);
-    is(caller.user_arn.as_ref()) || is(caller.role_arn.as_ref()) || caller.arn.to_string() == principal
+    is(caller.user_arn.as_ref())
+        || is(caller.role_arn.as_ref())
+        || caller.arn.to_string() == principal
 }
 
 fn action_matches(action: Option<&Value>, wanted: &str) -> bool {
@@ -163,7 +173,10 @@ fn condition_holds(operator: &str, actual: Option<&str>, values: &[String]) -> O
         // A missing key: negated operators and `…IfExists` hold, `Null: true` holds.
         return match operator {
             "Null" => Some(values.iter().any(|v| v == "true")),
-            "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike" | "ArnNotEquals"
+            "StringNotEquals"
+            | "StringNotEqualsIgnoreCase"
+            | "StringNotLike"
+            | "ArnNotEquals"
             | "ArnNotLike" => Some(true),
             _ if known(operator) => Some(if_exists),
             _ => None,

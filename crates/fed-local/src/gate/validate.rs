@@ -126,7 +126,10 @@ impl Text {
             return Err(constraint(
                 self.field,
                 Some(value),
-                &format!("Member must have length greater than or equal to {}", self.min),
+                &format!(
+                    "Member must have length greater than or equal to {}",
+                    self.min
+                ),
             ));
         }
         if length > self.max {

@@ -15,7 +15,10 @@ pub(crate) fn error(status: u16, code: &str, message: &str) -> Response {
         escape(message),
         request_id()
     );
-    xml(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), body)
+    xml(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        body,
+    )
 }
 
 /// A successful answer of `action` whose result element holds `result`.

@@ -11,7 +11,9 @@ fn user() -> Identity {
 
 fn session() -> Identity {
     Identity {
-        arn: "arn:aws:sts::123456789012:assumed-role/ops/alice".parse().unwrap(),
+        arn: "arn:aws:sts::123456789012:assumed-role/ops/alice"
+            .parse()
+            .unwrap(),
         kind: CallerKind::AssumedRole {
             hops: 1,
             chained: false,
@@ -47,30 +49,85 @@ fn check(policy: serde_json::Value, caller: &Identity, context: &[(&str, &str)],
 fn principals() {
     use Decision::*;
     check(allow(json!({"AWS": "123456789012"})), &user(), &[], Allow);
-    check(allow(json!({"AWS": "arn:aws:iam::123456789012:root"})), &session(), &[], Allow);
-    check(allow(json!({"AWS": "arn:aws:iam::210987654321:root"})), &user(), &[], NotAllowed);
-    check(allow(json!({"AWS": "arn:aws:iam::123456789012:user/alice"})), &user(), &[], Allow);
-    check(allow(json!({"AWS": "arn:aws:iam::123456789012:user/bob"})), &user(), &[], NotAllowed);
-    check(allow(json!({"AWS": ["arn:aws:iam::123456789012:user/bob", "arn:aws:iam::123456789012:user/alice"]})), &user(), &[], Allow);
-    check(allow(json!({"AWS": "arn:aws:iam::123456789012:role/team/ops"})), &session(), &[], Allow);
-    check(allow(json!({"AWS": "arn:aws:iam::123456789012:role/ops"})), &session(), &[], NotAllowed);
-    check(allow(json!({"AWS": "arn:aws:sts::123456789012:assumed-role/ops/alice"})), &session(), &[], Allow);
-    check(allow(json!({"AWS": "arn:aws:iam::123456789012:user/alice"})), &session(), &[], NotAllowed);
+    check(
+        allow(json!({"AWS": "arn:aws:iam::123456789012:root"})),
+        &session(),
+        &[],
+        Allow,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:iam::210987654321:root"})),
+        &user(),
+        &[],
+        NotAllowed,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:iam::123456789012:user/alice"})),
+        &user(),
+        &[],
+        Allow,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:iam::123456789012:user/bob"})),
+        &user(),
+        &[],
+        NotAllowed,
+    );
+    check(
+        allow(
+            json!({"AWS": ["arn:aws:iam::123456789012:user/bob", "arn:aws:iam::123456789012:user/alice"]}),
+        ),
+        &user(),
+        &[],
+        Allow,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:iam::123456789012:role/team/ops"})),
+        &session(),
+        &[],
+        Allow,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:iam::123456789012:role/ops"})),
+        &session(),
+        &[],
+        NotAllowed,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:sts::123456789012:assumed-role/ops/alice"})),
+        &session(),
+        &[],
+        Allow,
+    );
+    check(
+        allow(json!({"AWS": "arn:aws:iam::123456789012:user/alice"})),
+        &session(),
+        &[],
+        NotAllowed,
+    );
     check(allow(json!("*")), &user(), &[], Allow);
     check(allow(json!({"AWS": "*"})), &session(), &[], Allow);
-    check(allow(json!({"Service": "ec2.amazonaws.com"})), &user(), &[], NotAllowed);
+    check(
+        allow(json!({"Service": "ec2.amazonaws.com"})),
+        &user(),
+        &[],
+        NotAllowed,
+    );
 }
 
 #[test]
 fn actions_and_effects() {
     use Decision::*;
-    let with_action = |action: serde_json::Value| {
-        json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action}})
-    };
+    let with_action = |action: serde_json::Value| json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action}});
     check(with_action(json!("sts:*")), &user(), &[], Allow);
     check(with_action(json!("STS:assume*")), &user(), &[], Allow);
     check(with_action(json!("*")), &user(), &[], Allow);
-    check(with_action(json!(["sts:TagSession", "sts:AssumeRoleWithSAML"])), &user(), &[], NotAllowed);
+    check(
+        with_action(json!(["sts:TagSession", "sts:AssumeRoleWithSAML"])),
+        &user(),
+        &[],
+        NotAllowed,
+    );
     let deny = json!({"Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
         {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::123456789012:user/alice"}, "Action": "sts:*"}
@@ -85,14 +142,34 @@ fn conditions() {
     use Decision::*;
     let external = json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "123456789012"},
         "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "7f3c2a"}}}});
-    check(external.clone(), &user(), &[("sts:ExternalId", "7f3c2a")], Allow);
-    check(external.clone(), &user(), &[("sts:ExternalId", "other")], NotAllowed);
+    check(
+        external.clone(),
+        &user(),
+        &[("sts:ExternalId", "7f3c2a")],
+        Allow,
+    );
+    check(
+        external.clone(),
+        &user(),
+        &[("sts:ExternalId", "other")],
+        NotAllowed,
+    );
     check(external, &user(), &[], NotAllowed);
 
     let mfa = json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "123456789012"},
         "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}});
-    check(mfa.clone(), &user(), &[("aws:MultiFactorAuthPresent", "true")], Allow);
-    check(mfa.clone(), &user(), &[("aws:MultiFactorAuthPresent", "false")], NotAllowed);
+    check(
+        mfa.clone(),
+        &user(),
+        &[("aws:MultiFactorAuthPresent", "true")],
+        Allow,
+    );
+    check(
+        mfa.clone(),
+        &user(),
+        &[("aws:MultiFactorAuthPresent", "false")],
+        NotAllowed,
+    );
     check(mfa, &user(), &[], NotAllowed);
 
     let deny_without_mfa = json!({"Statement": [
@@ -101,19 +178,41 @@ fn conditions() {
          "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
     ]});
     check(deny_without_mfa.clone(), &user(), &[], Deny);
-    check(deny_without_mfa.clone(), &user(), &[("aws:MultiFactorAuthPresent", "false")], Deny);
-    check(deny_without_mfa, &user(), &[("aws:MultiFactorAuthPresent", "true")], Allow);
+    check(
+        deny_without_mfa.clone(),
+        &user(),
+        &[("aws:MultiFactorAuthPresent", "false")],
+        Deny,
+    );
+    check(
+        deny_without_mfa,
+        &user(),
+        &[("aws:MultiFactorAuthPresent", "true")],
+        Allow,
+    );
 
     let like = json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
         "Condition": {"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:user/a*"]}}}});
-    check(like.clone(), &user(), &[("aws:PrincipalArn", "arn:aws:iam::123456789012:user/alice")], Allow);
-    check(like, &user(), &[("aws:PrincipalArn", "arn:aws:iam::123456789012:user/bob")], NotAllowed);
+    check(
+        like.clone(),
+        &user(),
+        &[("aws:PrincipalArn", "arn:aws:iam::123456789012:user/alice")],
+        Allow,
+    );
+    check(
+        like,
+        &user(),
+        &[("aws:PrincipalArn", "arn:aws:iam::123456789012:user/bob")],
+        NotAllowed,
+    );
 
-    let unknown = |effect: &str| json!({"Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
-        {"Effect": effect, "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
-         "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}
-    ]});
+    let unknown = |effect: &str| {
+        json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+            {"Effect": effect, "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+             "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}
+        ]})
+    };
     // An operator the evaluator does not know never widens access.
     check(unknown("Deny"), &user(), &[], Deny);
     check(unknown("Allow"), &user(), &[], Allow);
