@@ -11,8 +11,6 @@ use fed_local::federation::{RecordedRequest, ResolvedIdentity};
 use crate::support;
 
 /// Long-term keys as moto sees them: any key without a session token.
-const KEY_ID: &str = "AKIAFEDE2ETESTKEY01";
-const SECRET: &str = "fed-e2e-secret-0123456789abcdefghijklmn";
 
 /// How `fed` is run: the real binary, an environment that points only at the
 /// local stack, and the credentials given.
@@ -23,13 +21,15 @@ struct Fed<'a> {
 }
 
 impl<'a> Fed<'a> {
+    /// `fed` with the long-term keys of the stack's IAM user in its environment.
     fn new(stack: &'a LocalStack) -> Fed<'a> {
+        let keys = stack.credentials();
         Fed {
             stack,
             home: tempfile::tempdir().expect("temp dir"),
             env: vec![
-                ("AWS_ACCESS_KEY_ID", KEY_ID.to_owned()),
-                ("AWS_SECRET_ACCESS_KEY", SECRET.to_owned()),
+                ("AWS_ACCESS_KEY_ID", keys.access_key_id().to_owned()),
+                ("AWS_SECRET_ACCESS_KEY", keys.secret_access_key().to_owned()),
             ],
         }
     }
@@ -119,13 +119,10 @@ async fn create_role(stack: &LocalStack, name: &str) -> String {
     let trusted: Arn = format!("arn:aws:iam::{}:root", stack.aws().account_id())
         .parse()
         .expect("ARN");
-    let role = iam
-        .create_role(&CreateRole::new(
-            RoleName::new(name).expect("role name"),
-            trusted,
-        ))
-        .await
-        .expect("CreateRole on moto");
+    // Twelve-hour sessions, so that `--duration` above one hour is allowed.
+    let mut spec = CreateRole::new(RoleName::new(name).expect("role name"), trusted);
+    spec.max_session_duration = Some(43_200);
+    let role = iam.create_role(&spec).await.expect("CreateRole on moto");
     role.arn.to_string()
 }
 
@@ -397,17 +394,23 @@ async fn trace_logs_carry_no_secrets() {
     let stack = start_stack().await;
     let role_arn = create_role(&stack, "fed-e2e-trace").await;
 
-    // Temporary credentials the test knows, made to resolve as an assumed role.
-    let temp_key = "ASIAFEDE2ETRACE0001";
-    let temp_secret = "fed-e2e-temp-secret-abcdefghijklmnopqrstu";
-    let temp_token = "fed-e2e-session-token-0123456789-ZYXWVUTSRQ";
-    let arn: Arn = "arn:aws:sts::123456789012:assumed-role/fed-e2e-trace/dave"
-        .parse()
-        .expect("ARN");
-    stack.resolver().note(
-        temp_key,
-        ResolvedIdentity::new(arn, CredentialOrigin::AssumedRole { chained: false }),
+    // Role credentials from the stack, whose secrets the test knows.
+    let sts = aws_sdk_sts::Client::new(&stack.sdk_config().await);
+    let assumed = sts
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("dave")
+        .send()
+        .await
+        .expect("AssumeRole");
+    let assumed = assumed.credentials().expect("credentials");
+    let (temp_key, temp_secret, temp_token) = (
+        assumed.access_key_id(),
+        assumed.secret_access_key(),
+        assumed.session_token(),
     );
+    let long_term = stack.credentials();
+    let secret = long_term.secret_access_key();
 
     let runs = [
         (
@@ -433,7 +436,7 @@ async fn trace_logs_carry_no_secrets() {
             err_text.len()
         );
         let token = query(&the_url(&out), "SigninToken").expect("a token");
-        for secret in [SECRET, temp_secret, temp_token] {
+        for secret in [secret, temp_secret, temp_token] {
             assert!(
                 !out_text.contains(secret) && !err_text.contains(secret),
                 "a secret leaked"

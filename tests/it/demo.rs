@@ -832,11 +832,12 @@ async fn local_prints_the_environment_of_a_running_stack() {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     let keys: Vec<&str> = exports.iter().map(|(k, _)| k.as_str()).collect();
-    const KEYS: [&str; 5] = [
+    const KEYS: [&str; 6] = [
         "AWS_ENDPOINT_URL",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_REGION",
+        "AWS_DEFAULT_REGION",
         "FED_SIGNIN_ENDPOINT",
     ];
     assert_eq!(keys, KEYS);

@@ -1,22 +1,56 @@
-//! The local stack (moto for IAM and STS, plus the federation emulator), and `cargo xtask local`,
-//! which runs it in the foreground and prints the environment that points tools at it.
+//! The local stack (moto behind the STS rules gate, the federation emulator and the IAM
+//! Identity Center portal), and `cargo xtask local`, which runs it in the foreground and prints
+//! the environment that points tools at it.
 
-use fed_local::LocalStack;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use fed_local::{LocalStack, Options};
 
 use crate::Exit;
 use crate::signal::Signals;
 
-/// Starts the local stack: moto (provisioned into a venv on first use) and the federation
-/// emulator, which resolves identities through moto's STS.
+/// Options of `cargo xtask local`.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct LocalArgs {
+    /// Milliseconds added to every answer of the gate, the portal and the federation emulator,
+    /// standing for the round trip to AWS.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
+    /// Serve https with a certificate authority made at start; its PEM file is exported as
+    /// AWS_CA_BUNDLE and SSL_CERT_FILE.
+    #[arg(long)]
+    tls: bool,
+    /// Milliseconds during which a newly created role cannot be assumed (AccessDenied), as
+    /// IAM's eventual consistency behaves.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    iam_propagation_ms: u64,
+    /// Append every request of the stack, one JSON object per line (never a secret), to FILE.
+    #[arg(long, value_name = "FILE")]
+    request_log: Option<PathBuf>,
+}
+
+impl LocalArgs {
+    fn options(&self) -> Options {
+        Options::new()
+            .latency(Duration::from_millis(self.latency_ms))
+            .tls(self.tls)
+            .iam_propagation(Duration::from_millis(self.iam_propagation_ms))
+    }
+}
+
+/// Starts the local stack with the default options.
 pub(crate) async fn start() -> anyhow::Result<LocalStack> {
     Ok(LocalStack::start().await?)
 }
 
-/// The environment that points the AWS SDK, `fed` and the demo at `stack`: its endpoint, the
-/// test credentials moto accepts, its region and the federation emulator.
+/// The environment that points the AWS CLI, boto3, the AWS SDK, `fed` and the demo at `stack`:
+/// its endpoints, the long-term keys of its IAM user, its region, the federation emulator and,
+/// over https, its certificate authority.
 pub(crate) fn environment(stack: &LocalStack) -> Vec<(&'static str, String)> {
     let credentials = stack.credentials();
-    vec![
+    let mut environment = vec![
         ("AWS_ENDPOINT_URL", stack.endpoint_url().to_owned()),
         ("AWS_ACCESS_KEY_ID", credentials.access_key_id().to_owned()),
         (
@@ -24,22 +58,40 @@ pub(crate) fn environment(stack: &LocalStack) -> Vec<(&'static str, String)> {
             credentials.secret_access_key().to_owned(),
         ),
         ("AWS_REGION", stack.region().to_owned()),
+        ("AWS_DEFAULT_REGION", stack.region().to_owned()),
         ("FED_SIGNIN_ENDPOINT", stack.federation_url().to_string()),
-    ]
+    ];
+    if let Some(bundle) = stack.ca_bundle() {
+        let bundle = bundle.display().to_string();
+        environment.push(("AWS_CA_BUNDLE", bundle.clone()));
+        environment.push(("SSL_CERT_FILE", bundle));
+    }
+    environment
 }
 
 /// Runs `cargo xtask local`: starts the stack, prints `export` lines, and waits for Ctrl-C.
-pub(crate) async fn run() -> anyhow::Result<Exit> {
+pub(crate) async fn run(args: LocalArgs) -> anyhow::Result<Exit> {
     let mut signals = Signals::install()?;
-    tell!("starting the local stack (moto and the federation emulator)…");
+    tell!(
+        "starting the local stack (moto behind the STS rules gate, and the federation emulator)…"
+    );
     let stack = tokio::select! {
-        stack = start() => stack?,
+        stack = LocalStack::start_with(args.options()) => stack?,
         stop = signals.recv() => return Ok(stop.exit()),
     };
+    if let Some(path) = &args.request_log {
+        stack.log().write_to(path).map_err(|err| {
+            anyhow::anyhow!("cannot open the request log {}: {err}", path.display())
+        })?;
+    }
     say!("# The local stack is up. Paste these lines into a shell to use it:");
     for (key, value) in environment(&stack) {
         say!("export {key}={value}");
     }
+    say!(
+        "# The keys are long-term keys of the IAM user {}.",
+        stack.user_arn()
+    );
     say!(
         "# Login URLs land on the console page {}",
         stack.emulator().console_url()

@@ -5,7 +5,8 @@
 //! - `demo`: the seed scenario (create a role, wait for IAM, build a console sign-in URL, tear
 //!   everything down), live on AWS or on the local stack with `--local`.
 //! - `sweep`: finds roles left behind by demos that could not clean up, and removes them.
-//! - `local`: runs the local stack (moto and the federation emulator) in the foreground.
+//! - `local`: runs the local stack (moto behind the STS rules gate, the federation emulator) in
+//!   the foreground.
 //! - `bench`: times the local demo, or `fed url --role-arn` next to the floor of its two requests.
 //!
 //! The demo is also the worked example of depending on the library crates one by one: it uses
@@ -53,7 +54,11 @@ enum Command {
     /// Find roles left behind by demos and tear them down.
     Sweep(sweep::SweepArgs),
     /// Run the local stack in the foreground and print the environment to use it.
-    Local,
+    ///
+    /// moto sits behind the STS rules gate, which enforces what AWS enforces (trust policies,
+    /// MFA, MaxSessionDuration, role chaining); the federation emulator refuses what the real
+    /// endpoint refuses. See docs/local-stack.md.
+    Local(local::LocalArgs),
     /// Time against the local stack: the demo (default), or `fed url --role-arn` next to the floor.
     ///
     /// `cargo xtask bench demo` runs the demo with --yes N times and reports the median.
@@ -119,7 +124,7 @@ async fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Demo(args) => demo::run(args).await,
         Command::Sweep(args) => sweep::run(args).await,
-        Command::Local => local::run().await,
+        Command::Local(args) => local::run(args).await,
         Command::Bench(args) => bench::run(args).await,
     }
 }
