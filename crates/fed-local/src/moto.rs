@@ -297,6 +297,13 @@ fn moto_server() -> Result<PathBuf, LocalAwsError> {
     provision(&dir, &python)
 }
 
+/// The Python interpreter of the venv that runs moto (`python` next to `moto_server`), which
+/// has boto3 and botocore as moto's dependencies; provisions the venv like [`LocalAws::start`]
+/// if needed.
+pub fn python() -> Result<PathBuf, LocalAwsError> {
+    Ok(moto_server()?.with_file_name("python"))
+}
+
 /// Installs the pinned moto into `<dir>/venv` with the interpreter `python`, unless a previous
 /// install finished there; returns the path of `moto_server`.
 ///

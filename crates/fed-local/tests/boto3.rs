@@ -1,0 +1,293 @@
+//! The STS rules gate and the federation emulator with boto3, the reference client: the same
+//! refusals, codes, statuses and texts as AWS, seen by another SDK than ours.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use aws_sdk_iam::Client as Iam;
+use aws_sdk_sts::config::Credentials;
+use fed_local::{LocalStack, Options};
+use serde_json::{Value, json};
+
+const ACCOUNT: &str = "123456789012";
+
+async fn create_role(iam: &Iam, name: &str, trust: Value, max: Option<i32>) -> String {
+    iam.create_role()
+        .role_name(name)
+        .assume_role_policy_document(trust.to_string())
+        .set_max_session_duration(max)
+        .send()
+        .await
+        .expect("CreateRole")
+        .role()
+        .expect("role")
+        .arn()
+        .to_owned()
+}
+
+fn trusting(principal: &str) -> Value {
+    json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}})
+}
+
+async fn create_user(iam: &Iam, name: &str) -> Value {
+    iam.create_user()
+        .user_name(name)
+        .send()
+        .await
+        .expect("CreateUser");
+    let key = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .expect("CreateAccessKey");
+    let key = key.access_key().expect("key");
+    json!({"id": key.access_key_id(), "secret": key.secret_access_key()})
+}
+
+fn keys(credentials: &Credentials) -> Value {
+    json!({"id": credentials.access_key_id(), "secret": credentials.secret_access_key()})
+}
+
+/// Runs the boto3 scenarios against `stack` and returns their outcomes.
+async fn run_boto3(stack: &LocalStack) -> Value {
+    let iam = Iam::new(&stack.sdk_config().await);
+    let me = stack.user_arn().to_string();
+    let bob = create_user(&iam, "bob").await;
+    let alice = create_user(&iam, "alice").await;
+    let device = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("alice")
+        .send()
+        .await
+        .expect("CreateVirtualMFADevice");
+    let device = device.virtual_mfa_device().expect("device");
+    let serial = device.serial_number().to_owned();
+    let seed =
+        String::from_utf8(device.base32_string_seed().expect("seed").as_ref().to_vec()).unwrap();
+    iam.enable_mfa_device()
+        .user_name("alice")
+        .serial_number(&serial)
+        .authentication_code1("123456")
+        .authentication_code2("234567")
+        .send()
+        .await
+        .expect("EnableMFADevice");
+    let roles = json!({
+        "missing": format!("arn:aws:iam::{ACCOUNT}:role/missing"),
+        "only_me": create_role(&iam, "only-me", trusting(&me), None).await,
+        "vendor": create_role(&iam, "vendor", json!({"Statement": {"Effect": "Allow",
+            "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "7f3c2a"}}}}), None).await,
+        "mfa": create_role(&iam, "mfa", json!({"Statement": {"Effect": "Allow",
+            "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}}), None).await,
+        "long": create_role(&iam, "long", trusting(ACCOUNT), Some(43_200)).await,
+    });
+    let fixtures = json!({
+        "me": keys(&stack.credentials()),
+        "bob": bob,
+        "alice": alice,
+        "serial": serial,
+        "seed": seed,
+        "roles": roles,
+        "federation": stack.federation_url().to_string(),
+    });
+    let python = fed_local::moto::python().expect("moto's venv");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/boto3/gate_rules.py");
+    let mut command = tokio::process::Command::new(python);
+    command
+        .arg(script)
+        .arg(fixtures.to_string())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ENDPOINT_URL", stack.endpoint_url())
+        .env("AWS_REGION", stack.region())
+        .env("AWS_DEFAULT_REGION", stack.region())
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .stdin(Stdio::null());
+    if let Some(bundle) = stack.ca_bundle() {
+        command
+            .env("AWS_CA_BUNDLE", bundle)
+            .env("SSL_CERT_FILE", bundle);
+    }
+    let out = tokio::time::timeout(Duration::from_secs(120), command.output())
+        .await
+        .expect("boto3 finishes")
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "boto3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from the script")
+}
+
+fn refusal(status: u16, code: &str, message: &str) -> Value {
+    json!({"status": status, "code": code, "message": message})
+}
+
+fn denied(caller: &str, role: &str) -> String {
+    format!("User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role}")
+}
+
+#[track_caller]
+fn check(results: &Value, name: &str, expected: Value) {
+    assert_eq!(results[name], expected, "scenario {name}");
+}
+
+#[track_caller]
+fn check_ok(results: &Value, name: &str, arn: &str) {
+    assert_eq!(
+        results[name],
+        json!({"ok": true, "arn": arn}),
+        "scenario {name}"
+    );
+}
+
+/// Every rule of the gate, as boto3 sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_sees_aws_rules() {
+    let stack = LocalStack::start().await.expect("stack");
+    let results = run_boto3(&stack).await;
+    let me = stack.user_arn().to_string();
+    let role = |name: &str| format!("arn:aws:iam::{ACCOUNT}:role/{name}");
+    let session =
+        |role: &str, name: &str| format!("arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{name}");
+    check(
+        &results,
+        "missing_role",
+        refusal(403, "AccessDenied", &denied(&me, &role("missing"))),
+    );
+    check(
+        &results,
+        "trust_other_user",
+        refusal(
+            403,
+            "AccessDenied",
+            &denied(
+                &format!("arn:aws:iam::{ACCOUNT}:user/bob"),
+                &role("only-me"),
+            ),
+        ),
+    );
+    check_ok(&results, "trust_named_user", &session("only-me", "s1"));
+    check(
+        &results,
+        "external_id_missing",
+        refusal(403, "AccessDenied", &denied(&me, &role("vendor"))),
+    );
+    check_ok(&results, "external_id_right", &session("vendor", "s1"));
+    check(
+        &results,
+        "mfa_missing",
+        refusal(
+            403,
+            "AccessDenied",
+            &denied(&format!("arn:aws:iam::{ACCOUNT}:user/alice"), &role("mfa")),
+        ),
+    );
+    check(
+        &results,
+        "mfa_wrong_code",
+        refusal(
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        ),
+    );
+    check_ok(&results, "mfa_right_code", &session("mfa", "s1"));
+    check(
+        &results,
+        "duration_over_max",
+        refusal(
+            400,
+            "ValidationError",
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        ),
+    );
+    check(
+        &results,
+        "duration_under_min",
+        refusal(
+            400,
+            "ValidationError",
+            "1 validation error detected: Value '600' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+        ),
+    );
+    check(
+        &results,
+        "chained_over_hour",
+        refusal(
+            400,
+            "ValidationError",
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        ),
+    );
+    check_ok(&results, "chained_hour", &session("long", "two"));
+    check(
+        &results,
+        "federation_token_with_session",
+        refusal(
+            403,
+            "AccessDenied",
+            "Cannot call GetFederationToken with session credentials",
+        ),
+    );
+    check(
+        &results,
+        "session_token_with_session",
+        refusal(
+            403,
+            "AccessDenied",
+            "Cannot call GetSessionToken with session credentials",
+        ),
+    );
+    check(
+        &results,
+        "invalid_key",
+        refusal(
+            403,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ),
+    );
+    check_ok(
+        &results,
+        "federated_identity",
+        &format!("arn:aws:sts::{ACCOUNT}:federated-user/alice"),
+    );
+    check(&results, "signin_one_hop", json!({"status": 200}));
+    check(
+        &results,
+        "signin_two_hops",
+        json!({"status": 400, "message": fed_local::federation::Rejection::SessionDurationWithChainedRole.message()}),
+    );
+    check(
+        &results,
+        "signin_two_hops_without_duration",
+        json!({"status": 200}),
+    );
+}
+
+/// boto3 trusts the stack over https through AWS_CA_BUNDLE, and its answers are the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_over_tls() {
+    let stack = LocalStack::start_with(Options::new().tls(true))
+        .await
+        .expect("stack");
+    assert!(stack.endpoint_url().starts_with("https://"));
+    let results = run_boto3(&stack).await;
+    check(
+        &results,
+        "chained_over_hour",
+        refusal(
+            400,
+            "ValidationError",
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        ),
+    );
+    check(&results, "signin_one_hop", json!({"status": 200}));
+}
