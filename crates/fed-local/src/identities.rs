@@ -199,3 +199,6 @@ impl IdentityResolver for Identities {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

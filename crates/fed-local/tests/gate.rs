@@ -604,6 +604,23 @@ async fn source_identity_needs_its_own_permission() {
         .send()
         .await
         .expect("allowed");
+    // Session tags need `sts:TagSession` the same way.
+    let tag = aws_sdk_sts::types::Tag::builder()
+        .key("team")
+        .value("ops")
+        .build()
+        .unwrap();
+    refused(
+        sts.assume_role()
+            .role_arn(&plain)
+            .role_session_name("s1")
+            .tags(tag)
+            .send()
+            .await,
+        403,
+        "AccessDenied",
+        &not_authorized(&stack.user_arn().to_string(), "sts:TagSession", &plain),
+    );
 }
 
 /// With IAM propagation emulated, a new role is refused until the delay has passed.
@@ -780,7 +797,8 @@ async fn request_log_counts_calls_without_secrets() {
 /// Over https with latency: the SDK trusts the stack's authority, and every server is https.
 #[tokio::test]
 async fn tls_and_latency() {
-    let stack = LocalStack::start_with(Options::new().tls(true).latency(Duration::from_millis(20)))
+    const LATENCY: Duration = Duration::from_millis(200);
+    let stack = LocalStack::start_with(Options::new().tls(true).latency(LATENCY))
         .await
         .expect("stack");
     assert!(
@@ -792,11 +810,13 @@ async fn tls_and_latency() {
     let pem = std::fs::read_to_string(stack.ca_bundle().expect("a CA bundle")).unwrap();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
     let sts = Sts::new(&stack.sdk_config().await);
+    let started = std::time::Instant::now();
     let who = sts
         .get_caller_identity()
         .send()
         .await
         .expect("GetCallerIdentity over https");
+    assert!(started.elapsed() >= LATENCY, "the latency is added");
     assert_eq!(who.arn(), Some(&*stack.user_arn().to_string()));
     // A client that does not trust the authority is refused by TLS.
     let untrusting = http();
