@@ -10,6 +10,7 @@
 //! - [`moto`]: [`LocalAws`], moto provisioned into a venv and run as a child process.
 //! - `gate` (private): the STS rules gate; its rules are documented on [`stack`].
 //! - [`federation`]: the federation endpoint emulator.
+//! - [`portal`]: [`Portal`], the IAM Identity Center portal (`sso`) and its login helper.
 //! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
 //! - [`totp`]: MFA codes.
@@ -21,11 +22,13 @@ pub mod federation;
 pub mod identities;
 pub mod log;
 pub mod moto;
+pub mod portal;
 pub mod stack;
 pub mod totp;
 
 pub use identities::{Identities, Identity};
 pub use log::{CallerKind, LoggedRequest, RequestLog, Service};
 pub use moto::{LocalAws, LocalAwsError};
+pub use portal::{PermissionSet, Portal, PortalConfig, SsoLogin};
 pub use serve::Ca;
 pub use stack::{LocalStack, LocalStackError, Options};

@@ -11,6 +11,10 @@
 //! - **the federation emulator**, whose resolver knows what every credential is (long-term
 //!   keys, a role session chained or not, a federation token, a GetSessionToken session, an
 //!   Identity Center role), so it refuses what the real endpoint refuses.
+//! - **the IAM Identity Center portal** (`sso`, reached through `AWS_ENDPOINT_URL_SSO`), whose
+//!   tokens come from its login helper ([`Portal::login`], what `aws sso login` does) and whose
+//!   role credentials are moto sessions of `AWSReservedSSO_…` roles, known to the gate and the
+//!   emulator as Identity Center roles.
 //! - **a request log** of all of them ([`LocalStack::log`]).
 //!
 //! [`Options`] add a fixed latency to every answer, serve everything over https with a
@@ -31,6 +35,7 @@ use crate::gate::{Gate, GateConfig};
 use crate::identities::Identities;
 use crate::log::RequestLog;
 use crate::moto::{LocalAws, LocalAwsError};
+use crate::portal::{Portal, PortalConfig};
 use crate::serve::{Ca, Listen};
 
 /// The IAM user whose long-term keys [`LocalStack::credentials`] returns.
@@ -77,6 +82,8 @@ pub struct Options {
     /// How long a newly created role cannot be assumed (AccessDenied), as IAM's eventual
     /// consistency behaves; zero by default.
     pub iam_propagation: Duration,
+    /// The Identity Center portal's user, account and permission sets.
+    pub portal: PortalConfig,
 }
 
 impl Options {
@@ -105,6 +112,13 @@ impl Options {
         self.iam_propagation = delay;
         self
     }
+
+    /// With the Identity Center portal configured as `portal`.
+    #[must_use]
+    pub fn portal(mut self, portal: PortalConfig) -> Options {
+        self.portal = portal;
+        self
+    }
 }
 
 /// The running stack; dropping it stops everything.
@@ -113,6 +127,7 @@ pub struct LocalStack {
     // Declared first so that they stop before moto, which they call.
     emulator: Emulator,
     gate: Gate,
+    portal: Portal,
     identities: Identities,
     log: RequestLog,
     ca: Option<(Arc<Ca>, CaFile)>,
@@ -128,7 +143,7 @@ impl LocalStack {
     }
 
     /// Starts moto (provisioning it on first use), creates the stack's IAM user with long-term
-    /// keys, and starts the gate and the federation emulator.
+    /// keys, and starts the gate, the Identity Center portal and the federation emulator.
     pub async fn start_with(options: Options) -> Result<LocalStack, LocalStackError> {
         let aws = LocalAws::start().await?;
         let ca = match options.tls {
@@ -147,7 +162,7 @@ impl LocalStack {
         let gate = Gate::start(
             GateConfig {
                 moto: Url::parse(aws.endpoint_url()).expect("moto's endpoint is a URL"),
-                moto_sdk,
+                moto_sdk: moto_sdk.clone(),
                 iam_propagation: options.iam_propagation,
             },
             identities.clone(),
@@ -157,6 +172,18 @@ impl LocalStack {
         .await
         .map_err(|source| LocalStackError::Listen {
             server: "STS rules gate",
+            source,
+        })?;
+        let portal = Portal::start(
+            options.portal.clone(),
+            &moto_sdk,
+            identities.clone(),
+            log.clone(),
+            &listen,
+        )
+        .await
+        .map_err(|source| LocalStackError::Listen {
+            server: "identity center portal",
             source,
         })?;
         let mut config = Config::new(Partition::Aws)
@@ -174,6 +201,7 @@ impl LocalStack {
         Ok(LocalStack {
             emulator,
             gate,
+            portal,
             identities,
             log,
             ca,
@@ -248,6 +276,16 @@ impl LocalStack {
         self.emulator.federation_url()
     }
 
+    /// The IAM Identity Center portal.
+    pub fn portal(&self) -> &Portal {
+        &self.portal
+    }
+
+    /// The endpoint URL of the portal (`AWS_ENDPOINT_URL_SSO`), e.g. `http://127.0.0.1:40124`.
+    pub fn sso_endpoint_url(&self) -> &str {
+        self.portal.endpoint_url()
+    }
+
     /// What the stack knows about every credential it has seen.
     pub fn identities(&self) -> &Identities {
         &self.identities
@@ -274,10 +312,12 @@ impl LocalStack {
         let LocalStack {
             emulator,
             gate,
+            portal,
             aws,
             ..
         } = self;
         emulator.shutdown().await;
+        portal.shutdown().await;
         gate.shutdown().await;
         drop(aws);
     }

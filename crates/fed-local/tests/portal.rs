@@ -136,7 +136,7 @@ async fn sdk_caller_arn(home: &Home, stack: &LocalStack, profile: &str) -> Resul
     );
     let answer = stdout
         .lines()
-        .find_map(|line| line.strip_prefix(CHILD_ANSWER))
+        .find_map(|line| line.split_once(CHILD_ANSWER).map(|(_, answer)| answer))
         .unwrap_or_else(|| panic!("no answer from the SDK child: {stdout}"));
     match answer.split_once(' ') {
         Some(("arn", arn)) => Ok(arn.to_owned()),
@@ -554,14 +554,14 @@ async fn unassigned_roles_and_accounts_are_forbidden() {
         assert_eq!(answer, forbidden, "{account} {role}");
     }
     let calls = stack.log().calls(Service::Sso, "GetRoleCredentials");
-    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(calls.len(), 2, "{calls:?}");
     for call in &calls {
         assert_eq!(call.status, 403);
         assert_eq!(call.caller, CallerKind::SsoToken);
         assert_eq!(call.error.as_deref(), Some("ForbiddenException"));
     }
     assert_eq!(calls[0].param("role_name"), Some("PowerUserAccess"));
-    assert_eq!(calls[2].param("account_id"), Some("210987654321"));
+    assert_eq!(calls[1].param("account_id"), Some("210987654321"));
 }
 
 /// ListAccounts and ListAccountRoles show the configured assignments, a permission set's
