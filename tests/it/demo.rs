@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use fed_aws::{AssumeRoleRequest, CreateRole, Iam, IamClient, Sts, StsClient, Tag};
 use fed_core::{RoleName, RoleSessionName};
-use fed_local::LocalStack;
+use fed_local::{LocalStack, Options, Service};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
@@ -254,6 +254,13 @@ fn url_in(stdout: &str) -> url::Url {
 
 async fn start_stack() -> LocalStack {
     LocalStack::start().await.expect("the local stack starts")
+}
+
+/// A stack on which new roles cannot be assumed for `delay`, as IAM propagates them.
+async fn propagating_stack(delay: Duration) -> LocalStack {
+    LocalStack::start_with(Options::new().iam_propagation(delay))
+        .await
+        .expect("the local stack starts")
 }
 
 async fn iam(stack: &LocalStack) -> IamClient {
@@ -579,9 +586,9 @@ async fn sigint_during_the_teardown_only_warns() {
 /// and 143.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signal_during_the_propagation_wait_tears_down() {
-    let stack = start_stack().await;
+    let stack = propagating_stack(Duration::from_secs(300)).await;
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
-        let xtask = Xtask::new(Some(&stack)).env("FED_DEMO_SIMULATE_PROPAGATION", "5m");
+        let xtask = Xtask::new(Some(&stack));
         let mut running = xtask.spawn(&["demo", "--yes"], Stdio::null());
         running.wait_for("Waiting for IAM to propagate").await;
         tokio::time::sleep(Duration::from_millis(700)).await;
@@ -608,12 +615,33 @@ async fn a_signal_during_the_propagation_wait_tears_down() {
     stack.shutdown().await;
 }
 
+/// The demo waits for IAM: while the new role is not yet assumable, AssumeRole is refused and
+/// retried, then the demo signs in as the role.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_waits_for_iam_to_propagate() {
+    let stack = propagating_stack(Duration::from_secs(2)).await;
+    let done = Xtask::new(Some(&stack)).run(&["demo", "--yes"]).await;
+    done.assert_code(0);
+    let calls = stack.log().calls(Service::Sts, "AssumeRole");
+    assert!(calls.len() >= 2, "AssumeRole was retried: {calls:?}");
+    assert_eq!(calls[0].error.as_deref(), Some("AccessDenied"));
+    assert_eq!(calls.last().map(|c| c.status), Some(200));
+    assert_eq!(calls.iter().filter(|c| c.status == 200).count(), 1);
+    assert!(
+        done.stdout
+            .contains(&format!("({} AssumeRole attempts)", calls.len())),
+        "{}",
+        done.stdout
+    );
+    follow(&done.url()).await;
+    stack.shutdown().await;
+}
+
 /// When IAM does not propagate in time, the demo says so and still tears down.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_propagation_timeout_is_a_clear_error() {
-    let stack = start_stack().await;
+    let stack = propagating_stack(Duration::from_secs(300)).await;
     let done = Xtask::new(Some(&stack))
-        .env("FED_DEMO_SIMULATE_PROPAGATION", "5m")
         .run(&["demo", "--yes", "--propagation-timeout", "2s"])
         .await;
     done.assert_code(1);

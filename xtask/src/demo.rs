@@ -16,13 +16,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use aws_config::SdkConfig;
 use clap::Args;
 use fed_aws::{
-    AssumeRoleRequest, AssumedRole, Attempt, BoxFuture, CallerIdentity, ConfigOptions, CreateRole,
-    FederationToken, FederationTokenRequest, Iam, IamClient, PropagationRetry, Sts, StsClient, Tag,
-    assume_role_when_propagated, detect_origin,
+    AssumeRoleRequest, AssumedRole, Attempt, CallerIdentity, ConfigOptions, CreateRole, Iam,
+    IamClient, PropagationRetry, Sts, StsClient, Tag, assume_role_when_propagated, detect_origin,
 };
 use fed_core::{
-    Arn, AssumeRoleDuration, Credentials, Destination, Issuer, Partition, Principal, RoleName,
-    RoleSessionName,
+    Arn, AssumeRoleDuration, Destination, Issuer, Partition, Principal, RoleName, RoleSessionName,
 };
 use fed_local::LocalStack;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -99,11 +97,6 @@ pub(crate) struct DemoArgs {
     /// Wait at the Enter prompt even when stdin is not a terminal. For tests of signals.
     #[arg(long, hide = true, env = "FED_DEMO_WAIT_WITHOUT_TTY", value_parser = clap::builder::FalseyValueParser::new())]
     pub(crate) wait_without_tty: bool,
-
-    /// Make AssumeRole answer AccessDenied for this long, as IAM does while a new role
-    /// propagates. For tests of the propagation wait.
-    #[arg(long, hide = true, value_name = "DURATION", env = "FED_DEMO_SIMULATE_PROPAGATION", value_parser = parse_duration)]
-    pub(crate) simulate_propagation: Option<Duration>,
 
     /// Wait this long before the teardown starts. For tests of signals during the teardown.
     #[arg(long, hide = true, value_name = "DURATION", env = "FED_DEMO_TEARDOWN_PAUSE", value_parser = parse_duration)]
@@ -494,18 +487,8 @@ impl Scenario {
             attempts = attempt.number;
             spinner.set_message(format!("AssumeRole attempt {}", attempt.number));
         };
-        let simulated = self
-            .args
-            .simulate_propagation
-            .map(|delay| SimulatedPropagation {
-                inner: Arc::clone(&self.sts),
-                until: Instant::now() + delay,
-            });
-        let sts: &dyn Sts = match &simulated {
-            Some(simulated) => simulated,
-            None => self.sts.as_ref(),
-        };
-        let result = assume_role_when_propagated(sts, request, &retry, &mut on_attempt).await;
+        let result =
+            assume_role_when_propagated(self.sts.as_ref(), request, &retry, &mut on_attempt).await;
         spinner.finish_and_clear();
         let assumed = result?;
         say!(
@@ -666,46 +649,6 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     PrimitiveDateTime::parse(s, &timestamp_format())
         .ok()
         .map(|at| at.assume_utc().into())
-}
-
-/// An [`Sts`] whose AssumeRole is denied until a moment has passed, as while IAM propagates.
-struct SimulatedPropagation {
-    inner: Arc<StsClient>,
-    until: Instant,
-}
-
-impl Sts for SimulatedPropagation {
-    fn credentials(&self) -> BoxFuture<'_, Result<Credentials, fed_aws::Error>> {
-        self.inner.credentials()
-    }
-
-    fn caller_identity(&self) -> BoxFuture<'_, Result<CallerIdentity, fed_aws::Error>> {
-        self.inner.caller_identity()
-    }
-
-    fn assume_role<'a>(
-        &'a self,
-        request: &'a AssumeRoleRequest,
-    ) -> BoxFuture<'a, Result<AssumedRole, fed_aws::Error>> {
-        if Instant::now() < self.until {
-            return Box::pin(async move {
-                Err(fed_aws::Error::Service {
-                    operation: "sts:AssumeRole",
-                    code: Some("AccessDenied".to_owned()),
-                    message: "AccessDenied: simulated IAM propagation delay".to_owned(),
-                    source: "simulated IAM propagation delay".into(),
-                })
-            });
-        }
-        self.inner.assume_role(request)
-    }
-
-    fn federation_token<'a>(
-        &'a self,
-        request: &'a FederationTokenRequest,
-    ) -> BoxFuture<'a, Result<FederationToken, fed_aws::Error>> {
-        self.inner.federation_token(request)
-    }
 }
 
 #[cfg(test)]

@@ -19,12 +19,7 @@ fn hidden_switches_stay_out_of_the_help() {
         .find_subcommand_mut("demo")
         .expect("demo is a subcommand");
     let help = demo.render_long_help().to_string();
-    for hidden in [
-        "fail-after",
-        "wait-without-tty",
-        "simulate-propagation",
-        "teardown-pause",
-    ] {
+    for hidden in ["fail-after", "wait-without-tty", "teardown-pause"] {
         assert!(
             !help.contains(hidden),
             "{hidden} shows in the help:\n{help}"

@@ -2,10 +2,6 @@
 //! token cache the login helper writes, get role credentials from the portal through
 //! `AWS_ENDPOINT_URL_SSO` and call STS through the gate; the federation emulator signs those
 //! credentials in; tokens and assignments are checked as AWS checks them.
-//!
-//! aws-config takes `HOME` from the process environment only, so the SDK runs in a child
-//! process of this test binary ([`sdk_client_in_child`]) with the environment each test
-//! prepares.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,11 +15,6 @@ use url::Url;
 const SESSION_CACHE: &str = "8d0ea520e285791381ab3f7bea5a5a6a0811888c";
 /// The SHA-1 of the default start URL: the cache file name of legacy profiles.
 const LEGACY_CACHE: &str = "aeeacd82bdb72083931e1903040e628482ed8aec";
-
-/// The environment variable that names the profile in the SDK child process.
-const CHILD_PROFILE: &str = "FED_PORTAL_TEST_SDK_PROFILE";
-/// The prefix of the child's answer on its standard output.
-const CHILD_ANSWER: &str = "fed-portal-sdk: ";
 
 /// A temporary home directory, removed on drop.
 struct Home(PathBuf);
@@ -111,65 +102,22 @@ fn expected_arn(stack: &LocalStack, permission_set: &str) -> String {
     format!("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_{permission_set}_{suffix}/alice")
 }
 
-/// Runs the SDK in a child process with `profile`: GetCallerIdentity's ARN, or the error.
+/// The AWS SDK for Rust with `profile`, in the environment of a client process:
+/// GetCallerIdentity's ARN, or the error.
 async fn sdk_caller_arn(home: &Home, stack: &LocalStack, profile: &str) -> Result<String, String> {
-    let exe = std::env::current_exe().expect("the test binary");
-    let output = tokio::process::Command::new(exe)
-        .args([
-            "sdk_client_in_child",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env_clear()
-        .envs(client_env(home, stack))
-        .env(CHILD_PROFILE, profile)
-        .output()
-        .await
-        .expect("the SDK child runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answer = stdout
-        .lines()
-        .find_map(|line| line.split_once(CHILD_ANSWER).map(|(_, answer)| answer))
-        .unwrap_or_else(|| panic!("no answer from the SDK child: {stdout}"));
-    match answer.split_once(' ') {
-        Some(("arn", arn)) => Ok(arn.to_owned()),
-        Some(("error", error)) => Err(error.to_owned()),
-        _ => panic!("unexpected answer from the SDK child: {answer}"),
-    }
-}
-
-/// Not a test on its own: [`sdk_caller_arn`] runs it in a child process whose environment the
-/// calling test prepared, and reads its answer. Without that environment it does nothing.
-#[tokio::test]
-#[ignore = "run by the SDK tests in a child process with its own HOME"]
-async fn sdk_client_in_child() {
-    let Ok(profile) = std::env::var(CHILD_PROFILE) else {
-        return;
-    };
+    let vars = client_env(home, stack);
+    let pairs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let config = aws_config::defaults(BehaviorVersion::latest())
-        .profile_name(&profile)
+        .env(aws_types::os_shim_internal::Env::from_slice(&pairs))
+        .profile_name(profile)
         .load()
         .await;
-    match aws_sdk_sts::Client::new(&config)
+    aws_sdk_sts::Client::new(&config)
         .get_caller_identity()
         .send()
         .await
-    {
-        Ok(out) => println!("{CHILD_ANSWER}arn {}", out.arn().unwrap_or_default()),
-        Err(err) => println!(
-            "{CHILD_ANSWER}error {}",
-            aws_sdk_sts::error::DisplayErrorContext(&err)
-                .to_string()
-                .replace('\n', " ")
-        ),
-    }
+        .map(|out| out.arn().unwrap_or_default().to_owned())
+        .map_err(|err| aws_sdk_sts::error::DisplayErrorContext(&err).to_string())
 }
 
 /// Runs boto3 with each profile: `{profile} arn {ARN}` or
