@@ -4,9 +4,9 @@
 use std::process::Output;
 
 use fed_aws::{CreateRole, Iam, IamClient};
-use fed_core::{Arn, CredentialOrigin, RoleName};
+use fed_core::{Arn, RoleName};
 use fed_local::LocalStack;
-use fed_local::federation::{RecordedRequest, ResolvedIdentity};
+use fed_local::federation::RecordedRequest;
 
 use crate::support;
 

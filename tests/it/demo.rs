@@ -846,26 +846,31 @@ async fn sweep_removes_the_leftovers_of_a_killed_demo_and_nothing_else() {
     stack.shutdown().await;
 }
 
+/// The `export` lines `cargo xtask local` printed, in order.
+fn exports_of(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
 /// `cargo xtask local` prints the environment of a working stack and stops on SIGTERM.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_prints_the_environment_of_a_running_stack() {
     let xtask = Xtask::new(None);
     let mut running = xtask.spawn(&["local"], Stdio::null());
     running.wait_for("Press Ctrl-C").await;
-    let stdout = running.stdout();
-    let exports: Vec<(String, String)> = stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let exports = exports_of(&running.stdout());
     let keys: Vec<&str> = exports.iter().map(|(k, _)| k.as_str()).collect();
-    const KEYS: [&str; 6] = [
+    const KEYS: [&str; 7] = [
         "AWS_ENDPOINT_URL",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL_SSO",
         "FED_SIGNIN_ENDPOINT",
     ];
     assert_eq!(keys, KEYS);
@@ -878,4 +883,77 @@ async fn local_prints_the_environment_of_a_running_stack() {
     follow(&done.url()).await;
     running.signal("TERM").await;
     running.finish().await.assert_code(0);
+}
+
+/// `cargo xtask local --tls --sso-login --request-log FILE` serves https with its own
+/// authority (the demo trusts it through SSL_CERT_FILE), signs in to the portal by writing the
+/// token cache, and logs every request to FILE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_over_tls_with_sso_login_and_a_request_log() {
+    let xtask = Xtask::new(None);
+    let log = xtask.home.path().join("requests.jsonl");
+    let mut running = xtask.spawn(
+        &[
+            "local",
+            "--tls",
+            "--sso-login",
+            "--latency-ms",
+            "5",
+            "--request-log",
+            log.to_str().expect("a UTF-8 path"),
+        ],
+        Stdio::null(),
+    );
+    running.wait_for("Press Ctrl-C").await;
+    let stdout = running.stdout();
+    let exports = exports_of(&stdout);
+    let value = |key: &str| {
+        exports
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("{key} is exported:\n{stdout}"))
+    };
+    assert!(value("AWS_ENDPOINT_URL").starts_with("https://127.0.0.1:"));
+    assert!(value("FED_SIGNIN_ENDPOINT").starts_with("https://127.0.0.1:"));
+    assert!(value("AWS_ENDPOINT_URL_SSO").starts_with("https://127.0.0.1:"));
+    assert_eq!(value("AWS_CA_BUNDLE"), value("SSL_CERT_FILE"));
+    let pem = std::fs::read_to_string(value("AWS_CA_BUNDLE")).expect("the CA bundle exists");
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    let cache = xtask.home.path().join(".aws/sso/cache");
+    let cached: Vec<_> = std::fs::read_dir(&cache)
+        .expect("the SSO token cache exists")
+        .collect();
+    assert_eq!(cached.len(), 1, "one token in {}", cache.display());
+    assert!(stdout.contains("[sso-session fed-local]"), "{stdout}");
+
+    // The demo needs only these; SSL_CERT_FILE makes it trust the stack's authority.
+    let mut demo = Xtask::new(None);
+    for key in [
+        "AWS_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_REGION",
+        "FED_SIGNIN_ENDPOINT",
+        "SSL_CERT_FILE",
+    ] {
+        demo = demo.env(key, value(key));
+    }
+    let done = demo.run(&["demo", "--yes"]).await;
+    done.assert_code(0);
+    running.signal("TERM").await;
+    running.finish().await.assert_code(0);
+    let lines = std::fs::read_to_string(&log).expect("the request log");
+    let assume_roles = lines
+        .lines()
+        .filter(|l| l.contains("\"service\":\"sts\"") && l.contains("\"action\":\"AssumeRole\""))
+        .count();
+    assert!(
+        assume_roles >= 1,
+        "the demo's AssumeRole is logged:\n{lines}"
+    );
+    assert!(
+        !lines.contains(&value("AWS_SECRET_ACCESS_KEY")),
+        "the log holds no secret"
+    );
 }

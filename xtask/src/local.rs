@@ -1,12 +1,12 @@
 //! The local stack (moto behind the STS rules gate, the federation emulator and the IAM
-//! Identity Center portal), and `cargo xtask local`, which runs it in the foreground and prints
-//! the environment that points tools at it.
+//! Identity Center portal), and `cargo xtask local`, which runs it in the foreground, prints
+//! the environment that points tools at it and, on request, signs in to its portal.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use fed_local::{LocalStack, Options};
+use fed_local::{LocalStack, Options, SsoLogin};
 
 use crate::Exit;
 use crate::signal::Signals;
@@ -29,7 +29,14 @@ pub(crate) struct LocalArgs {
     /// Append every request of the stack, one JSON object per line (never a secret), to FILE.
     #[arg(long, value_name = "FILE")]
     request_log: Option<PathBuf>,
+    /// Sign in to the local IAM Identity Center portal, as `aws sso login --sso-session
+    /// fed-local` does: write its token to ~/.aws/sso/cache/, valid for eight hours.
+    #[arg(long)]
+    sso_login: bool,
 }
+
+/// The name of the `sso-session` that `--sso-login` signs in.
+const SSO_SESSION: &str = "fed-local";
 
 impl LocalArgs {
     fn options(&self) -> Options {
@@ -59,6 +66,7 @@ pub(crate) fn environment(stack: &LocalStack) -> Vec<(&'static str, String)> {
         ),
         ("AWS_REGION", stack.region().to_owned()),
         ("AWS_DEFAULT_REGION", stack.region().to_owned()),
+        ("AWS_ENDPOINT_URL_SSO", stack.sso_endpoint_url().to_owned()),
         ("FED_SIGNIN_ENDPOINT", stack.federation_url().to_string()),
     ];
     if let Some(bundle) = stack.ca_bundle() {
@@ -96,10 +104,44 @@ pub(crate) async fn run(args: LocalArgs) -> anyhow::Result<Exit> {
         "# Login URLs land on the console page {}",
         stack.emulator().console_url()
     );
+    sso(&stack, args.sso_login)?;
     say!("# Then run `cargo xtask demo` or `fed url`. Press Ctrl-C to stop the stack.");
     // Stopping with Ctrl-C or SIGTERM is the normal way out.
     let stop = signals.recv().await;
     tell!("{} received: stopping the local stack…", stop.name());
     stack.shutdown().await;
     Ok(Exit::Success)
+}
+
+/// Prints the config file lines of the portal's `sso-session` and, with `login`, signs it in.
+fn sso(stack: &LocalStack, login: bool) -> anyhow::Result<()> {
+    let portal = stack.portal().config();
+    say!("# IAM Identity Center: these ~/.aws/config sections use the local portal:");
+    say!("#   [sso-session {SSO_SESSION}]");
+    say!("#   sso_start_url = {}", portal.start_url);
+    say!("#   sso_region = {}", portal.region);
+    say!("#   sso_registration_scopes = sso:account:access");
+    for set in &portal.permission_sets {
+        say!("#   [profile {SSO_SESSION}-{}]", set.name);
+        say!("#   sso_session = {SSO_SESSION}");
+        say!("#   sso_account_id = {}", portal.account_id);
+        say!("#   sso_role_name = {}", set.name);
+        say!("#   region = {}", stack.region());
+    }
+    if !login {
+        say!("# Run with --sso-login to sign in to the portal (writes ~/.aws/sso/cache/).");
+        return Ok(());
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .ok_or_else(|| anyhow::anyhow!("--sso-login needs HOME to find ~/.aws/sso/cache"))?;
+    let token = stack
+        .portal()
+        .login(&home, SsoLogin::session(SSO_SESSION))?;
+    say!(
+        "# Signed in to the portal as {}: token cache {}",
+        portal.user_name,
+        token.cache_file().display()
+    );
+    Ok(())
 }
