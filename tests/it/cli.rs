@@ -10,8 +10,6 @@ use fed_local::federation::RecordedRequest;
 
 use crate::support;
 
-/// Long-term keys as moto sees them: any key without a session token.
-
 /// How `fed` is run: the real binary, an environment that points only at the
 /// local stack, and the credentials given.
 struct Fed<'a> {
