@@ -201,6 +201,36 @@ async fn boto3_sees_aws_rules() {
     check_ok(&results, "mfa_right_code", &session("mfa", "s1"));
     check(
         &results,
+        "mfa_serial_only",
+        refusal(
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.",
+        ),
+    );
+    check(
+        &results,
+        "source_identity_without_permission",
+        refusal(
+            403,
+            "AccessDenied",
+            &format!(
+                "User: {me} is not authorized to perform: sts:SetSourceIdentity on resource: {}",
+                role("only-me")
+            ),
+        ),
+    );
+    check(
+        &results,
+        "wrong_session_token",
+        refusal(
+            403,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ),
+    );
+    check(
+        &results,
         "duration_over_max",
         refusal(
             400,

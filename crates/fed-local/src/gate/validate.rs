@@ -37,14 +37,24 @@ fn constraint(field: &str, value: Option<&str>, rule: &str) -> Refused {
     ))
 }
 
-/// A string parameter: required or not, its length range, and the characters besides `\w`
-/// that its pattern allows (`pattern` is AWS's spelling of it, for the message).
+/// The characters a parameter's pattern allows.
+pub(crate) enum Chars {
+    /// `\w` and these.
+    Word(&'static str),
+    /// Decimal digits.
+    Digits,
+    /// Anything but control characters.
+    Printable,
+}
+
+/// A string parameter: required or not, its length range, and the characters its pattern
+/// allows (`pattern` is AWS's spelling of it, for the message).
 pub(crate) struct Text {
     pub(crate) field: &'static str,
     pub(crate) required: bool,
     pub(crate) min: usize,
     pub(crate) max: usize,
-    pub(crate) extra: &'static str,
+    pub(crate) chars: Chars,
     pub(crate) pattern: &'static str,
 }
 
@@ -53,7 +63,7 @@ pub(crate) const ROLE_SESSION_NAME: Text = Text {
     required: true,
     min: 2,
     max: 64,
-    extra: "+=,.@-",
+    chars: Chars::Word("+=,.@-"),
     pattern: r"[\w+=,.@-]*",
 };
 
@@ -62,7 +72,7 @@ pub(crate) const ROLE_ARN: Text = Text {
     required: true,
     min: 20,
     max: 2048,
-    extra: "+=,.@-:/",
+    chars: Chars::Printable,
     pattern: r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+",
 };
 
@@ -71,7 +81,7 @@ pub(crate) const EXTERNAL_ID: Text = Text {
     required: false,
     min: 2,
     max: 1224,
-    extra: "+=,.@:/-",
+    chars: Chars::Word("+=,.@:/-"),
     pattern: r"[\w+=,.@:\/-]*",
 };
 
@@ -80,7 +90,7 @@ pub(crate) const SERIAL_NUMBER: Text = Text {
     required: false,
     min: 9,
     max: 256,
-    extra: "+=/:,.@-",
+    chars: Chars::Word("+=/:,.@-"),
     pattern: r"[\w+=/:,.@-]*",
 };
 
@@ -89,7 +99,7 @@ pub(crate) const TOKEN_CODE: Text = Text {
     required: false,
     min: 6,
     max: 6,
-    extra: "",
+    chars: Chars::Digits,
     pattern: r"[\d]*",
 };
 
@@ -98,7 +108,7 @@ pub(crate) const SOURCE_IDENTITY: Text = Text {
     required: false,
     min: 2,
     max: 64,
-    extra: "+=,.@-",
+    chars: Chars::Word("+=,.@-"),
     pattern: r"[\w+=,.@-]*",
 };
 
@@ -107,7 +117,7 @@ pub(crate) const FEDERATION_NAME: Text = Text {
     required: true,
     min: 2,
     max: 32,
-    extra: "+=,.@-",
+    chars: Chars::Word("+=,.@-"),
     pattern: r"[\w+=,.@-]*",
 };
 
@@ -139,14 +149,10 @@ impl Text {
                 &format!("Member must have length less than or equal to {}", self.max),
             ));
         }
-        let allowed = |c: char| {
-            if self.field == "tokenCode" {
-                c.is_ascii_digit()
-            } else if self.field == "roleArn" {
-                !c.is_control()
-            } else {
-                c.is_ascii_alphanumeric() || c == '_' || self.extra.contains(c)
-            }
+        let allowed = |c: char| match self.chars {
+            Chars::Word(extra) => c.is_ascii_alphanumeric() || c == '_' || extra.contains(c),
+            Chars::Digits => c.is_ascii_digit(),
+            Chars::Printable => !c.is_control(),
         };
         if !value.chars().all(allowed) {
             return Err(constraint(

@@ -107,6 +107,14 @@ results = {
             RoleArn=roles["mfa"], RoleSessionName="s1", SerialNumber=fixtures["serial"], TokenCode=code
         )
     ),
+    "mfa_serial_only": outcome(
+        lambda: alice.assume_role(
+            RoleArn=roles["mfa"], RoleSessionName="s1", SerialNumber=fixtures["serial"]
+        )
+    ),
+    "source_identity_without_permission": outcome(
+        lambda: me.assume_role(RoleArn=roles["only_me"], RoleSessionName="s1", SourceIdentity="alice")
+    ),
     "duration_over_max": outcome(
         lambda: me.assume_role(RoleArn=roles["only_me"], RoleSessionName="s1", DurationSeconds=7200)
     ),
@@ -129,6 +137,8 @@ results["session_token_with_session"] = outcome(lambda: chained.get_session_toke
 results["invalid_key"] = outcome(
     lambda: client({"id": "AKIASTRANGER", "secret": "secret"}).get_caller_identity()
 )
+forged = dict(first, token="not-the-token")
+results["wrong_session_token"] = outcome(lambda: client(forged).get_caller_identity())
 federated = client(keys_of(me.get_federation_token(Name="alice")))
 results["federated_identity"] = outcome(lambda: federated.get_caller_identity())
 results["signin_one_hop"] = signin_token(first, 43200)
