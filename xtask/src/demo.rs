@@ -51,7 +51,7 @@ const RULE: &str =
 /// Options of `cargo xtask demo`.
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
-    /// Run against the local stack (moto and the federation emulator) instead of AWS.
+    /// Run against the local stack (moto behind the STS rules gate, and the federation emulator) instead of AWS.
     #[arg(long)]
     pub(crate) local: bool,
 
@@ -207,7 +207,7 @@ struct Target {
 impl Target {
     async fn prepare(args: &DemoArgs) -> anyhow::Result<Target> {
         if args.local {
-            say!("Starting the local stack (moto and the federation emulator)…");
+            say!("Starting the local stack (moto behind the STS rules gate, and the federation emulator)…");
             let stack = crate::local::start().await?;
             return Ok(Target {
                 sdk: stack.sdk_config().await,
