@@ -207,7 +207,9 @@ struct Target {
 impl Target {
     async fn prepare(args: &DemoArgs) -> anyhow::Result<Target> {
         if args.local {
-            say!("Starting the local stack (moto behind the STS rules gate, and the federation emulator)…");
+            say!(
+                "Starting the local stack (moto behind the STS rules gate, and the federation emulator)…"
+            );
             let stack = crate::local::start().await?;
             return Ok(Target {
                 sdk: stack.sdk_config().await,

@@ -13,12 +13,14 @@
 //! - [`portal`]: [`Portal`], the IAM Identity Center portal (`sso`) and its login helper.
 //! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
+//! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate.
 //! - [`totp`]: MFA codes.
 
 mod gate;
 mod serve;
 
 pub mod federation;
+pub mod fixtures;
 pub mod identities;
 pub mod log;
 pub mod moto;

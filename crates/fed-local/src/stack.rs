@@ -155,7 +155,12 @@ impl LocalStack {
             latency: options.latency,
         };
         let moto_sdk = aws.sdk_config().await;
-        let (user_arn, credentials) = bootstrap(&moto_sdk).await?;
+        let (user_arn, credentials) =
+            crate::fixtures::new_user(&aws_sdk_iam::Client::new(&moto_sdk), USER_NAME)
+                .await
+                .map_err(|err| LocalStackError::Bootstrap {
+                    reason: err.to_string(),
+                })?;
         let identities = Identities::new();
         identities.long_term(credentials.access_key_id(), user_arn.clone());
         let log = RequestLog::new();
@@ -362,41 +367,4 @@ fn make_ca(aws: &LocalAws) -> Result<(Arc<Ca>, CaFile), LocalStackError> {
     std::fs::write(&path, ca.pem())
         .map_err(|err| tls(format!("cannot write {}: {err}", path.display())))?;
     Ok((Arc::new(ca), CaFile(path)))
-}
-
-/// Creates the stack's IAM user in moto and long-term keys for it.
-async fn bootstrap(moto: &SdkConfig) -> Result<(Arn, Credentials), LocalStackError> {
-    let failed = |reason: String| LocalStackError::Bootstrap { reason };
-    let iam = aws_sdk_iam::Client::new(moto);
-    let user = iam
-        .create_user()
-        .user_name(USER_NAME)
-        .send()
-        .await
-        .map_err(|err| failed(aws_sdk_iam::error::DisplayErrorContext(&err).to_string()))?;
-    let arn: Arn = user
-        .user()
-        .map(|u| u.arn())
-        .unwrap_or_default()
-        .parse()
-        .map_err(|err: fed_core::Error| failed(err.to_string()))?;
-    let key = iam
-        .create_access_key()
-        .user_name(USER_NAME)
-        .send()
-        .await
-        .map_err(|err| failed(aws_sdk_iam::error::DisplayErrorContext(&err).to_string()))?;
-    let key = key
-        .access_key()
-        .ok_or_else(|| failed("CreateAccessKey returned no key".to_owned()))?;
-    Ok((
-        arn,
-        Credentials::new(
-            key.access_key_id(),
-            key.secret_access_key(),
-            None,
-            None,
-            "fed-local",
-        ),
-    ))
 }

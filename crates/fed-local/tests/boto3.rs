@@ -4,45 +4,18 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use aws_sdk_iam::Client as Iam;
 use aws_sdk_sts::config::Credentials;
+use fed_local::fixtures::trusting;
 use fed_local::{LocalStack, Options};
 use serde_json::{Value, json};
 
 const ACCOUNT: &str = "123456789012";
 
-async fn create_role(iam: &Iam, name: &str, trust: Value, max: Option<i32>) -> String {
-    iam.create_role()
-        .role_name(name)
-        .assume_role_policy_document(trust.to_string())
-        .set_max_session_duration(max)
-        .send()
+async fn create_role(stack: &LocalStack, name: &str, trust: Value, max: Option<u32>) -> String {
+    stack
+        .create_role(name, &trust, max)
         .await
         .expect("CreateRole")
-        .role()
-        .expect("role")
-        .arn()
-        .to_owned()
-}
-
-fn trusting(principal: &str) -> Value {
-    json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}})
-}
-
-async fn create_user(iam: &Iam, name: &str) -> Value {
-    iam.create_user()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateUser");
-    let key = iam
-        .create_access_key()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateAccessKey");
-    let key = key.access_key().expect("key");
-    json!({"id": key.access_key_id(), "secret": key.secret_access_key()})
 }
 
 fn keys(credentials: &Credentials) -> Value {
@@ -51,45 +24,27 @@ fn keys(credentials: &Credentials) -> Value {
 
 /// Runs the boto3 scenarios against `stack` and returns their outcomes.
 async fn run_boto3(stack: &LocalStack) -> Value {
-    let iam = Iam::new(&stack.sdk_config().await);
     let me = stack.user_arn().to_string();
-    let bob = create_user(&iam, "bob").await;
-    let alice = create_user(&iam, "alice").await;
-    let device = iam
-        .create_virtual_mfa_device()
-        .virtual_mfa_device_name("alice")
-        .send()
-        .await
-        .expect("CreateVirtualMFADevice");
-    let device = device.virtual_mfa_device().expect("device");
-    let serial = device.serial_number().to_owned();
-    let seed =
-        String::from_utf8(device.base32_string_seed().expect("seed").as_ref().to_vec()).unwrap();
-    iam.enable_mfa_device()
-        .user_name("alice")
-        .serial_number(&serial)
-        .authentication_code1("123456")
-        .authentication_code2("234567")
-        .send()
-        .await
-        .expect("EnableMFADevice");
+    let bob = keys(&stack.create_user("bob").await.expect("bob"));
+    let alice = keys(&stack.create_user("alice").await.expect("alice"));
+    let device = stack.enable_mfa("alice").await.expect("an MFA device");
     let roles = json!({
         "missing": format!("arn:aws:iam::{ACCOUNT}:role/missing"),
-        "only_me": create_role(&iam, "only-me", trusting(&me), None).await,
-        "vendor": create_role(&iam, "vendor", json!({"Statement": {"Effect": "Allow",
+        "only_me": create_role(stack, "only-me", trusting(&me), None).await,
+        "vendor": create_role(stack, "vendor", json!({"Statement": {"Effect": "Allow",
             "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"sts:ExternalId": "7f3c2a"}}}}), None).await,
-        "mfa": create_role(&iam, "mfa", json!({"Statement": {"Effect": "Allow",
+        "mfa": create_role(stack, "mfa", json!({"Statement": {"Effect": "Allow",
             "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole",
             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}}), None).await,
-        "long": create_role(&iam, "long", trusting(ACCOUNT), Some(43_200)).await,
+        "long": create_role(stack, "long", trusting(ACCOUNT), Some(43_200)).await,
     });
     let fixtures = json!({
         "me": keys(&stack.credentials()),
         "bob": bob,
         "alice": alice,
-        "serial": serial,
-        "seed": seed,
+        "serial": device.serial,
+        "seed": device.seed,
         "roles": roles,
         "federation": stack.federation_url().to_string(),
     });

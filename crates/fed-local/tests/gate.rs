@@ -5,11 +5,11 @@
 use std::net::{Ipv4Addr, TcpStream};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_iam::Client as Iam;
 use aws_sdk_sts::Client as Sts;
 use aws_sdk_sts::config::Credentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use fed_local::federation::Rejection;
+use fed_local::fixtures::trusting;
 use fed_local::{CallerKind, LocalStack, Options, Service};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -24,10 +24,6 @@ fn http() -> reqwest::Client {
         .expect("HTTP client")
 }
 
-async fn iam(stack: &LocalStack) -> Iam {
-    Iam::new(&stack.sdk_config().await)
-}
-
 async fn sts_as(stack: &LocalStack, credentials: &Credentials) -> Sts {
     Sts::new(&stack.sdk_config_with(credentials.clone()).await)
 }
@@ -37,73 +33,22 @@ async fn create_role(
     stack: &LocalStack,
     name: &str,
     trust: serde_json::Value,
-    max: Option<i32>,
+    max: Option<u32>,
 ) -> String {
-    let out = iam(stack)
+    stack
+        .create_role(name, &trust, max)
         .await
-        .create_role()
-        .role_name(name)
-        .assume_role_policy_document(trust.to_string())
-        .set_max_session_duration(max)
-        .send()
-        .await
-        .expect("CreateRole");
-    out.role().expect("role").arn().to_owned()
+        .expect("CreateRole")
 }
 
-/// A trust policy allowing `principal` to assume the role.
-fn trusting(principal: &str) -> serde_json::Value {
-    json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
-    ]})
-}
-
-/// A new IAM user with long-term keys.
 async fn create_user(stack: &LocalStack, name: &str) -> Credentials {
-    let iam = iam(stack).await;
-    iam.create_user()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateUser");
-    let key = iam
-        .create_access_key()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateAccessKey");
-    let key = key.access_key().expect("key");
-    Credentials::new(
-        key.access_key_id(),
-        key.secret_access_key(),
-        None,
-        None,
-        "test",
-    )
+    stack.create_user(name).await.expect("a user")
 }
 
 /// A virtual MFA device enabled for `user`: its serial and seed.
 async fn enable_mfa(stack: &LocalStack, user: &str) -> (String, String) {
-    let iam = iam(stack).await;
-    let device = iam
-        .create_virtual_mfa_device()
-        .virtual_mfa_device_name(user)
-        .send()
-        .await
-        .expect("CreateVirtualMFADevice");
-    let device = device.virtual_mfa_device().expect("device");
-    let serial = device.serial_number().to_owned();
-    let seed = String::from_utf8(device.base32_string_seed().expect("seed").as_ref().to_vec())
-        .expect("base32 text");
-    iam.enable_mfa_device()
-        .user_name(user)
-        .serial_number(&serial)
-        .authentication_code1("123456")
-        .authentication_code2("234567")
-        .send()
-        .await
-        .expect("EnableMFADevice");
-    (serial, seed)
+    let device = stack.enable_mfa(user).await.expect("an MFA device");
+    (device.serial, device.seed)
 }
 
 fn now() -> u64 {
