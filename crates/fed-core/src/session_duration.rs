@@ -13,17 +13,25 @@ pub struct SessionDurationDecision {
     /// Why the request was dropped or changed, for the user; `None` when it
     /// was honoured as asked (or nothing was asked).
     pub note: Option<String>,
+    /// Whether a 400 answer to a request with `SessionDuration` may be
+    /// retried once without it: when the credentials' history is unknown, so
+    /// that only the endpoint can tell whether it accepts the value.
+    pub retry_without: bool,
 }
 
 /// Decides whether `SessionDuration` is sent to getSigninToken.
 ///
 /// - GetFederationToken credentials: never (the endpoint fails the call); the
 ///   console session follows the credentials' own lifetime.
-/// - Role-chained, IAM Identity Center and unknown temporary credentials:
-///   omitted, because the endpoint rejects it for sessions that were not
-///   made with long-term user keys.
+/// - Role-chained and IAM Identity Center credentials: omitted, because the
+///   endpoint rejects it for sessions that were not made with long-term user
+///   keys.
 /// - Non-chained AssumeRole credentials: the requested value, which must be
 ///   900–43200 seconds; nothing is sent when nothing is requested.
+/// - Temporary credentials whose history is unknown (`Unknown`, e.g. from
+///   the environment or a `credential_process`): the requested value, with
+///   [`SessionDurationDecision::retry_without`] set, so that a refusal is
+///   retried once without it.
 ///
 /// A requested value outside 900–43200 is an error for every origin.
 pub fn decide_session_duration(
@@ -34,11 +42,13 @@ pub fn decide_session_duration(
         return Ok(SessionDurationDecision {
             value: None,
             note: None,
+            retry_without: false,
         });
     };
     let value = SessionDuration::new(requested)?;
     let omitted = |why: &str| SessionDurationDecision {
         value: None,
+        retry_without: false,
         note: Some(format!(
             "not sending SessionDuration={}: {why}; the console session lasts as long as the credentials",
             value.seconds()
@@ -48,6 +58,7 @@ pub fn decide_session_duration(
         CredentialOrigin::AssumedRole { chained: false } => SessionDurationDecision {
             value: Some(value),
             note: None,
+            retry_without: false,
         },
         CredentialOrigin::AssumedRole { chained: true } => omitted(
             "the credentials come from role chaining, for which the federation endpoint rejects it",
@@ -58,9 +69,11 @@ pub fn decide_session_duration(
         CredentialOrigin::IdentityCenter => {
             omitted("IAM Identity Center sessions set their own length")
         }
-        CredentialOrigin::Unknown => omitted(
-            "the origin of the credentials is unknown and the federation endpoint rejects it for chained sessions",
-        ),
+        CredentialOrigin::Unknown => SessionDurationDecision {
+            value: Some(value),
+            note: None,
+            retry_without: true,
+        },
         CredentialOrigin::LongTermUser | CredentialOrigin::SessionToken => {
             omitted("these credentials cannot sign in directly")
         }

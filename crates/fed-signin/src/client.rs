@@ -22,6 +22,7 @@ pub struct Client {
 pub struct TokenRequest<'a> {
     credentials: &'a Credentials,
     session_duration: Option<SessionDuration>,
+    retry_without_session_duration: bool,
     credentials_partition: Option<Partition>,
 }
 
@@ -31,8 +32,17 @@ impl<'a> TokenRequest<'a> {
         TokenRequest {
             credentials,
             session_duration: None,
+            retry_without_session_duration: false,
             credentials_partition: None,
         }
+    }
+
+    /// After a 400 to a request with `SessionDuration`, asks once more without it: for
+    /// credentials whose history only the endpoint can judge (fed-core's
+    /// `SessionDurationDecision::retry_without`).
+    pub fn retry_without_session_duration(mut self, retry: bool) -> TokenRequest<'a> {
+        self.retry_without_session_duration = retry;
+        self
     }
 
     /// Sends `SessionDuration` when `Some`.
@@ -145,7 +155,8 @@ impl Client {
             }),
             Err(Error::BadRequest { status: 400, .. })
                 if request.session_duration.is_some()
-                    && self.config.retry_without_session_duration =>
+                    && (request.retry_without_session_duration
+                        || self.config.retry_without_session_duration) =>
             {
                 tracing::info!("getSigninToken refused with SessionDuration; retrying without it");
                 let token = self.exchange(request, None, &mut attempts).await?;

@@ -72,14 +72,16 @@ impl std::fmt::Debug for ConsoleUrl {
 impl Client {
     /// Signs in: decides `SessionDuration` by fed-core's policy, asks for a
     /// sign-in token (retrying once without `SessionDuration` after a 400 when
-    /// [`crate::Config::retry_without_session_duration`] is set), and builds the
+    /// the policy allows it for credentials of unknown history), and builds the
     /// login URL on this client's endpoint, wrapped in a logout-first link
     /// when asked.
     pub async fn console_url(&self, login: &ConsoleLogin<'_>) -> Result<ConsoleUrl, Error> {
         let decision = decide_session_duration(login.origin, login.requested_duration)
             .map_err(Error::Request)?;
         let mut notes: Vec<String> = decision.note.into_iter().collect();
-        let mut request = TokenRequest::new(login.credentials).session_duration(decision.value);
+        let mut request = TokenRequest::new(login.credentials)
+            .session_duration(decision.value)
+            .retry_without_session_duration(decision.retry_without);
         if let Some(partition) = login.credentials_partition {
             request = request.credentials_partition(partition);
         }
