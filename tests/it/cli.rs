@@ -595,7 +595,7 @@ async fn no_credentials_is_one_clear_error() {
         .output()
         .await
         .expect("fed runs");
-    assert_failure(&out, 1, "no credentials found");
+    assert_failure(&out, 1, "no AWS credentials found");
     assert!(
         stderr(&out).contains("hint: configure credentials"),
         "{}",

@@ -41,7 +41,7 @@ pub use crate::origin::{DetectedOrigin, classify_origin, detect_origin};
 pub use crate::propagation::{Attempt, PropagationRetry, assume_role_when_propagated};
 pub use crate::sts::{
     AssumeRoleRequest, AssumedRole, CallerIdentity, FederationToken, FederationTokenRequest, Mfa,
-    Sts, StsClient, Tag,
+    Sts, StsClient, Tag, from_sdk_credentials, to_sdk_credentials,
 };
 
 /// The future returned by the trait methods: boxed, so that the traits stay object safe.

@@ -32,11 +32,11 @@ pub async fn detect_origin(sts: &dyn Sts) -> Result<DetectedOrigin, Error> {
 /// - No session token and a `user/…` or root ARN: long-term IAM user keys.
 /// - Session token and a `federated-user/…` ARN: GetFederationToken.
 /// - Session token and an `assumed-role/AWSReservedSSO_…` ARN: IAM Identity Center.
-/// - Session token and any other `assumed-role/…` ARN: AssumeRole. Whether that call was itself
-///   made with temporary credentials cannot be seen from the credentials, so such sessions are
-///   treated as chained: it is the safe assumption (the console session then follows the
-///   credentials, and `SessionDuration` is left out). Only an AssumeRole made by fed itself
-///   knows better, see [`AssumedRole::origin`](crate::AssumedRole::origin).
+/// - Session token and any other `assumed-role/…` ARN: a role session whose history cannot be
+///   seen from the credentials (whether the AssumeRole call was itself made with temporary
+///   credentials), so its origin is unknown: the federation endpoint alone can tell whether it
+///   takes `SessionDuration`. Only an AssumeRole made by fed itself knows, see
+///   [`AssumedRole::origin`](crate::AssumedRole::origin).
 /// - Session token and a `user/…` or root ARN: GetSessionToken.
 /// - Anything else, including an `AKIA` key with a session token or an `ASIA` key without one
 ///   (real temporary keys start with `ASIA`, long-term ones with `AKIA`): unknown.
@@ -63,7 +63,7 @@ pub fn classify_origin(
         {
             CredentialOrigin::IdentityCenter
         }
-        (true, Principal::AssumedRole { .. }) => CredentialOrigin::AssumedRole { chained: true },
+        (true, Principal::AssumedRole { .. }) => CredentialOrigin::Unknown,
         (true, Principal::User { .. } | Principal::Root) => CredentialOrigin::SessionToken,
         (true, Principal::Role { .. } | Principal::Other) => CredentialOrigin::Unknown,
     }

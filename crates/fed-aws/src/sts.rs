@@ -465,7 +465,7 @@ fn from_sts_credentials(c: &aws_sdk_sts::types::Credentials) -> Credentials {
 }
 
 /// Converts SDK credentials into fed-core credentials.
-pub(crate) fn from_sdk_credentials(c: &aws_credential_types::Credentials) -> Credentials {
+pub fn from_sdk_credentials(c: &aws_credential_types::Credentials) -> Credentials {
     Credentials::new(
         c.access_key_id(),
         c.secret_access_key(),
@@ -475,7 +475,7 @@ pub(crate) fn from_sdk_credentials(c: &aws_credential_types::Credentials) -> Cre
 }
 
 /// Converts fed-core credentials into SDK credentials.
-pub(crate) fn to_sdk_credentials(c: &Credentials) -> aws_credential_types::Credentials {
+pub fn to_sdk_credentials(c: &Credentials) -> aws_credential_types::Credentials {
     aws_credential_types::Credentials::new(
         c.access_key_id(),
         c.secret_access_key(),

@@ -35,7 +35,7 @@ fn every_arn_kind_with_and_without_session_token() {
         ("arn:aws:iam::123456789012:root", SessionToken, LongTermUser),
         (
             "arn:aws:sts::123456789012:assumed-role/Admin/alice",
-            AssumedRole { chained: true },
+            Unknown,
             Unknown,
         ),
         (
@@ -52,7 +52,7 @@ fn every_arn_kind_with_and_without_session_token() {
         ("arn:aws:s3:::some-bucket", Unknown, Unknown),
         (
             "arn:aws-us-gov:sts::123456789012:assumed-role/Admin/alice",
-            AssumedRole { chained: true },
+            Unknown,
             Unknown,
         ),
         (
@@ -94,7 +94,7 @@ fn other_key_prefixes_follow_the_arn() {
         "testing",
         true,
         "arn:aws:sts::123456789012:assumed-role/R/s",
-        AssumedRole { chained: true },
+        Unknown,
     );
 }
 

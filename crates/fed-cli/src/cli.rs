@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 use fed_core::{
-    Arn, Destination, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition,
-    RoleSessionName, Service, SourceIdentity,
+    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, RoleSessionName,
+    Service, SourceIdentity,
 };
 
-use crate::policy_alias::{self, Policy};
+use fed_flow::SessionPolicy;
+
+use crate::policy_alias;
 
 /// Turn AWS credentials into an AWS Management Console sign-in URL.
 #[derive(Debug, Parser)]
@@ -34,8 +36,19 @@ pub(crate) enum Command {
 /// Options of `fed url`.
 #[derive(Debug, Args)]
 pub(crate) struct UrlArgs {
-    /// Named profile from the AWS config files.
-    #[arg(long, env = "AWS_PROFILE", help_heading = "Credentials")]
+    /// Profile of the AWS config files to sign in with, as `fed url PROFILE`; it wins over
+    /// credentials in the environment.
+    #[arg(
+        value_name = "PROFILE",
+        conflicts_with = "profile",
+        help_heading = "Credentials"
+    )]
+    pub(crate) profile_arg: Option<String>,
+
+    /// Named profile of the AWS config files; it wins over credentials in the environment.
+    /// Without it: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else AWS_PROFILE, else the
+    /// `default` profile, as the AWS CLI picks them.
+    #[arg(long, help_heading = "Credentials")]
     pub(crate) profile: Option<String>,
 
     /// Region of the console (and of STS calls); defaults to the profile's region.
@@ -80,7 +93,7 @@ pub(crate) struct UrlArgs {
         value_parser = policy_alias::parse,
         help_heading = "IAM user keys"
     )]
-    pub(crate) policy: Vec<Policy>,
+    pub(crate) policy: Vec<SessionPolicy>,
 
     /// Name of the federated user [default: derived from the caller].
     #[arg(long, value_name = "NAME", value_parser = parse_federation_name, help_heading = "IAM user keys")]
@@ -138,6 +151,13 @@ pub(crate) struct UrlArgs {
     /// Log what fed does to stderr (-v, -vv); RUST_LOG also works.
     #[arg(long, short = 'v', action = ArgAction::Count, help_heading = "Output")]
     pub(crate) verbose: u8,
+}
+
+impl UrlArgs {
+    /// The profile named on the command line, by `--profile` or as the argument.
+    pub(crate) fn profile_name(&self) -> Option<&str> {
+        self.profile.as_deref().or(self.profile_arg.as_deref())
+    }
 }
 
 fn parse_region(s: &str) -> Result<String, fed_core::Error> {
@@ -199,18 +219,6 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         Err(_) => Err(format!(
             "{s:?} is out of range; allowed: 900 to 129600 seconds (15m to 36h), at most 12h with --role-arn"
         )),
-    }
-}
-
-/// Parses `--destination` once the partition is known.
-pub(crate) fn destination(
-    args: &UrlArgs,
-    partition: Partition,
-) -> Result<Destination, fed_core::Error> {
-    match (&args.service, &args.destination) {
-        (Some(service), _) => Ok(Destination::Service(*service)),
-        (None, Some(d)) => Destination::parse(d, partition, args.signin_endpoint.is_some()),
-        (None, None) => Ok(Destination::ConsoleHome),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `--policy` values: managed policy ARNs, or short aliases for AWS managed
 //! policies resolved in the caller's partition.
 
-use fed_core::{Arn, Partition};
+use fed_core::Arn;
+use fed_flow::SessionPolicy;
 
 /// `(alias, AWS managed policy name)`.
 const ALIASES: &[(&str, &str)] = &[
@@ -16,23 +17,13 @@ const ALIASES: &[(&str, &str)] = &[
     ("viewonly", "job-function/ViewOnlyAccess"),
 ];
 
-/// A `--policy` value, checked when the command line is parsed; the partition
-/// it must match is known only once the caller is.
-#[derive(Debug, Clone)]
-pub(crate) enum Policy {
-    /// An alias, as the name of an AWS managed policy.
-    Alias(&'static str),
-    /// A managed policy ARN.
-    Arn(Arn),
-}
-
 /// Parses a `--policy` value: an alias (case-insensitive) or a managed policy ARN.
-pub(crate) fn parse(value: &str) -> Result<Policy, String> {
+pub(crate) fn parse(value: &str) -> Result<SessionPolicy, String> {
     if let Some((_, name)) = ALIASES
         .iter()
         .find(|(alias, _)| alias.eq_ignore_ascii_case(value))
     {
-        return Ok(Policy::Alias(name));
+        return Ok(SessionPolicy::AwsManaged((*name).to_owned()));
     }
     let allowed = || {
         let names: Vec<&str> = ALIASES.iter().map(|(a, _)| *a).collect();
@@ -53,23 +44,7 @@ pub(crate) fn parse(value: &str) -> Result<Policy, String> {
             allowed()
         ));
     }
-    Ok(Policy::Arn(arn))
-}
-
-impl Policy {
-    /// The managed policy ARN in `partition`.
-    pub(crate) fn resolve(&self, partition: Partition) -> Result<Arn, String> {
-        match self {
-            Policy::Alias(name) => format!("arn:{partition}:iam::aws:policy/{name}")
-                .parse()
-                .map_err(|e: fed_core::Error| e.to_string()),
-            Policy::Arn(arn) if arn.partition() != partition => Err(format!(
-                "invalid --policy {arn}: partition {} does not match the credentials' partition {partition}",
-                arn.partition()
-            )),
-            Policy::Arn(arn) => Ok(arn.clone()),
-        }
-    }
+    Ok(SessionPolicy::Arn(arn))
 }
 
 #[cfg(test)]

@@ -33,7 +33,8 @@ pub struct SessionDurationDecision {
 ///   [`SessionDurationDecision::retry_without`] set, so that a refusal is
 ///   retried once without it.
 ///
-/// A requested value outside 900–43200 is an error for every origin.
+/// A requested value outside 900–43200 is an error where it would be sent;
+/// where it is left out, the note says so.
 pub fn decide_session_duration(
     origin: CredentialOrigin,
     requested: Option<Duration>,
@@ -45,18 +46,17 @@ pub fn decide_session_duration(
             retry_without: false,
         });
     };
-    let value = SessionDuration::new(requested)?;
     let omitted = |why: &str| SessionDurationDecision {
         value: None,
         retry_without: false,
         note: Some(format!(
             "not sending SessionDuration={}: {why}; the console session lasts as long as the credentials",
-            value.seconds()
+            requested.as_secs()
         )),
     };
     Ok(match origin {
         CredentialOrigin::AssumedRole { chained: false } => SessionDurationDecision {
-            value: Some(value),
+            value: Some(SessionDuration::new(requested)?),
             note: None,
             retry_without: false,
         },
@@ -70,7 +70,7 @@ pub fn decide_session_duration(
             omitted("IAM Identity Center sessions set their own length")
         }
         CredentialOrigin::Unknown => SessionDurationDecision {
-            value: Some(value),
+            value: Some(SessionDuration::new(requested)?),
             note: None,
             retry_without: true,
         },

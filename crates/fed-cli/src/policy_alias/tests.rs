@@ -1,5 +1,7 @@
 //! Tests of the `--policy` aliases.
 
+use fed_core::Partition;
+
 use super::*;
 
 #[track_caller]
@@ -51,7 +53,7 @@ fn arns_are_checked() {
     check(
         "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
         Partition::Aws,
-        Err("does not match"),
+        Err("but the credentials are in aws"),
     );
     check(
         "everything",

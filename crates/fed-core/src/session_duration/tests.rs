@@ -62,8 +62,11 @@ fn nothing_requested_sends_nothing() {
 }
 
 #[test]
-fn out_of_range_is_an_error_for_every_origin() {
-    for origin in ALL {
+fn out_of_range_is_an_error_where_it_would_be_sent() {
+    for origin in [
+        CredentialOrigin::AssumedRole { chained: false },
+        CredentialOrigin::Unknown,
+    ] {
         for secs in [0, 899, 43_201, 129_600] {
             check(
                 origin,

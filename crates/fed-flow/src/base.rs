@@ -1,0 +1,269 @@
+//! Resolving the base of a chain once: keys as they are, a `credential_process` run once, IAM
+//! Identity Center and web identity through aws-config's profile provider, and the
+//! `credential_source` providers.
+
+use std::process::Stdio;
+
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::error::CredentialsError;
+use fed_core::Credentials;
+
+use crate::error::Error;
+use crate::source::Base;
+
+/// What is known of the base credentials' history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum History {
+    /// Long-term IAM user keys (no session token).
+    LongTerm,
+    /// IAM Identity Center role credentials.
+    IdentityCenter,
+    /// Temporary credentials made somewhere fed cannot see.
+    Temporary,
+}
+
+/// Base credentials and what is known of them.
+pub(crate) struct Resolved {
+    pub(crate) credentials: Credentials,
+    pub(crate) history: History,
+}
+
+fn by_token(credentials: Credentials) -> Resolved {
+    let history = if credentials.session_token().is_some() {
+        History::Temporary
+    } else {
+        History::LongTerm
+    };
+    Resolved {
+        credentials,
+        history,
+    }
+}
+
+/// Resolves `base` once.
+pub(crate) async fn resolve(base: &Base) -> Result<Resolved, Error> {
+    match base {
+        Base::Keys(credentials) => Ok(by_token(credentials.clone())),
+        Base::Process { profile, command } => Ok(by_token(run_process(profile, command).await?)),
+        Base::Sso { profile } => {
+            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build();
+            let credentials = provider.provide_credentials().await.map_err(|err| {
+                let reason = one_line(&err);
+                if is_sso_login_error(&reason) {
+                    Error::SsoLogin {
+                        profile: profile.clone(),
+                        reason,
+                    }
+                } else {
+                    Error::ProfileCredentials {
+                        profile: profile.clone(),
+                        reason,
+                    }
+                }
+            })?;
+            Ok(Resolved {
+                credentials: fed_aws::from_sdk_credentials(&credentials),
+                history: History::IdentityCenter,
+            })
+        }
+        Base::WebIdentity { profile } => {
+            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build();
+            let credentials =
+                provider
+                    .provide_credentials()
+                    .await
+                    .map_err(|err| Error::ProfileCredentials {
+                        profile: profile.clone(),
+                        reason: one_line(&err),
+                    })?;
+            Ok(by_token(fed_aws::from_sdk_credentials(&credentials)))
+        }
+        Base::CredentialSource { profile, source } => {
+            let failed = |err: CredentialsError| Error::ProfileCredentials {
+                profile: profile.clone(),
+                reason: format!("credential_source = {source}: {}", one_line(&err)),
+            };
+            let credentials = match source.as_str() {
+                "Environment" => {
+                    aws_config::environment::EnvironmentVariableCredentialsProvider::new()
+                        .provide_credentials()
+                        .await
+                        .map_err(failed)?
+                }
+                "Ec2InstanceMetadata" => {
+                    aws_config::imds::credentials::ImdsCredentialsProvider::builder()
+                        .build()
+                        .provide_credentials()
+                        .await
+                        .map_err(failed)?
+                }
+                "EcsContainer" => aws_config::ecs::EcsCredentialsProvider::builder()
+                    .build()
+                    .provide_credentials()
+                    .await
+                    .map_err(failed)?,
+                other => {
+                    return Err(Error::NoCredentialsInProfile {
+                        profile: profile.clone(),
+                        reason: format!(
+                            "credential_source = {other} is not one of Environment, Ec2InstanceMetadata, EcsContainer"
+                        ),
+                    });
+                }
+            };
+            Ok(by_token(fed_aws::from_sdk_credentials(&credentials)))
+        }
+        Base::DefaultChain => {
+            let chain =
+                aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+                    .build()
+                    .await;
+            let credentials = chain.provide_credentials().await.map_err(|err| Error::NoCredentials {
+                reason: match err {
+                    CredentialsError::CredentialsNotLoaded(_) => {
+                        "none in the environment, the AWS config files, a container or instance metadata".to_owned()
+                    }
+                    other => one_line(&other),
+                },
+            })?;
+            Ok(by_token(fed_aws::from_sdk_credentials(&credentials)))
+        }
+    }
+}
+
+/// Whether a profile provider's error means the IAM Identity Center sign-in is missing or over.
+fn is_sso_login_error(reason: &str) -> bool {
+    let reason = reason.to_ascii_lowercase();
+    ["unauthorized", "expired", "sso session", "token", "cache"]
+        .iter()
+        .any(|needle| reason.contains(needle))
+}
+
+/// An error and its sources on one line, without repeating what the outer text already says.
+pub(crate) fn one_line(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+        source = e.source();
+    }
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most this much of a process's stderr is shown.
+const EXCERPT: usize = 300;
+
+/// Runs a `credential_process` once, as the AWS CLI does: through the shell, with the
+/// environment passed on and stdin inherited (so a prompting process can prompt), its standard
+/// output read as the credentials JSON and its standard error kept for the error message.
+async fn run_process(profile: &str, command: &str) -> Result<Credentials, Error> {
+    let failed = |status: String, stderr: &[u8]| Error::CredentialProcess {
+        profile: profile.to_owned(),
+        status,
+        excerpt: excerpt(stderr),
+    };
+    let mut shell = if cfg!(windows) {
+        let mut c = tokio::process::Command::new("cmd.exe");
+        c.arg("/C").arg(command);
+        c
+    } else {
+        let mut c = tokio::process::Command::new("sh");
+        c.arg("-c").arg(command);
+        c
+    };
+    let output = shell
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .map_err(|err| failed(format!("cannot run it: {err}"), &[]))?;
+    if !output.status.success() {
+        return Err(failed(output.status.to_string(), &output.stderr));
+    }
+    parse_process_output(&output.stdout).map_err(|reason| failed(reason, &output.stderr))
+}
+
+/// The credentials in a `credential_process`'s JSON output (`Version` 1).
+fn parse_process_output(stdout: &[u8]) -> Result<Credentials, String> {
+    let value: serde_json::Value = serde_json::from_slice(stdout)
+        .map_err(|_| "its output is not the credentials JSON".to_owned())?;
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+    if value.get("Version").and_then(serde_json::Value::as_i64) != Some(1) {
+        return Err("its output does not have \"Version\": 1".to_owned());
+    }
+    let id = text("AccessKeyId").ok_or("its output has no AccessKeyId")?;
+    let secret = text("SecretAccessKey").ok_or("its output has no SecretAccessKey")?;
+    let expiration = match text("Expiration") {
+        None => None,
+        Some(at) => Some(
+            time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| format!("its Expiration {at:?} is not an RFC 3339 time"))?
+                .into(),
+        ),
+    };
+    Ok(Credentials::new(
+        id,
+        secret,
+        text("SessionToken").map(str::to_owned),
+        expiration,
+    ))
+}
+
+/// The start of a process's stderr, on one line, without control characters.
+fn excerpt(stderr: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(stderr);
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return None;
+    }
+    Some(match cleaned.char_indices().nth(EXCERPT) {
+        Some((cut, _)) => format!("{}…", &cleaned[..cut]),
+        None => cleaned,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_output() {
+        let ok = parse_process_output(
+            br#"{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2030-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.access_key_id(), "AKIAX");
+        assert_eq!(ok.session_token(), Some("t"));
+        assert!(ok.expiration().is_some());
+        assert!(parse_process_output(br#"{"Version":2}"#).is_err());
+        assert!(parse_process_output(b"not json").is_err());
+        assert!(parse_process_output(br#"{"Version":1,"AccessKeyId":"A"}"#).is_err());
+    }
+
+    #[test]
+    fn excerpts_are_one_clean_line() {
+        assert_eq!(
+            excerpt(b"\x1b[31mno\x1b[0m\nway").as_deref(),
+            Some("[31mno [0m way")
+        );
+        assert_eq!(excerpt(b"  \n"), None);
+        let long = "x".repeat(1000);
+        assert_eq!(
+            excerpt(long.as_bytes()).unwrap().chars().count(),
+            EXCERPT + 1
+        );
+    }
+}

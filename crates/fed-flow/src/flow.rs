@@ -1,0 +1,450 @@
+//! The sign-in: plan the credentials, resolve the base once, make each AssumeRole hop, exchange
+//! long-term keys with GetFederationToken, and ask the federation endpoint for the URL.
+
+use std::time::{Duration, SystemTime};
+
+use aws_types::os_shim_internal::{Env, Fs};
+use fed_aws::{
+    AssumeRoleRequest, AssumedRole, ConfigOptions, FederationTokenRequest, Mfa, Sts, StsClient,
+    classify_origin,
+};
+use fed_core::{
+    Arn, AssumeRoleDuration, CredentialOrigin, Credentials, Destination, FederationName,
+    FederationTokenDuration, MfaCode, MfaSerial, Partition, RoleSessionName, SessionDuration,
+};
+use url::Url;
+
+use crate::base::{self, History};
+use crate::error::{Error, Input};
+use crate::request::{Page, SignIn};
+use crate::source::{self, Hop, Source};
+
+/// Asks the user for an MFA code.
+pub trait MfaPrompt: Send + Sync {
+    /// The current code of `serial`, needed to assume `role`; `Ok(None)` when there is no one
+    /// to ask.
+    fn code(&self, serial: &MfaSerial, role: &Arn) -> Result<Option<MfaCode>, String>;
+}
+
+/// Never asks: an MFA device without `--mfa-code` is an error.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPrompt;
+
+impl MfaPrompt for NoPrompt {
+    fn code(&self, _: &MfaSerial, _: &Arn) -> Result<Option<MfaCode>, String> {
+        Ok(None)
+    }
+}
+
+/// How long the console session lasts, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionLength {
+    /// The `SessionDuration` sent and accepted, when there was one.
+    pub session_duration: Option<SessionDuration>,
+    /// When the console session ends, when known: now plus `SessionDuration`, or the
+    /// credentials' expiry.
+    pub ends_at: Option<SystemTime>,
+}
+
+/// A console sign-in URL and what was done to get it.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The URL.
+    pub console: fed_signin::ConsoleUrl,
+    /// Who it signs in as.
+    pub principal: Arn,
+    /// The partition.
+    pub partition: Partition,
+    /// Where the credentials came from.
+    pub source: Source,
+    /// What the credentials signed in with are.
+    pub origin: CredentialOrigin,
+    /// How long the console session lasts.
+    pub session: SessionLength,
+    /// What the user should know, in the order it happened: the source of the credentials,
+    /// durations that were capped or left out, and why.
+    pub notes: Vec<String>,
+}
+
+/// The region STS is called in when none is configured.
+const DEFAULT_STS_REGION: &str = "us-east-1";
+
+/// Signs in as [`SignIn`] asks, with the process's environment and AWS config files.
+pub async fn sign_in(request: &SignIn, prompt: &dyn MfaPrompt) -> Result<SignedIn, Error> {
+    sign_in_with(request, prompt, &Env::real(), &Fs::real()).await
+}
+
+/// Checks that need no AWS call.
+fn check_offline(request: &SignIn) -> Result<(), Error> {
+    // The widest range of any path (GetFederationToken's); each path checks its own.
+    if let Some(duration) = request.duration {
+        FederationTokenDuration::new(duration).map_err(|e| Error::invalid(Input::Duration, e))?;
+    }
+    if let Some(region) = &request.region
+        && let Some(partition) = request.partition
+    {
+        partition
+            .check_region(region)
+            .map_err(|e| Error::invalid(Input::Region, e))?;
+    }
+    Ok(())
+}
+
+async fn sign_in_with(
+    request: &SignIn,
+    prompt: &dyn MfaPrompt,
+    env: &Env,
+    fs: &Fs,
+) -> Result<SignedIn, Error> {
+    check_offline(request)?;
+    let plan = source::plan(request.profile.as_deref(), env, fs).await?;
+    let mut notes = vec![format!("using the credentials of {}", plan.source)];
+    let mut hops = plan.hops.clone();
+    if let Some(role) = &request.role {
+        hops.push(Hop {
+            role_arn: role.arn.clone(),
+            session_name: role.session_name.clone(),
+            external_id: role.external_id.clone(),
+            mfa_serial: role.mfa_serial.clone(),
+            duration_seconds: None,
+        });
+    }
+    let requested = request
+        .duration
+        .or(plan.duration_seconds.map(Duration::from_secs));
+    let region = request.region.clone().or(plan.region.clone());
+
+    // When the partition is already known, the sign-in client (whose TLS set-up reads the
+    // system's root certificates) is built on another thread while the credentials resolve.
+    let known_partition = request
+        .partition
+        .or_else(|| hops.last().map(|hop| hop.role_arn.partition()));
+    let early = known_partition.map(|partition| {
+        let config = signin_config(request, partition);
+        tokio::task::spawn_blocking(move || fed_signin::Client::new(config))
+    });
+
+    let base = base::resolve(&plan.base).await?;
+    let sdk = fed_aws::load_sdk_config(&ConfigOptions {
+        region: Some(
+            region
+                .clone()
+                .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned()),
+        ),
+        profile: plan.profile().map(str::to_owned),
+        endpoint_url: None,
+    })
+    .await;
+    let sts = StsClient::new(&sdk);
+
+    let mut mfa_code = request.mfa_code.clone();
+    let mut credentials = base.credentials;
+    let mut last: Option<AssumedRole> = None;
+    let hop_count = hops.len();
+    for (index, hop) in hops.iter().enumerate() {
+        let final_hop = index + 1 == hop_count;
+        let caller = sts.with_credentials(&credentials);
+        let session_name = match &hop.session_name {
+            Some(name) => name.clone(),
+            None => default_session_name(last.as_ref().map(|l| &l.arn), &caller).await?,
+        };
+        let mut assume = AssumeRoleRequest::new(hop.role_arn.clone(), session_name);
+        let seconds = if final_hop {
+            requested
+        } else {
+            hop.duration_seconds.map(Duration::from_secs)
+        };
+        assume.duration = seconds
+            .map(AssumeRoleDuration::new)
+            .transpose()
+            .map_err(|e| Error::invalid(Input::Duration, e))?;
+        assume.external_id = hop.external_id.clone();
+        if final_hop && let Some(role) = &request.role {
+            assume.source_identity = role.source_identity.clone();
+        }
+        if let Some(serial) = &hop.mfa_serial {
+            let code = match mfa_code.take() {
+                Some(code) => code,
+                None => prompt
+                    .code(serial, &hop.role_arn)
+                    .map_err(|reason| Error::MfaPrompt {
+                        serial: serial.to_string(),
+                        reason,
+                    })?
+                    .ok_or_else(|| Error::MfaCodeNeeded {
+                        role: hop.role_arn.to_string(),
+                        serial: serial.to_string(),
+                    })?,
+            };
+            assume.mfa = Some(Mfa {
+                serial: serial.clone(),
+                code,
+            });
+        }
+        let assumed = caller.assume_role(&assume).await.map_err(|err| {
+            assume_error(
+                err,
+                hop,
+                last.as_ref().map(|l| l.arn.to_string()),
+                &plan.source,
+                seconds,
+            )
+        })?;
+        if assumed.duration_capped {
+            notes.push(format!(
+                "role chaining (assuming {} with temporary credentials): the role session is capped at {}s",
+                hop.role_arn,
+                AssumeRoleDuration::CHAINED_MAX
+            ));
+        }
+        credentials = assumed.credentials.clone();
+        last = Some(assumed);
+    }
+
+    let signer = sts.with_credentials(&credentials);
+    let (credentials, origin, principal) = match (last, base.history) {
+        (Some(assumed), _) => (assumed.credentials.clone(), assumed.origin(), assumed.arn),
+        (None, History::LongTerm) => {
+            federation_token(request, &signer, requested, &mut notes).await?
+        }
+        (None, History::IdentityCenter) => {
+            let identity = signer.caller_identity().await?;
+            (credentials, CredentialOrigin::IdentityCenter, identity.arn)
+        }
+        (None, History::Temporary) => {
+            let identity = signer.caller_identity().await?;
+            let origin = classify_origin(
+                credentials.access_key_id(),
+                credentials.session_token().is_some(),
+                &identity.arn,
+            );
+            match origin {
+                CredentialOrigin::SessionToken => return Err(Error::SessionTokenCredentials),
+                CredentialOrigin::LongTermUser => {
+                    federation_token(request, &signer, requested, &mut notes).await?
+                }
+                origin => (credentials, origin, identity.arn),
+            }
+        }
+    };
+
+    let partition = request.partition.unwrap_or_else(|| principal.partition());
+    check_partition(request, partition, region.as_deref())?;
+    let destination = destination(request, partition)?;
+    let destination_url = destination.to_url(partition, region.as_deref());
+    let client = match early {
+        Some(task) if known_partition == Some(partition) => task
+            .await
+            .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?,
+        _ => fed_signin::Client::new(signin_config(request, partition)),
+    }
+    .map_err(|e| match e {
+        fed_signin::Error::InvalidEndpoint { .. } => Error::invalid(Input::SigninEndpoint, e),
+        e => Error::Signin(e),
+    })?;
+    let logout_endpoint = match (&request.signin_endpoint, request.logout_first) {
+        (_, false) => None,
+        (Some(_), true) => Some(
+            client
+                .config()
+                .endpoint
+                .join("/oauth")
+                .expect("a path joins"),
+        ),
+        (None, true) => Some(partition.logout_endpoint()),
+    };
+    let console = client
+        .console_url(&fed_signin::ConsoleLogin {
+            credentials: &credentials,
+            origin,
+            requested_duration: requested,
+            credentials_partition: Some(principal.partition()),
+            issuer: &request.issuer,
+            destination: &destination_url,
+            logout_endpoint: logout_endpoint.as_ref(),
+        })
+        .await
+        .map_err(|e| match e {
+            fed_signin::Error::Request(e @ fed_core::Error::InvalidInput { .. }) => {
+                Error::invalid(Input::Duration, e)
+            }
+            e => Error::Signin(e),
+        })?;
+    notes.extend(console.notes.iter().cloned());
+    let session = SessionLength {
+        session_duration: console.session_duration,
+        ends_at: match console.session_duration {
+            Some(d) => Some(console.issued_at + Duration::from_secs(d.seconds().into())),
+            None => credentials.expiration(),
+        },
+    };
+    Ok(SignedIn {
+        console,
+        principal,
+        partition,
+        source: plan.source,
+        origin,
+        session,
+        notes,
+    })
+}
+
+/// The session name when none is given: the caller's name when it is known without a call
+/// (after a hop), else from GetCallerIdentity.
+async fn default_session_name(
+    previous: Option<&Arn>,
+    caller: &StsClient,
+) -> Result<RoleSessionName, Error> {
+    Ok(match previous {
+        Some(arn) => RoleSessionName::for_caller(arn),
+        None => RoleSessionName::for_caller(&caller.caller_identity().await?.arn),
+    })
+}
+
+/// GetFederationToken with the session policies, for long-term keys.
+async fn federation_token(
+    request: &SignIn,
+    signer: &StsClient,
+    requested: Option<Duration>,
+    notes: &mut Vec<String>,
+) -> Result<(Credentials, CredentialOrigin, Arn), Error> {
+    if request.policies.is_empty() {
+        return Err(Error::PolicyNeeded);
+    }
+    let caller = match &request.federation_name {
+        Some(_) => None,
+        None => Some(signer.caller_identity().await?.arn),
+    };
+    let partition = request
+        .partition
+        .or(caller.as_ref().map(Arn::partition))
+        .or_else(|| {
+            request
+                .region
+                .as_deref()
+                .and_then(|r| Partition::from_region(r).ok())
+        })
+        .unwrap_or(Partition::Aws);
+    let arns = request
+        .policies
+        .iter()
+        .map(|policy| policy.resolve(partition))
+        .collect::<Result<Vec<Arn>, String>>()
+        .map_err(|e| Error::invalid(Input::Policy, e))?;
+    let name = match (&request.federation_name, &caller) {
+        (Some(name), _) => name.clone(),
+        (None, Some(caller)) => FederationName::for_caller(caller),
+        (None, None) => unreachable!("the caller is asked for when no name is given"),
+    };
+    let mut token_request = FederationTokenRequest::new(name, arns, None)
+        .map_err(|e| Error::invalid(Input::Policy, e))?;
+    token_request.duration = requested
+        .map(FederationTokenDuration::new)
+        .transpose()
+        .map_err(|e| Error::invalid(Input::Duration, e))?;
+    let token = signer.federation_token(&token_request).await?;
+    notes.push(format!(
+        "signing in as federated user {} (GetFederationToken)",
+        token.arn
+    ));
+    Ok((token.credentials.clone(), token.origin(), token.arn.clone()))
+}
+
+/// An AssumeRole failure, named: MFA, trust, MaxSessionDuration, or the call itself.
+fn assume_error(
+    err: fed_aws::Error,
+    hop: &Hop,
+    caller: Option<String>,
+    source: &Source,
+    seconds: Option<Duration>,
+) -> Error {
+    let message = match &err {
+        fed_aws::Error::Service { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    let role = hop.role_arn.to_string();
+    match err.code() {
+        Some("AccessDenied") if message.contains("MultiFactorAuthentication") => Error::MfaDenied {
+            role,
+            serial: hop
+                .mfa_serial
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            message,
+        },
+        Some("AccessDenied") => Error::AssumeRoleDenied {
+            role,
+            caller: caller.unwrap_or_else(|| format!("the credentials of {source}")),
+            message,
+        },
+        Some("ValidationError") if message.contains("MaxSessionDuration") => {
+            Error::OverMaxSessionDuration {
+                role,
+                seconds: seconds.map(|d| d.as_secs()).unwrap_or(3600),
+            }
+        }
+        _ => Error::Aws(err),
+    }
+}
+
+fn check_partition(
+    request: &SignIn,
+    partition: Partition,
+    region: Option<&str>,
+) -> Result<(), Error> {
+    if let Some(region) = region {
+        partition
+            .check_region(region)
+            .map_err(|e| Error::invalid(Input::Region, e))?;
+    }
+    if let Some(region) = &request.signin_region {
+        partition
+            .check_region(region)
+            .map_err(|e| Error::invalid(Input::SigninRegion, e))?;
+    }
+    if let Some(role) = request
+        .role
+        .as_ref()
+        .filter(|r| r.arn.partition() != partition)
+    {
+        return Err(Error::invalid(
+            Input::RoleArn,
+            format!(
+                "{} is in partition {}, but the credentials are in {partition}",
+                role.arn,
+                role.arn.partition()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn destination(request: &SignIn, partition: Partition) -> Result<Destination, Error> {
+    match &request.page {
+        Page::Home => Ok(Destination::ConsoleHome),
+        Page::Service(service) => Ok(Destination::Service(*service)),
+        Page::Destination(d) => Destination::parse(d, partition, request.signin_endpoint.is_some())
+            .map_err(|e| Error::invalid(Input::Destination, e)),
+    }
+}
+
+/// The sign-in client's configuration: the explicit endpoint, the partition's logout-first
+/// endpoint, or the partition's (regional) federation endpoint.
+fn signin_config(request: &SignIn, partition: Partition) -> fed_signin::Config {
+    let mut config = match (&request.signin_endpoint, request.logout_first) {
+        (Some(url), _) => fed_signin::Config::new(url.clone()),
+        (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
+        (None, false) => {
+            fed_signin::Config::for_partition(partition, request.signin_region.as_deref())
+        }
+    };
+    config.partition = Some(partition);
+    config.method = request.method;
+    config
+}
+
+/// The URL of the federation endpoint a request would use, for callers that show it.
+pub fn federation_endpoint(request: &SignIn, partition: Partition) -> Url {
+    signin_config(request, partition).endpoint
+}
