@@ -12,3 +12,6 @@ mod support;
 
 // `fed url` against the local stack.
 mod cli;
+
+// `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
+mod profiles;

@@ -71,8 +71,9 @@ pub(crate) struct UrlArgs {
     #[arg(long, value_name = "SERIAL", value_parser = parse_mfa_serial, help_heading = "Assume role")]
     pub(crate) mfa_serial: Option<MfaSerial>,
 
-    /// Current MFA code (prompted for when --mfa-serial is given without it).
-    #[arg(long, value_name = "CODE", value_parser = parse_mfa_code, requires = "mfa_serial", help_heading = "Assume role")]
+    /// Current MFA code, for --mfa-serial or the profile's mfa_serial (prompted for on a
+    /// terminal when missing).
+    #[arg(long, value_name = "CODE", value_parser = parse_mfa_code, help_heading = "Assume role")]
     pub(crate) mfa_code: Option<MfaCode>,
 
     /// Source identity to set on the role session.

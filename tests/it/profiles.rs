@@ -1,0 +1,559 @@
+//! `fed url` with real `~/.aws/config` and `credentials` files in a temporary HOME, on the strict
+//! local stack: the principal it lands as (on the console page), the same one boto3 resolves
+//! for the profile, the exact STS calls and process runs, whether `SessionDuration` was sent,
+//! and what stderr says.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use fed_local::fixtures::{MfaDevice, trusting};
+use fed_local::portal::SsoLogin;
+use fed_local::{LocalStack, Service};
+use serde_json::json;
+
+use crate::support;
+
+const ACCOUNT: &str = "123456789012";
+
+/// A temporary HOME with AWS config files, and a stack with the users and roles they name.
+struct World {
+    stack: LocalStack,
+    home: tempfile::TempDir,
+    mfa: MfaDevice,
+    /// Long-term keys of `envuser`, for the environment.
+    env_keys: (String, String),
+}
+
+fn arn(resource: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:{resource}")
+}
+
+fn session(role: &str, name: &str) -> String {
+    format!("arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{name}")
+}
+
+impl World {
+    async fn new() -> World {
+        let stack = LocalStack::start().await.expect("the local stack starts");
+        let home = tempfile::tempdir().expect("temp dir");
+        let keys = stack.create_user("keyuser").await.expect("keyuser");
+        let alice = stack.create_user("alice").await.expect("alice");
+        let env = stack.create_user("envuser").await.expect("envuser");
+        let mfa = stack.enable_mfa("alice").await.expect("MFA");
+        let role = |name: &'static str, trust: serde_json::Value| {
+            let stack = &stack;
+            async move {
+                stack
+                    .create_role(name, &trust, Some(43_200))
+                    .await
+                    .expect("role")
+            }
+        };
+        role("admin", trusting(&arn("user/keyuser"))).await;
+        role("second", trusting(&arn("role/admin"))).await;
+        role(
+            "guarded",
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": ACCOUNT},
+                "Action": "sts:AssumeRole",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}}),
+        )
+        .await;
+
+        let runs = home.path().join("process-runs");
+        let keys_json = home.path().join("keys.json");
+        std::fs::write(
+            &keys_json,
+            json!({"Version": 1, "AccessKeyId": keys.access_key_id(),
+                   "SecretAccessKey": keys.secret_access_key()})
+            .to_string(),
+        )
+        .expect("keys.json");
+        let portal = stack.portal().config();
+        let config = format!(
+            "[profile admin]\n\
+             role_arn = {admin}\n\
+             source_profile = keys\n\
+             role_session_name = alice-admin\n\
+             region = eu-west-1\n\
+             \n\
+             [profile second]\n\
+             role_arn = {second}\n\
+             source_profile = admin\n\
+             role_session_name = alice-second\n\
+             \n\
+             [profile long]\n\
+             role_arn = {admin}\n\
+             source_profile = keys\n\
+             role_session_name = alice-long\n\
+             duration_seconds = 7200\n\
+             \n\
+             [profile proc]\n\
+             credential_process = sh -c 'echo run >> {runs}; cat {keys_json}'\n\
+             \n\
+             [profile proc-admin]\n\
+             role_arn = {admin}\n\
+             source_profile = proc\n\
+             role_session_name = alice-proc\n\
+             \n\
+             [profile procfail]\n\
+             credential_process = sh -c 'printf \"token \\033[31mexpired\\n\" >&2; exit 3'\n\
+             \n\
+             [profile guarded]\n\
+             role_arn = {guarded}\n\
+             source_profile = alice\n\
+             mfa_serial = {serial}\n\
+             role_session_name = alice-mfa\n\
+             \n\
+             [profile broken]\n\
+             role_arn = {admin}\n\
+             source_profile = nowhere\n\
+             \n\
+             [profile sso]\n\
+             sso_session = fed\n\
+             sso_account_id = {ACCOUNT}\n\
+             sso_role_name = ReadOnlyAccess\n\
+             \n\
+             [sso-session fed]\n\
+             sso_start_url = {start_url}\n\
+             sso_region = {sso_region}\n\
+             sso_registration_scopes = sso:account:access\n",
+            admin = arn("role/admin"),
+            second = arn("role/second"),
+            guarded = arn("role/guarded"),
+            serial = mfa.serial,
+            runs = runs.display(),
+            keys_json = keys_json.display(),
+            start_url = portal.start_url,
+            sso_region = portal.region,
+        );
+        std::fs::write(home.path().join("config"), config).expect("config");
+        let credentials = format!(
+            "[keys]\naws_access_key_id = {}\naws_secret_access_key = {}\n\n\
+             [alice]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            keys.access_key_id(),
+            keys.secret_access_key(),
+            alice.access_key_id(),
+            alice.secret_access_key(),
+        );
+        std::fs::write(home.path().join("credentials"), credentials).expect("credentials");
+        World {
+            stack,
+            home,
+            mfa,
+            env_keys: (
+                env.access_key_id().to_owned(),
+                env.secret_access_key().to_owned(),
+            ),
+        }
+    }
+
+    fn runs_file(&self) -> PathBuf {
+        self.home.path().join("process-runs")
+    }
+
+    /// Runs `fed` with the config files, the stack's endpoints and `env`.
+    async fn fed(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
+        let mut cmd = support::isolated_command("fed", self.home.path());
+        cmd.env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
+            .env("AWS_ENDPOINT_URL_SSO", self.stack.sso_endpoint_url())
+            .env("FED_SIGNIN_ENDPOINT", self.stack.signin_base_url().as_str())
+            .envs(env.iter().copied())
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        cmd.output().await.expect("fed runs")
+    }
+
+    /// The ARN boto3 resolves for `profile` with the same files and endpoints.
+    async fn boto3_arn(&self, profile: &str, env: &[(&str, &str)]) -> String {
+        let python = fed_local::moto::python().expect("moto's venv");
+        let out = tokio::process::Command::new(python)
+            .args([
+                "-c",
+                "import sys, boto3; print(boto3.Session(profile_name=sys.argv[1]).client('sts').get_caller_identity()['Arn'])",
+                profile,
+            ])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
+            .env("AWS_ENDPOINT_URL_SSO", self.stack.sso_endpoint_url())
+            .envs(env.iter().copied())
+            .output()
+            .await
+            .expect("python runs");
+        assert!(
+            out.status.success(),
+            "boto3 failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    }
+
+    fn count(&self, service: Service, action: &str) -> usize {
+        self.stack.log().count(service, action)
+    }
+
+    /// The `SessionDuration` of each getSigninToken call, in order.
+    fn session_durations(&self) -> Vec<Option<String>> {
+        self.stack
+            .log()
+            .calls(Service::Signin, "getSigninToken")
+            .iter()
+            .map(|c| c.param("SessionDuration").map(str::to_owned))
+            .collect()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit 0, one URL on stdout; follows it to the console page and returns the principal shown.
+async fn landed_as(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "fed failed: {:?}\n{}",
+        out.status,
+        stderr(out)
+    );
+    let text = String::from_utf8(out.stdout.clone()).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stdout: {text:?}");
+    let page = reqwest::get(lines[0])
+        .await
+        .expect("the URL answers")
+        .text()
+        .await
+        .expect("a page");
+    let start = page
+        .find("<dd id=\"principal\">")
+        .map(|i| i + "<dd id=\"principal\">".len())
+        .unwrap_or_else(|| panic!("a console page: {page}"));
+    let end = start + page[start..].find("</dd>").expect("closed");
+    page[start..end].to_owned()
+}
+
+/// Exit `code`, nothing on stdout, one `error:` line naming `fragment` and maybe a `hint:`
+/// line, no Rust Debug rendering.
+#[track_caller]
+fn assert_failure(out: &Output, code: i32, fragment: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr:\n{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("fed: ")).collect();
+    assert!(
+        lines.first().is_some_and(|l| l.starts_with("error: "))
+            && lines.len() <= 2
+            && lines.get(1).is_none_or(|l| l.starts_with("hint: ")),
+        "one error line and an optional hint: {err}"
+    );
+    assert!(
+        err.contains(fragment),
+        "the error names {fragment:?}: {err}"
+    );
+    for debug in [
+        "Error {",
+        "Some(",
+        "DispatchFailure",
+        "ServiceError",
+        "\u{1b}",
+    ] {
+        assert!(!err.contains(debug), "no Debug rendering or escape: {err}");
+    }
+}
+
+/// A role profile with long-term keys in the credentials file: one AssumeRole, not chained,
+/// so `--duration` is sent as SessionDuration; the same principal as boto3.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_profile_from_keys() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world
+        .fed(&[], &["url", "--profile", "admin", "-d", "8h"])
+        .await;
+    let principal = landed_as(&out).await;
+    assert_eq!(principal, session("admin", "alice-admin"));
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 1);
+    assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 0);
+    assert_eq!(world.session_durations(), [Some("28800".to_owned())]);
+    let assumed = &world.stack.log().calls(Service::Sts, "AssumeRole")[0];
+    assert_eq!(assumed.param("DurationSeconds"), Some("28800"));
+    assert!(
+        stderr(&out).contains("fed: using the credentials of profile admin"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(world.boto3_arn("admin", &[]).await, principal);
+}
+
+/// A two-hop chain: two AssumeRole calls, the second chained, so SessionDuration is left out
+/// and a shorter `--duration` becomes the role session's own length.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hop_profile_is_chained() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world.fed(&[], &["url", "second", "-d", "30m"]).await;
+    let principal = landed_as(&out).await;
+    assert_eq!(principal, session("second", "alice-second"));
+    let calls = world.stack.log().calls(Service::Sts, "AssumeRole");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].param("DurationSeconds"), None);
+    assert_eq!(calls[1].param("DurationSeconds"), Some("1800"));
+    assert_eq!(world.session_durations(), [None]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("not sending SessionDuration=1800: the credentials come from role chaining"),
+        "{err}"
+    );
+    assert_eq!(world.boto3_arn("second", &[]).await, principal);
+}
+
+/// The profile's `duration_seconds` is the console session length when `--duration` is not
+/// given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duration_seconds_of_the_profile() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world.fed(&[], &["url", "long"]).await;
+    assert_eq!(landed_as(&out).await, session("admin", "alice-long"));
+    let assumed = &world.stack.log().calls(Service::Sts, "AssumeRole")[0];
+    assert_eq!(assumed.param("DurationSeconds"), Some("7200"));
+    assert_eq!(world.session_durations(), [Some("7200".to_owned())]);
+}
+
+/// A `credential_process` runs once per invocation, and its long-term keys assume the role
+/// without chaining.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credential_process_runs_once() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world.fed(&[], &["url", "proc-admin", "-d", "2h"]).await;
+    let principal = landed_as(&out).await;
+    assert_eq!(principal, session("admin", "alice-proc"));
+    let runs = std::fs::read_to_string(world.runs_file()).expect("the process ran");
+    assert_eq!(runs.lines().count(), 1, "one run: {runs:?}");
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 1);
+    assert_eq!(world.session_durations(), [Some("7200".to_owned())]);
+    assert_eq!(world.boto3_arn("proc-admin", &[]).await, principal);
+}
+
+/// A failing `credential_process`: its exit status and a clean excerpt of its stderr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credential_process_failure_is_named() {
+    let world = World::new().await;
+    let out = world
+        .fed(&[], &["url", "procfail", "--policy", "readonly"])
+        .await;
+    assert_failure(&out, 1, "the credential_process of profile procfail failed");
+    let err = stderr(&out);
+    assert!(
+        err.contains("exit status: 3") && err.contains("token"),
+        "{err}"
+    );
+}
+
+/// A profile's `mfa_serial`: `--mfa-code` answers it; without a terminal and without the code,
+/// fed says which device needs it; a wrong code is named as such.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mfa_serial_of_the_profile() {
+    let world = World::new().await;
+    let out = world.fed(&[], &["url", "guarded"]).await;
+    assert_failure(&out, 1, &world.mfa.serial);
+    assert!(stderr(&out).contains("hint: pass the code with --mfa-code"));
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
+
+    let code = world.mfa.code();
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().unwrap() + 500_000) % 1_000_000
+    );
+    let out = world
+        .fed(&[], &["url", "guarded", "--mfa-code", &wrong])
+        .await;
+    assert_failure(&out, 1, "invalid MFA one time pass code");
+
+    world.stack.log().clear();
+    let out = world
+        .fed(&[], &["url", "guarded", "--mfa-code", &code])
+        .await;
+    assert_eq!(landed_as(&out).await, session("guarded", "alice-mfa"));
+    let calls = world.stack.log().calls(Service::Sts, "AssumeRole");
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].has("SerialNumber") && calls[0].has("TokenCode"));
+}
+
+/// An `sso_session` profile: one GetRoleCredentials, the AWSReservedSSO role, no
+/// SessionDuration; an expired portal session says how to sign in again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sso_session_profile() {
+    let world = World::new().await;
+    world
+        .stack
+        .portal()
+        .login(world.home.path(), SsoLogin::session("fed"))
+        .expect("signed in");
+    world.stack.log().clear();
+    let out = world.fed(&[], &["url", "sso", "-d", "2h"]).await;
+    let principal = landed_as(&out).await;
+    let role = world.stack.portal().role_name("ReadOnlyAccess");
+    assert_eq!(principal, session(&role, "alice"));
+    assert_eq!(world.count(Service::Sso, "GetRoleCredentials"), 1);
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
+    assert_eq!(world.session_durations(), [None]);
+    assert_eq!(world.boto3_arn("sso", &[]).await, principal);
+
+    world
+        .stack
+        .portal()
+        .login(
+            world.home.path(),
+            SsoLogin::session("fed").expired_on_portal(),
+        )
+        .expect("signed in");
+    let out = world.fed(&[], &["url", "sso"]).await;
+    assert_failure(&out, 1, "IAM Identity Center session of profile sso");
+    assert!(stderr(&out).contains("hint: run `aws sso login --profile sso`"));
+}
+
+/// Environment keys win over AWS_PROFILE, as in the AWS CLI, and fed says so; an explicit
+/// profile wins over environment keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environment_keys_and_profiles() {
+    let world = World::new().await;
+    let (id, secret) = (world.env_keys.0.as_str(), world.env_keys.1.as_str());
+    let env = [
+        ("AWS_ACCESS_KEY_ID", id),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_PROFILE", "admin"),
+    ];
+    world.stack.log().clear();
+    let out = world.fed(&env, &["url", "--policy", "readonly"]).await;
+    assert_eq!(
+        landed_as(&out).await,
+        format!("arn:aws:sts::{ACCOUNT}:federated-user/envuser")
+    );
+    assert!(
+        stderr(&out).contains("not AWS_PROFILE=admin"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
+    assert_eq!(world.count(Service::Sts, "GetFederationToken"), 1);
+    assert_eq!(world.session_durations(), [None]);
+
+    world.stack.log().clear();
+    let out = world.fed(&env, &["url", "--profile", "admin"]).await;
+    let principal = landed_as(&out).await;
+    assert_eq!(principal, session("admin", "alice-admin"));
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 1);
+    let calls = world.stack.log().calls(Service::Sts, "AssumeRole");
+    assert_eq!(calls[0].caller, fed_local::CallerKind::LongTermUser);
+    assert_eq!(world.boto3_arn("admin", &env).await, principal);
+}
+
+/// Temporary credentials in the environment, whose history fed cannot know: the requested
+/// SessionDuration is sent, and when the endpoint refuses it, fed signs in without it once more
+/// and says so, never claiming role chaining.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environment_session_of_unknown_history() {
+    let world = World::new().await;
+    let keys = world.stack.credentials();
+    let sts = aws_sdk_sts::Client::new(&world.stack.sdk_config_with(keys).await);
+    let open = world
+        .stack
+        .create_role("open", &trusting(ACCOUNT), Some(43_200))
+        .await
+        .expect("role");
+    let first = sts
+        .assume_role()
+        .role_arn(&open)
+        .role_session_name("one")
+        .send()
+        .await
+        .expect("AssumeRole");
+    let first = first.credentials().expect("credentials");
+    let chained = aws_sdk_sts::Client::new(
+        &world
+            .stack
+            .sdk_config_with(aws_sdk_sts::config::Credentials::new(
+                first.access_key_id(),
+                first.secret_access_key(),
+                Some(first.session_token().to_owned()),
+                None,
+                "test",
+            ))
+            .await,
+    )
+    .assume_role()
+    .role_arn(&open)
+    .role_session_name("two")
+    .send()
+    .await
+    .expect("a chained AssumeRole");
+    for (credentials, refused) in [(first, false), (chained.credentials().unwrap(), true)] {
+        world.stack.log().clear();
+        let env = [
+            ("AWS_ACCESS_KEY_ID", credentials.access_key_id()),
+            ("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key()),
+            ("AWS_SESSION_TOKEN", credentials.session_token()),
+        ];
+        let out = world.fed(&env, &["url", "-d", "1h"]).await;
+        landed_as(&out).await;
+        let err = stderr(&out);
+        assert!(!err.contains("chaining"), "{err}");
+        assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 1);
+        if refused {
+            assert_eq!(world.session_durations(), [Some("3600".to_owned()), None]);
+            assert!(
+                err.contains("the federation endpoint refused SessionDuration"),
+                "{err}"
+            );
+        } else {
+            assert_eq!(world.session_durations(), [Some("3600".to_owned())]);
+        }
+    }
+}
+
+/// Bad profiles are named: an unknown one lists those that exist (exit 2), a missing
+/// source_profile names both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_errors_name_the_cause() {
+    let world = World::new().await;
+    let out = world.fed(&[], &["url", "nope"]).await;
+    assert_failure(&out, 2, "the profile nope is not in the AWS config files");
+    assert!(
+        stderr(&out).contains("admin, broken, guarded"),
+        "{}",
+        stderr(&out)
+    );
+    let out = world.fed(&[("AWS_PROFILE", "nope")], &["url"]).await;
+    assert_failure(&out, 2, "the profile nope is not in the AWS config files");
+    let out = world.fed(&[], &["url", "broken"]).await;
+    assert_failure(&out, 1, "source_profile = nowhere");
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
+}
+
+/// No region anywhere: STS in us-east-1 and the console home without a region, not an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_region_is_not_an_error() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world.fed(&[], &["url", "second", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let url = url::Url::parse(json["url"].as_str().expect("url")).expect("a URL");
+    let destination = url
+        .query_pairs()
+        .find(|(k, _)| k == "Destination")
+        .map(|(_, v)| v.into_owned())
+        .expect("Destination");
+    assert_eq!(destination, "https://console.aws.amazon.com/");
+    assert_eq!(json["principal_arn"], session("second", "alice-second"));
+}
