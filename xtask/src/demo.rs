@@ -19,9 +19,7 @@ use fed_aws::{
     AssumeRoleRequest, AssumedRole, Attempt, CallerIdentity, ConfigOptions, CreateRole, Iam,
     IamClient, PropagationRetry, Sts, StsClient, Tag, assume_role_when_propagated, detect_origin,
 };
-use fed_core::{
-    Arn, AssumeRoleDuration, Destination, Issuer, Partition, Principal, RoleName, RoleSessionName,
-};
+use fed_core::{Arn, AssumeRoleDuration, Issuer, Partition, Principal, RoleName, RoleSessionName};
 use fed_local::LocalStack;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::format_description::BorrowedFormatItem;
@@ -402,7 +400,7 @@ impl Scenario {
         Fault::check(fault, Step::Propagation)?;
 
         let url = self
-            .sign_in_url(&signin, &assumed, &caller.arn, partition, &region)
+            .sign_in_url(&signin, &assumed, &caller.arn, &region)
             .await?;
         Fault::check(fault, Step::Url)?;
 
@@ -509,7 +507,6 @@ impl Scenario {
         client: &fed_signin::Client,
         assumed: &AssumedRole,
         caller: &Arn,
-        partition: Partition,
         region: &str,
     ) -> anyhow::Result<fed_signin::ConsoleUrl> {
         if assumed.chained {
@@ -517,18 +514,15 @@ impl Scenario {
                 "Role chaining: the caller ({caller}) signs with temporary credentials, so this session is capped at one hour and SessionDuration is left out of getSigninToken (sending it would fail with a bare 400)."
             );
         }
-        let destination = Destination::ConsoleHome.to_url(partition, Some(region));
-        let console = client
-            .console_url(&fed_signin::ConsoleLogin {
-                credentials: &assumed.credentials,
-                origin: assumed.origin(),
-                requested_duration: (!assumed.chained).then_some(self.args.duration),
-                credentials_partition: Some(assumed.arn.partition()),
-                issuer: &self.args.issuer,
-                destination: &destination,
-                logout_endpoint: None,
-            })
-            .await?;
+        let mut request = fed_flow::SignIn::new(self.args.issuer.clone());
+        request.duration = Some(self.args.duration);
+        let (console, _) = fed_flow::console(
+            client,
+            &fed_flow::Signable::assumed(assumed),
+            &request,
+            Some(region),
+        )
+        .await?;
         for note in &console.notes {
             say!("Note: {note}.");
         }

@@ -230,8 +230,8 @@ async fn sign_in_with(
 
     let partition = request.partition.unwrap_or_else(|| principal.partition());
     check_partition(request, partition, region.as_deref())?;
-    let destination = destination(request, partition)?;
-    let destination_url = destination.to_url(partition, region.as_deref());
+    // The page is checked before the sign-in client is set up.
+    destination(request, partition)?;
     let client = match early {
         Some(task) if known_partition == Some(partition) => task
             .await
@@ -242,6 +242,60 @@ async fn sign_in_with(
         fed_signin::Error::InvalidEndpoint { .. } => Error::invalid(Input::SigninEndpoint, e),
         e => Error::Signin(e),
     })?;
+    let signable = Signable {
+        credentials,
+        origin,
+        principal,
+    };
+    let mut asked = request.clone();
+    asked.duration = requested;
+    let (console, session) = console(&client, &signable, &asked, region.as_deref()).await?;
+    notes.extend(console.notes.iter().cloned());
+    Ok(SignedIn {
+        console,
+        principal: signable.principal,
+        partition,
+        source: plan.source,
+        origin,
+        session,
+        notes,
+    })
+}
+
+/// Credentials the federation endpoint accepts, and what is known of them.
+#[derive(Debug, Clone)]
+pub struct Signable {
+    /// The temporary credentials.
+    pub credentials: Credentials,
+    /// What they are: this decides whether `SessionDuration` is sent.
+    pub origin: CredentialOrigin,
+    /// Who they belong to.
+    pub principal: Arn,
+}
+
+impl Signable {
+    /// The credentials of a role session fed-aws just assumed, with what AssumeRole knew: whether
+    /// it was role chaining.
+    pub fn assumed(assumed: &AssumedRole) -> Signable {
+        Signable {
+            credentials: assumed.credentials.clone(),
+            origin: assumed.origin(),
+            principal: assumed.arn.clone(),
+        }
+    }
+}
+
+/// Asks the federation endpoint of `client` for a sign-in URL for `signable`, as `request` says
+/// (console session length, page, `Issuer`, logout-first); `region` is the console's. The
+/// `SessionDuration` decision is fed-core's, from the credentials' origin.
+pub async fn console(
+    client: &fed_signin::Client,
+    signable: &Signable,
+    request: &SignIn,
+    region: Option<&str>,
+) -> Result<(fed_signin::ConsoleUrl, SessionLength), Error> {
+    let partition = signable.principal.partition();
+    let destination_url = destination(request, partition)?.to_url(partition, region);
     let logout_endpoint = match (&request.signin_endpoint, request.logout_first) {
         (_, false) => None,
         (Some(_), true) => Some(
@@ -253,12 +307,13 @@ async fn sign_in_with(
         ),
         (None, true) => Some(partition.logout_endpoint()),
     };
+    let requested = request.duration;
     let console = client
         .console_url(&fed_signin::ConsoleLogin {
-            credentials: &credentials,
-            origin,
+            credentials: &signable.credentials,
+            origin: signable.origin,
             requested_duration: requested,
-            credentials_partition: Some(principal.partition()),
+            credentials_partition: Some(partition),
             issuer: &request.issuer,
             destination: &destination_url,
             logout_endpoint: logout_endpoint.as_ref(),
@@ -270,23 +325,14 @@ async fn sign_in_with(
             }
             e => Error::Signin(e),
         })?;
-    notes.extend(console.notes.iter().cloned());
     let session = SessionLength {
         session_duration: console.session_duration,
         ends_at: match console.session_duration {
             Some(d) => Some(console.issued_at + Duration::from_secs(d.seconds().into())),
-            None => credentials.expiration(),
+            None => signable.credentials.expiration(),
         },
     };
-    Ok(SignedIn {
-        console,
-        principal,
-        partition,
-        source: plan.source,
-        origin,
-        session,
-        notes,
-    })
+    Ok((console, session))
 }
 
 /// The session name when none is given: the caller's name when it is known without a call

@@ -13,6 +13,8 @@
 //!   what is known of the credentials.
 //! - [`SignedIn`] holds the URL and what was done: the principal, the [`Source`] of the
 //!   credentials, the [`SessionLength`] and notes for the user.
+//! - [`console`] is the second half on its own: from [`Signable`] credentials (such as a role
+//!   session a tool just assumed, [`Signable::assumed`]) to the URL.
 //! - [`Error`] names the cause, the [`Input`] involved, and a [`Error::hint`].
 //!
 //! ```no_run
@@ -34,6 +36,8 @@ mod request;
 mod source;
 
 pub use crate::error::{Error, Input};
-pub use crate::flow::{MfaPrompt, NoPrompt, SessionLength, SignedIn, federation_endpoint, sign_in};
+pub use crate::flow::{
+    MfaPrompt, NoPrompt, SessionLength, Signable, SignedIn, console, federation_endpoint, sign_in,
+};
 pub use crate::request::{Page, RoleToAssume, SessionPolicy, SignIn};
 pub use crate::source::{ChosenBy, Source};
