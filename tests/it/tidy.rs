@@ -104,6 +104,19 @@ fn fed_cli_does_not_link_the_local_stack() {
     check_absent(&meta, "fed-cli", &["fed-local", "axum"]);
 }
 
+/// The flow sits on the adapters, below the binaries: it never links the local stack or a
+/// binary's crates.
+#[test]
+fn the_flow_is_a_library_over_the_adapters() {
+    let meta = metadata();
+    let deps = shipped_dependencies(&meta, "fed-flow");
+    for adapter in ["fed-core", "fed-aws", "fed-signin"] {
+        assert!(deps.contains(adapter), "fed-flow uses {adapter}: {deps:?}");
+    }
+    check_absent(&meta, "fed-flow", &["fed-local", "fed-cli", "anyhow", "clap", "axum"]);
+    assert!(shipped_dependencies(&meta, "fed-cli").contains("fed-flow"));
+}
+
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("readable directory") {
         let path = entry.expect("directory entry").path();
