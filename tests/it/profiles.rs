@@ -557,3 +557,20 @@ async fn no_region_is_not_an_error() {
     assert_eq!(destination, "https://console.aws.amazon.com/");
     assert_eq!(json["principal_arn"], session("second", "alice-second"));
 }
+
+/// An STS that cannot be reached is named, with no Debug rendering of the SDK's error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_sts_is_named() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = support::isolated_command("fed", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIAUNREACHABLE0001")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+        .args(["url", "--role-arn", &arn("role/r"), "--session-name", "s1"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("fed runs");
+    assert_failure(&out, 1, "could not reach STS at http://127.0.0.1:1");
+    assert!(stderr(&out).contains("hint: check the network"));
+}

@@ -113,7 +113,11 @@ fn the_flow_is_a_library_over_the_adapters() {
     for adapter in ["fed-core", "fed-aws", "fed-signin"] {
         assert!(deps.contains(adapter), "fed-flow uses {adapter}: {deps:?}");
     }
-    check_absent(&meta, "fed-flow", &["fed-local", "fed-cli", "anyhow", "clap", "axum"]);
+    check_absent(
+        &meta,
+        "fed-flow",
+        &["fed-local", "fed-cli", "anyhow", "clap", "axum"],
+    );
     assert!(shipped_dependencies(&meta, "fed-cli").contains("fed-flow"));
 }
 

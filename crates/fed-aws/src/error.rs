@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// A boxed error, used to keep the SDK's own error as the source.
@@ -137,7 +136,7 @@ impl Error {
                 (code, message)
             }
             SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
-            other => (None, DisplayErrorContext(other).to_string()),
+            other => (None, chain(other)),
         };
         Error::Service {
             operation,
@@ -154,6 +153,21 @@ impl Error {
             problem: format!("no {field}"),
         }
     }
+}
+
+/// An error and its sources, by their `Display` only (never the `Debug` that
+/// `DisplayErrorContext` appends), skipping a source whose text is already there.
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+        source = e.source();
+    }
+    line
 }
 
 /// Collapses whitespace runs, newlines included, into single spaces.

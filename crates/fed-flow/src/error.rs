@@ -184,6 +184,16 @@ pub enum Error {
         "GetSessionToken credentials cannot sign in to the console: the federation endpoint refuses them, and they cannot call GetFederationToken"
     )]
     SessionTokenCredentials,
+    /// STS could not be reached.
+    #[error("{operation} could not reach STS at {endpoint}: {reason}")]
+    Unreachable {
+        /// The operation, e.g. `sts:AssumeRole`.
+        operation: String,
+        /// The endpoint that was tried.
+        endpoint: String,
+        /// What the connection reported.
+        reason: String,
+    },
     /// An STS call failed.
     #[error(transparent)]
     Aws(#[from] fed_aws::Error),
@@ -234,6 +244,7 @@ impl Error {
             Error::PolicyNeeded => "pass --policy readonly (or admin, poweruser, viewonly, s3-readonly, a managed policy ARN), or use --role-arn".to_owned(),
             Error::SessionTokenCredentials => "assume a role with --role-arn, use IAM Identity Center or role credentials, or use long-term IAM user keys with --policy".to_owned(),
             Error::CredentialProcess { .. } => "run the credential_process command yourself to see what it needs".to_owned(),
+            Error::Unreachable { .. } => "check the network and any proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one".to_owned(),
             _ => return None,
         })
     }

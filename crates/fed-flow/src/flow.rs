@@ -71,7 +71,42 @@ const DEFAULT_STS_REGION: &str = "us-east-1";
 
 /// Signs in as [`SignIn`] asks, with the process's environment and AWS config files.
 pub async fn sign_in(request: &SignIn, prompt: &dyn MfaPrompt) -> Result<SignedIn, Error> {
-    sign_in_with(request, prompt, &Env::real(), &Fs::real()).await
+    let env = Env::real();
+    sign_in_with(request, prompt, &env, &Fs::real())
+        .await
+        .map_err(|err| name_unreachable(err, request, &env))
+}
+
+/// An STS call that got no answer becomes [`Error::Unreachable`], naming the endpoint.
+fn name_unreachable(err: Error, request: &SignIn, env: &Env) -> Error {
+    let Error::Aws(fed_aws::Error::Service {
+        operation,
+        code: None,
+        message,
+        ..
+    }) = &err
+    else {
+        return err;
+    };
+    if !(message.contains("dispatch failure") || message.contains("timed out")) {
+        return err;
+    }
+    let var = |name: &str| env.get(name).ok().filter(|v| !v.is_empty());
+    let endpoint = var("AWS_ENDPOINT_URL_STS")
+        .or_else(|| var("AWS_ENDPOINT_URL"))
+        .unwrap_or_else(|| {
+            let region = request
+                .region
+                .clone()
+                .or_else(|| var("AWS_REGION"))
+                .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned());
+            format!("the regional STS endpoint of {region}")
+        });
+    Error::Unreachable {
+        operation: (*operation).to_owned(),
+        endpoint,
+        reason: message.clone(),
+    }
 }
 
 /// Checks that need no AWS call.
