@@ -574,3 +574,110 @@ async fn unreachable_sts_is_named() {
     assert_failure(&out, 1, "could not reach STS at http://127.0.0.1:1");
     assert!(stderr(&out).contains("hint: check the network"));
 }
+
+/// On a terminal, fed asks for the profile's MFA code, naming the device and the role, and
+/// signs in with what is typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mfa_prompt_on_a_terminal() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let world = World::new().await;
+    world.stack.log().clear();
+    // `script` runs fed on a pseudo-terminal and passes what this test writes as keystrokes.
+    let fed = support::binary("fed");
+    let home = world.home.path();
+    let mut cmd = tokio::process::Command::new("script");
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "-qfec",
+            &format!("{} url guarded", fed.display()),
+            "/dev/null",
+        ])
+        .env("AWS_ENDPOINT_URL", world.stack.endpoint_url())
+        .env(
+            "FED_SIGNIN_ENDPOINT",
+            world.stack.signin_base_url().as_str(),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().expect("script runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let prompt = format!(
+        "MFA code for {} (to assume {}): ",
+        world.mfa.serial,
+        arn("role/guarded")
+    );
+    let mut seen = String::new();
+    let mut buf = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !seen.contains(&prompt) {
+        let n = tokio::time::timeout_at(deadline, stdout.read(&mut buf))
+            .await
+            .expect("the prompt comes")
+            .expect("reads");
+        assert!(n > 0, "fed ended before asking: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    stdin
+        .write_all(format!("{}\n", world.mfa.code()).as_bytes())
+        .await
+        .expect("types the code");
+    let mut rest = String::new();
+    tokio::time::timeout_at(deadline, stdout.read_to_string(&mut rest))
+        .await
+        .expect("fed finishes")
+        .expect("reads");
+    let status = child.wait().await.expect("script ends");
+    assert!(status.success(), "{seen}{rest}");
+    let url = rest
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("http://"))
+        .unwrap_or_else(|| panic!("a URL: {rest}"));
+    let page = reqwest::get(url)
+        .await
+        .expect("answers")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains(&format!(
+            "<dd id=\"principal\">{}</dd>",
+            session("guarded", "alice-mfa")
+        )),
+        "{page}"
+    );
+    let calls = world.stack.log().calls(Service::Sts, "AssumeRole");
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].has("TokenCode"));
+}
+
+/// More than the role's MaxSessionDuration is an error that names the role and the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_max_session_duration_names_the_fix() {
+    let world = World::new().await;
+    world
+        .stack
+        .create_role("short", &trusting(&arn("user/keyuser")), None)
+        .await
+        .expect("role");
+    let out = world
+        .fed(
+            &[],
+            &["url", "keys", "--role-arn", &arn("role/short"), "-d", "2h"],
+        )
+        .await;
+    assert_failure(&out, 1, "MaxSessionDuration");
+    assert!(
+        stderr(&out).contains("hint: ask for less with --duration, or raise it: aws iam update-role --role-name short --max-session-duration 43200"),
+        "{}",
+        stderr(&out)
+    );
+}
