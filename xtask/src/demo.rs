@@ -508,7 +508,7 @@ impl Scenario {
         assumed: &AssumedRole,
         caller: &Arn,
         region: &str,
-    ) -> anyhow::Result<fed_signin::ConsoleUrl> {
+    ) -> anyhow::Result<fed_flow::ConsoleUrl> {
         if assumed.chained {
             say!(
                 "Role chaining: the caller ({caller}) signs with temporary credentials, so this session is capped at one hour and SessionDuration is left out of getSigninToken (sending it would fail with a bare 400)."

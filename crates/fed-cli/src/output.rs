@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 /// The result of a sign-in.
 pub(crate) struct Outcome {
     /// The sign-in URL, when it was issued and the session length it got.
-    pub(crate) console: fed_signin::ConsoleUrl,
+    pub(crate) console: fed_flow::ConsoleUrl,
     pub(crate) principal_arn: String,
     pub(crate) partition: Partition,
 }

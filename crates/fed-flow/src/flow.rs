@@ -50,7 +50,7 @@ pub struct SessionLength {
 #[derive(Debug)]
 pub struct SignedIn {
     /// The URL.
-    pub console: fed_signin::ConsoleUrl,
+    pub console: crate::ConsoleUrl,
     /// Who it signs in as.
     pub principal: Arn,
     /// The partition.
@@ -328,7 +328,7 @@ pub async fn console(
     signable: &Signable,
     request: &SignIn,
     region: Option<&str>,
-) -> Result<(fed_signin::ConsoleUrl, SessionLength), Error> {
+) -> Result<(crate::ConsoleUrl, SessionLength), Error> {
     let partition = signable.principal.partition();
     let destination_url = destination(request, partition)?.to_url(partition, region);
     let logout_endpoint = match (&request.signin_endpoint, request.logout_first) {
@@ -343,8 +343,9 @@ pub async fn console(
         (None, true) => Some(partition.logout_endpoint()),
     };
     let requested = request.duration;
-    let console = client
-        .console_url(&fed_signin::ConsoleLogin {
+    let console = crate::console_url(
+        client,
+        &crate::ConsoleLogin {
             credentials: &signable.credentials,
             origin: signable.origin,
             requested_duration: requested,
@@ -352,14 +353,15 @@ pub async fn console(
             issuer: &request.issuer,
             destination: &destination_url,
             logout_endpoint: logout_endpoint.as_ref(),
-        })
-        .await
-        .map_err(|e| match e {
-            fed_signin::Error::Request(e @ fed_core::Error::InvalidInput { .. }) => {
-                Error::invalid(Input::Duration, e)
-            }
-            e => Error::Signin(e),
-        })?;
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        fed_signin::Error::Request(e @ fed_core::Error::InvalidInput { .. }) => {
+            Error::invalid(Input::Duration, e)
+        }
+        e => Error::Signin(e),
+    })?;
     let session = SessionLength {
         session_duration: console.session_duration,
         ends_at: match console.session_duration {

@@ -13,6 +13,8 @@
 //!   what is known of the credentials.
 //! - [`SignedIn`] holds the URL and what was done: the principal, the [`Source`] of the
 //!   credentials, the [`SessionLength`] and notes for the user.
+//! - [`console_url`] is the sign-in itself for a [`ConsoleLogin`]: the
+//!   `SessionDuration` decision, the token and the login URL, as a [`ConsoleUrl`].
 //! - [`console`] is the second half on its own: from [`Signable`] credentials (such as a role
 //!   session a tool just assumed, [`Signable::assumed`]) to the URL.
 //! - [`Error`] names the cause, the [`Input`] involved, and a [`Error::hint`].
@@ -30,11 +32,13 @@
 #![deny(missing_docs)]
 
 mod base;
+mod console_url;
 mod error;
 mod flow;
 mod request;
 mod source;
 
+pub use crate::console_url::{ConsoleLogin, ConsoleUrl, console_url};
 pub use crate::error::{Error, Input};
 pub use crate::flow::{
     MfaPrompt, NoPrompt, SessionLength, Signable, SignedIn, console, federation_endpoint, sign_in,

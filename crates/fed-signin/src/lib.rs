@@ -1,7 +1,8 @@
 //! A client for the AWS federation endpoint's `getSigninToken` call.
 //!
 //! It exchanges temporary credentials for a sign-in token, which
-//! [`fed_core::LoginUrl`] turns into a console sign-in URL.
+//! [`fed_core::LoginUrl`] turns into a console sign-in URL. It is the
+//! endpoint client only; the whole sign-in is fed-flow's.
 //!
 //! # Brief overview
 //!
@@ -14,9 +15,6 @@
 //!   400), and reads at most [`MAX_BODY_BYTES`] of any response.
 //! - [`TokenRequest`] carries the credentials and options of one call, and
 //!   [`SigninTokenResponse`] the token and what happened on the way.
-//! - [`Client::console_url`] does the whole sign-in for a [`ConsoleLogin`]:
-//!   the `SessionDuration` decision, the token and the login URL, returned
-//!   as a [`ConsoleUrl`].
 //! - [`Error`] is the one error type. A 400 carries a [`Hint`] naming the
 //!   likely cause. No error, log line or `Debug` output contains the request
 //!   URL, its body, the secret key, the session token or the sign-in token.
@@ -27,11 +25,9 @@
 
 mod client;
 mod config;
-mod console;
 mod error;
 mod response;
 
 pub use crate::client::{Client, SigninTokenResponse, TokenRequest, parse_endpoint};
 pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};
-pub use crate::console::{ConsoleLogin, ConsoleUrl};
 pub use crate::error::{Error, Hint};

@@ -9,7 +9,7 @@ use fed_core::{
 };
 use url::Url;
 
-use crate::{Client, Error, TokenRequest};
+use fed_signin::{Client, Error, TokenRequest};
 
 /// What a console sign-in needs once there are credentials the federation
 /// endpoint accepts.
@@ -69,45 +69,43 @@ impl std::fmt::Debug for ConsoleUrl {
     }
 }
 
-impl Client {
-    /// Signs in: decides `SessionDuration` by fed-core's policy, asks for a
-    /// sign-in token (retrying once without `SessionDuration` after a 400 when
-    /// the policy allows it for credentials of unknown history), and builds the
-    /// login URL on this client's endpoint, wrapped in a logout-first link
-    /// when asked.
-    pub async fn console_url(&self, login: &ConsoleLogin<'_>) -> Result<ConsoleUrl, Error> {
-        let decision = decide_session_duration(login.origin, login.requested_duration)
-            .map_err(Error::Request)?;
-        let mut notes: Vec<String> = decision.note.into_iter().collect();
-        let mut request = TokenRequest::new(login.credentials)
-            .session_duration(decision.value)
-            .retry_without_session_duration(decision.retry_without);
-        if let Some(partition) = login.credentials_partition {
-            request = request.credentials_partition(partition);
-        }
-        let issued_at = SystemTime::now();
-        let response = self.get_signin_token(&request).await?;
-        if response.dropped_session_duration() {
-            notes.push(
+/// Signs in at `client`'s federation endpoint: decides `SessionDuration` by
+/// fed-core's policy, asks for a sign-in token (retrying once without
+/// `SessionDuration` after a 400 when the policy allows it for credentials of
+/// unknown history), and builds the login URL on the client's endpoint,
+/// wrapped in a logout-first link when asked.
+pub async fn console_url(client: &Client, login: &ConsoleLogin<'_>) -> Result<ConsoleUrl, Error> {
+    let decision =
+        decide_session_duration(login.origin, login.requested_duration).map_err(Error::Request)?;
+    let mut notes: Vec<String> = decision.note.into_iter().collect();
+    let mut request = TokenRequest::new(login.credentials)
+        .session_duration(decision.value)
+        .retry_without_session_duration(decision.retry_without);
+    if let Some(partition) = login.credentials_partition {
+        request = request.credentials_partition(partition);
+    }
+    let issued_at = SystemTime::now();
+    let response = client.get_signin_token(&request).await?;
+    if response.dropped_session_duration() {
+        notes.push(
                 "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials"
                     .to_owned(),
             );
-        }
-        let login_url = LoginUrl::new(
-            &self.config().endpoint,
-            login.issuer,
-            login.destination,
-            response.token(),
-        );
-        let url = match login.logout_endpoint {
-            Some(logout) => login_url.with_logout_first(logout),
-            None => login_url,
-        };
-        Ok(ConsoleUrl {
-            url,
-            issued_at,
-            session_duration: response.session_duration(),
-            notes,
-        })
     }
+    let login_url = LoginUrl::new(
+        &client.config().endpoint,
+        login.issuer,
+        login.destination,
+        response.token(),
+    );
+    let url = match login.logout_endpoint {
+        Some(logout) => login_url.with_logout_first(logout),
+        None => login_url,
+    };
+    Ok(ConsoleUrl {
+        url,
+        issued_at,
+        session_duration: response.session_duration(),
+        notes,
+    })
 }

@@ -1,13 +1,14 @@
-//! `Client::console_url` against the federation emulator: the SessionDuration
+//! `console_url` against the federation emulator: the SessionDuration
 //! policy, the notes for the user, and the URL that signs in.
 
 use std::time::Duration;
 
 use fed_core::{Arn, CredentialOrigin, Credentials, Issuer, Partition};
+use fed_flow::{ConsoleLogin, ConsoleUrl, console_url};
 use fed_local::federation::{
     self, Config as EmulatorConfig, Emulator, ResolvedIdentity, StaticResolver,
 };
-use fed_signin::{Client, Config, ConsoleLogin, ConsoleUrl};
+use fed_signin::{Client, Config};
 use url::Url;
 
 const NOT_CHAINED: CredentialOrigin = CredentialOrigin::AssumedRole { chained: false };
@@ -53,9 +54,10 @@ async fn sign_in(
     );
     let issuer = Issuer::new("fed").expect("issuer");
     let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
-    Client::new(config)
-        .expect("client")
-        .console_url(&ConsoleLogin {
+    let client = Client::new(config).expect("client");
+    console_url(
+        &client,
+        &ConsoleLogin {
             credentials: &credentials,
             origin,
             requested_duration,
@@ -63,9 +65,10 @@ async fn sign_in(
             issuer: &issuer,
             destination: &destination,
             logout_endpoint,
-        })
-        .await
-        .expect("signed in")
+        },
+    )
+    .await
+    .expect("signed in")
 }
 
 /// Follows the URL as a browser would and returns the page it ends on.
