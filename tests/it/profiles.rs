@@ -681,3 +681,25 @@ async fn over_max_session_duration_names_the_fix() {
         stderr(&out)
     );
 }
+
+/// A profile with static long-term keys goes through GetFederationToken with the policy, once,
+/// as the same IAM user boto3 sees for the profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_keys_profile() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world
+        .fed(&[], &["url", "keys", "--policy", "readonly", "-d", "24h"])
+        .await;
+    let principal = landed_as(&out).await;
+    assert_eq!(
+        principal,
+        format!("arn:aws:sts::{ACCOUNT}:federated-user/keyuser")
+    );
+    let tokens = world.stack.log().calls(Service::Sts, "GetFederationToken");
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].param("DurationSeconds"), Some("86400"));
+    assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 1);
+    assert_eq!(world.session_durations(), [None]);
+    assert_eq!(world.boto3_arn("keys", &[]).await, arn("user/keyuser"));
+}
