@@ -80,7 +80,8 @@ fn assert_failure(out: &Output, code: i32, fragment: &str) {
         stdout(out)
     );
     assert!(err.contains("error"), "an error is printed: {err}");
-    let lines: Vec<&str> = err.lines().collect();
+    // Notices (`fed: …`) may come first, such as the one about a non-AWS endpoint.
+    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("fed: ")).collect();
     assert!(
         lines.len() <= 2
             && lines.first().is_some_and(|l| l.starts_with("error: "))
@@ -601,4 +602,30 @@ async fn no_credentials_is_one_clear_error() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A federation endpoint that is not AWS's is named on stderr before the credentials go to it;
+/// `-q` silences it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_aws_endpoint_is_named() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-endpoint").await;
+    let notice = format!(
+        "fed: {} is not an AWS sign-in endpoint: the credentials are sent to it",
+        stack.signin_base_url()
+    );
+    let out = Fed::new(&stack)
+        .run(&["url", "--role-arn", &role_arn])
+        .await;
+    assert_success(&out);
+    assert!(
+        stderr(&out).lines().any(|l| l == notice),
+        "{}",
+        stderr(&out)
+    );
+    let out = Fed::new(&stack)
+        .run(&["url", "-q", "--role-arn", &role_arn])
+        .await;
+    assert_success(&out);
+    assert!(!stderr(&out).contains("not an AWS sign-in endpoint"));
 }

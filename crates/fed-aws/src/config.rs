@@ -12,6 +12,7 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::{
     RuntimeComponents, RuntimeComponentsBuilder,
 };
@@ -64,34 +65,28 @@ pub async fn load_sdk_config(options: &ConfigOptions) -> SdkConfig {
     loader.load().await
 }
 
-/// The variables through which the SDK's default client may send plain-http requests to a proxy.
-const PLAIN_HTTP_PROXY_VARIABLES: [&str; 4] =
-    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
-
 /// The HTTP client for the SDK's clients and credential providers: the SDK's default client,
 /// except that plain-http requests (to emulators such as moto) go through a client that trusts
 /// no certificate. The default client sets up TLS, which reads and parses the system's root
 /// certificates (several milliseconds), when an SDK client is built, before any request; this
 /// way that happens on the first https request instead, and never for a plain-http endpoint.
-/// An https request is sent exactly as before; the client for plain http could not verify any
-/// certificate, so it fails rather than trusts if it is ever asked to.
+/// An https request is sent exactly as before, through a proxy of `HTTPS_PROXY`/`ALL_PROXY`
+/// unless `NO_PROXY` exempts its host, as the SDK does.
 ///
-/// `None` (the SDK picks its default itself) when the SDK has no default client, or when a proxy
-/// variable could route plain-http requests through a proxy, which may need TLS.
+/// Plain http carries the session token in a header, so it is allowed only to a loopback host
+/// (an emulator) and never through a proxy, whatever the proxy variables say; the client for it
+/// could not verify any certificate, so it fails rather than trusts if it is ever asked to.
+///
+/// `None` (the SDK picks its default itself) when the SDK has no default client.
 pub(crate) fn http_client(behavior_version: BehaviorVersion) -> Option<SharedHttpClient> {
     let https = default_http_client_plugin_v2(behavior_version)?
         .runtime_components(&RuntimeComponentsBuilder::new("fed"))
         .http_client()?;
-    if PLAIN_HTTP_PROXY_VARIABLES
-        .iter()
-        .any(|name| std::env::var_os(name).is_some())
-    {
-        return Some(https);
-    }
     let no_roots = TlsContext::builder()
         .with_trust_store(TrustStore::empty())
         .build()
         .ok()?;
+    // This builder's client uses no proxy (the SDK adds the environment's only to its default).
     let plain = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(no_roots)
@@ -139,14 +134,26 @@ struct BySchemeConnector {
 
 impl HttpConnector for BySchemeConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let client = if is_plain_http(request.uri()) {
-            &self.plain
-        } else {
-            &self.https
-        };
+        let plain = is_plain_http(request.uri());
+        if plain && !is_loopback(request.uri()) {
+            return HttpConnectorFuture::ready(Err(ConnectorError::user(
+                "plain http is allowed only to a loopback host (an emulator); use https".into(),
+            )));
+        }
+        let client = if plain { &self.plain } else { &self.https };
         client
             .http_connector(&self.settings, &self.components)
             .call(request)
+    }
+}
+
+/// Whether a URI's host is a loopback address or `localhost`.
+fn is_loopback(uri: &str) -> bool {
+    match url::Url::parse(uri).ok().as_ref().and_then(url::Url::host) {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 

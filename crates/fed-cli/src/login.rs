@@ -9,6 +9,7 @@ use fed_flow::{Input, MfaPrompt, Page, RoleToAssume, SignIn};
 use crate::cli::UrlArgs;
 use crate::failure::Failure;
 use crate::output::{self, Outcome};
+use crate::printable::printable;
 
 /// Notices for the user on stderr, silenced by `-q`.
 struct Notices {
@@ -18,7 +19,7 @@ struct Notices {
 impl Notices {
     fn say(&self, message: &str) {
         if !self.quiet {
-            eprintln!("fed: {message}");
+            eprintln!("fed: {}", printable(message));
         }
     }
 }
@@ -49,6 +50,17 @@ impl MfaPrompt for TerminalPrompt {
 pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
     let notices = Notices { quiet: args.quiet };
     check_offline(&args)?;
+    if let Some(endpoint) = &args.signin_endpoint
+        && !endpoint.host_str().is_some_and(|host| {
+            fed_core::Partition::ALL
+                .iter()
+                .any(|p| p.is_signin_host(host))
+        })
+    {
+        notices.say(&format!(
+            "{endpoint} is not an AWS sign-in endpoint: the credentials are sent to it"
+        ));
+    }
     let request = sign_in_request(&args);
     let signed_in = fed_flow::sign_in(&request, &TerminalPrompt)
         .await
@@ -191,7 +203,7 @@ fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Resu
                 return Ok(());
             }
             Err(e) => {
-                eprintln!("fed: {e}; open this URL yourself:");
+                eprintln!("fed: {}; open this URL yourself:", printable(&e));
                 eprintln!("{}", outcome.console.expose());
                 return Ok(());
             }

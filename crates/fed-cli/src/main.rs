@@ -10,6 +10,7 @@ mod failure;
 mod login;
 mod output;
 mod policy_alias;
+mod printable;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
 use crate::failure::Failure;
+use crate::printable::printable;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -53,14 +55,14 @@ fn report(err: &anyhow::Error) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     match err.downcast_ref::<Failure>() {
         Some(failure) => {
-            let _ = writeln!(stderr, "error: {}", failure.message);
+            let _ = writeln!(stderr, "error: {}", printable(&failure.message));
             if let Some(hint) = &failure.hint {
-                let _ = writeln!(stderr, "hint: {hint}");
+                let _ = writeln!(stderr, "hint: {}", printable(hint));
             }
             ExitCode::from(if failure.usage { 2 } else { 1 })
         }
         None => {
-            let _ = writeln!(stderr, "error: {err:#}");
+            let _ = writeln!(stderr, "error: {}", printable(&format!("{err:#}")));
             ExitCode::from(1)
         }
     }
@@ -76,9 +78,9 @@ fn usage_error(err: &clap::Error) -> ExitCode {
     }
     let (message, hint) = one_line_usage(&err.to_string());
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {message}");
+    let _ = writeln!(stderr, "error: {}", printable(&message));
     if let Some(hint) = hint {
-        let _ = writeln!(stderr, "hint: {hint}");
+        let _ = writeln!(stderr, "hint: {}", printable(&hint));
     }
     ExitCode::from(2)
 }

@@ -118,6 +118,18 @@ impl Partition {
         }
     }
 
+    /// Whether `host` is a sign-in host of this partition: `signin.…` or
+    /// `{region}.signin.…` for a region of the partition.
+    pub fn is_signin_host(self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        let apex = format!("signin.{}", self.domain());
+        host == apex
+            || host
+                .strip_suffix(&apex)
+                .and_then(|rest| rest.strip_suffix('.'))
+                .is_some_and(|region| self.check_region(region).is_ok())
+    }
+
     /// `https://{signin host}/federation`.
     pub fn federation_endpoint(self, signin_region: Option<&str>) -> Url {
         https(&self.signin_host(signin_region), "/federation")

@@ -5,6 +5,9 @@ use zeroize::Zeroizing;
 
 use crate::{Credentials, Error, SessionDuration, form};
 
+/// The `Session` JSON with empty strings: the keys and punctuation around the values.
+const SESSION_JSON_FRAME: &str = r#"{"sessionId":"","sessionKey":"","sessionToken":""}"#;
+
 /// The wire shape of the `Session` parameter.
 #[derive(Serialize)]
 struct SessionWire<'a> {
@@ -43,9 +46,8 @@ impl SigninTokenRequest {
             session_key: credentials.secret_access_key(),
             session_token: token,
         };
-        let json = serde_json::to_string(&wire).expect("a struct of strings serializes");
         Ok(SigninTokenRequest {
-            session_json: Zeroizing::new(json),
+            session_json: session_json(&wire),
             session_duration,
         })
     }
@@ -88,6 +90,25 @@ impl SigninTokenRequest {
     pub fn to_query(&self) -> Zeroizing<String> {
         self.to_form_body()
     }
+}
+
+/// The most bytes the `Session` JSON of `wire` can take: the frame, and every byte of a value
+/// escaped as `\u00XX`.
+fn session_json_capacity(wire: &SessionWire<'_>) -> usize {
+    let values = wire.session_id.len() + wire.session_key.len() + wire.session_token.len();
+    SESSION_JSON_FRAME.len() + 6 * values
+}
+
+/// Serializes `wire` into one buffer sized up front: a buffer that grows is copied, and the
+/// copies it leaves behind are not zeroed.
+fn session_json(wire: &SessionWire<'_>) -> Zeroizing<String> {
+    let capacity = session_json_capacity(wire);
+    let mut json = Zeroizing::new(Vec::with_capacity(capacity));
+    serde_json::to_writer(&mut *json, wire).expect("a struct of strings serializes");
+    debug_assert_eq!(json.capacity(), capacity, "the buffer never grew");
+    // Moves the allocation: no copy is made.
+    let json = String::from_utf8(std::mem::take(&mut *json)).expect("serde_json writes UTF-8");
+    Zeroizing::new(json)
 }
 
 #[cfg(test)]

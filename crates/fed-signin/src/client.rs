@@ -118,8 +118,9 @@ impl Client {
             // A plain-http loopback endpoint (an emulator) never uses TLS, and
             // redirects are not followed: trusting no certificate at all skips
             // loading the system's root certificates, the costliest part of
-            // building the client.
-            builder = builder.tls_certs_only(std::iter::empty());
+            // building the client. The credentials travel in clear to it, so
+            // never through a proxy, whatever HTTP_PROXY or ALL_PROXY say.
+            builder = builder.tls_certs_only(std::iter::empty()).no_proxy();
         }
         let http = builder.build().map_err(|e| Error::Http(e.without_url()))?;
         Ok(Client { http, config })

@@ -262,3 +262,16 @@ fn check_region_matches_partition() {
         "error: unsupported partition \"aws-iso\": console federation is available in aws, aws-us-gov and aws-cn",
     );
 }
+
+#[test]
+fn signin_hosts() {
+    assert!(Partition::Aws.is_signin_host("signin.aws.amazon.com"));
+    assert!(Partition::Aws.is_signin_host("eu-west-1.signin.aws.amazon.com"));
+    assert!(Partition::Aws.is_signin_host("US-EAST-1.SIGNIN.AWS.AMAZON.COM"));
+    assert!(!Partition::Aws.is_signin_host("evil.example.com"));
+    assert!(!Partition::Aws.is_signin_host("signin.aws.amazon.com.evil.example"));
+    assert!(!Partition::Aws.is_signin_host("cn-north-1.signin.aws.amazon.com"));
+    assert!(!Partition::Aws.is_signin_host("a.b.signin.aws.amazon.com"));
+    assert!(Partition::AwsCn.is_signin_host("cn-north-1.signin.amazonaws.cn"));
+    assert!(Partition::AwsUsGov.is_signin_host("signin.amazonaws-us-gov.com"));
+}
