@@ -453,34 +453,107 @@ async fn trace_logs_carry_no_secrets() {
     }
 }
 
-/// `--open` hands the URL to `$BROWSER` and prints nothing on stdout.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn open_hands_the_url_to_the_browser() {
-    let stack = start_stack().await;
-    let role_arn = create_role(&stack, "fed-e2e-open").await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let opened = dir.path().join("opened");
-    let browser = dir.path().join("browser");
-    std::fs::write(
-        &browser,
-        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
-    )
-    .expect("write the browser script");
+/// A `$BROWSER` script that records its arguments, its environment and the page it was given.
+fn recording_browser(dir: &std::path::Path) -> std::path::PathBuf {
+    let browser = dir.join("browser");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{dir}/argv'\nenv > '{dir}/env'\n\
+         case \"$1\" in file://*) cat \"${{1#file://}}\" > '{dir}/page';; esac\n\
+         ls -ld \"$(dirname \"${{1#file://}}\")\" \"${{1#file://}}\" > '{dir}/modes' 2>/dev/null\n",
+        dir = dir.display()
+    );
+    std::fs::write(&browser, script).expect("write the browser script");
     std::fs::set_permissions(
         &browser,
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .expect("make it executable");
+    browser
+}
+
+/// `--open` gives the browser a private page (0600 in a 0700 directory) that redirects to the
+/// sign-in URL, never the URL itself, and none of fed's credential variables; the page is gone
+/// once fed exits, and what it points at signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_hands_a_private_page_to_the_browser() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-open").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let browser = recording_browser(dir.path());
     let out = Fed::new(&stack)
         .env("BROWSER", browser.display().to_string())
         .run(&["url", "--open", "--role-arn", role_arn.as_str()])
         .await;
     assert_success(&out);
     assert!(out.stdout.is_empty(), "nothing on stdout: {}", stdout(&out));
-    let url = url::Url::parse(&std::fs::read_to_string(&opened).expect("the browser ran"))
-        .expect("a URL");
-    let page = follow(&url).await;
-    assert!(page.contains("assumed-role/fed-e2e-open/"), "{page}");
+    let argv = std::fs::read_to_string(dir.path().join("argv")).expect("the browser ran");
+    assert!(argv.starts_with("file://"), "{argv}");
+    assert!(
+        !argv.contains("SigninToken"),
+        "the URL is in the browser's argv: {argv}"
+    );
+    let env = std::fs::read_to_string(dir.path().join("env")).expect("env");
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ] {
+        assert!(
+            !env.contains(&format!("{name}=")),
+            "{name} reached the browser"
+        );
+    }
+    let modes = std::fs::read_to_string(dir.path().join("modes")).expect("modes");
+    assert!(
+        modes.lines().any(|l| l.starts_with("drwx------"))
+            && modes.lines().any(|l| l.starts_with("-rw-------")),
+        "{modes}"
+    );
+    let page_path = argv.trim().trim_start_matches("file://");
+    assert!(
+        !std::path::Path::new(page_path).exists(),
+        "the page is removed"
+    );
+    assert!(
+        stderr(&out).contains("its page is removed"),
+        "{}",
+        stderr(&out)
+    );
+    let page = std::fs::read_to_string(dir.path().join("page")).expect("the page");
+    let start = page.find("url=").expect("a refresh") + "url=".len();
+    let end = start + page[start..].find('"').expect("closed");
+    let login = page[start..end].replace("&amp;", "&");
+    let landed = follow(&url::Url::parse(&login).expect("a URL")).await;
+    assert!(landed.contains("assumed-role/fed-e2e-open/"), "{landed}");
+}
+
+/// `--open-direct` gives the browser the URL itself, for browsers that cannot read the page;
+/// still without credential variables.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_direct_hands_the_url_itself() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-open-direct").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let browser = recording_browser(dir.path());
+    let out = Fed::new(&stack)
+        .env("BROWSER", browser.display().to_string())
+        .run(&[
+            "url",
+            "--open",
+            "--open-direct",
+            "--role-arn",
+            role_arn.as_str(),
+        ])
+        .await;
+    assert_success(&out);
+    let argv = std::fs::read_to_string(dir.path().join("argv")).expect("the browser ran");
+    let landed = follow(&url::Url::parse(argv.trim()).expect("a URL")).await;
+    assert!(
+        landed.contains("assumed-role/fed-e2e-open-direct/"),
+        "{landed}"
+    );
+    let env = std::fs::read_to_string(dir.path().join("env")).expect("env");
+    assert!(!env.contains("AWS_SECRET_ACCESS_KEY="));
 }
 
 /// `fed --version` and `fed completions` work without credentials.
@@ -628,4 +701,53 @@ async fn a_non_aws_endpoint_is_named() {
         .await;
     assert_success(&out);
     assert!(!stderr(&out).contains("not an AWS sign-in endpoint"));
+}
+
+/// A real browser opened by `fed url --open` reads the private page and follows it to the
+/// console page, signed in as the role session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_browser_follows_the_private_page() {
+    const MISSING: &str = "chromium is not installed: install Debian's chromium (apt-get install chromium) or set FED_CHROMIUM";
+    let Some(chromium) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "{MISSING}");
+        eprintln!("SKIPPED a_real_browser_follows_the_private_page: {MISSING}");
+        return;
+    };
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-open-browser").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dom = dir.path().join("dom");
+    let browser = dir.path().join("browser");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nexec '{chromium}' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \\\n  --disable-background-networking --disable-component-update --disable-sync \\\n  --user-data-dir='{profile}' --dump-dom \"$1\" > '{dom}' 2>/dev/null\n",
+            chromium = chromium.display(),
+            profile = dir.path().join("profile").display(),
+            dom = dom.display(),
+        ),
+    )
+    .expect("write the browser script");
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("make it executable");
+    let out = Fed::new(&stack)
+        .env("BROWSER", browser.display().to_string())
+        .run(&[
+            "url",
+            "--open",
+            "--role-arn",
+            &role_arn,
+            "--session-name",
+            "erin",
+        ])
+        .await;
+    assert_success(&out);
+    let dom = std::fs::read_to_string(&dom).expect("the browser ran");
+    assert!(
+        dom.contains(r#"<dd id="principal">arn:aws:sts::123456789012:assumed-role/fed-e2e-open-browser/erin</dd>"#),
+        "the browser ends on the console page as the session: {dom}"
+    );
 }

@@ -141,9 +141,16 @@ pub(crate) struct UrlArgs {
     #[arg(long, help_heading = "Output")]
     pub(crate) json: bool,
 
-    /// Open the URL in the browser ($BROWSER, else the system's).
+    /// Open the URL in the browser ($BROWSER, else the system's) through a private page that
+    /// is removed once read, so the URL is in no command line.
     #[arg(long, conflicts_with = "json", help_heading = "Output")]
     pub(crate) open: bool,
+
+    /// With --open, give the browser the URL itself, as browsers that cannot read the private
+    /// page need (snap-packaged Firefox cannot read /tmp). The URL is then in the browser's
+    /// command line, readable by other local users while it runs.
+    #[arg(long, requires = "open", help_heading = "Output")]
+    pub(crate) open_direct: bool,
 
     /// Print nothing but the result and errors.
     #[arg(long, short = 'q', help_heading = "Output")]

@@ -197,17 +197,24 @@ fn one_line(err: &dyn std::error::Error) -> String {
 
 fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Result<()> {
     if args.open {
-        match output::open(outcome.console.expose()) {
-            Ok(()) => {
-                notices.say("opened the console sign-in URL in the browser (valid for 15 minutes)");
-                return Ok(());
-            }
+        match crate::open::open(outcome.console.expose(), args.open_direct) {
+            Ok(crate::open::Opened::Read) => notices.say(
+                "opened the console sign-in URL in the browser (valid for 15 minutes); its page is removed",
+            ),
+            Ok(crate::open::Opened::Direct) => notices.say(
+                "opened the console sign-in URL in the browser (valid for 15 minutes); it was in the browser's command line",
+            ),
+            Ok(crate::open::Opened::NotRead) => notices.say(&format!(
+                "the browser did not read the sign-in page within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
+                crate::open::READ_TIMEOUT.as_secs(),
+                std::env::temp_dir().display()
+            )),
             Err(e) => {
                 eprintln!("fed: {}; open this URL yourself:", printable(&e));
                 eprintln!("{}", outcome.console.expose());
-                return Ok(());
             }
         }
+        return Ok(());
     }
     if args.json {
         return output::print_line(&outcome.to_json().to_string());

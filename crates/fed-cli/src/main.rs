@@ -8,6 +8,7 @@
 mod cli;
 mod failure;
 mod login;
+mod open;
 mod output;
 mod policy_alias;
 mod printable;
