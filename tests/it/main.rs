@@ -15,3 +15,6 @@ mod cli;
 
 // `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
 mod profiles;
+
+// What crosses fed's process boundary: proxies, escape sequences from servers.
+mod boundary;
