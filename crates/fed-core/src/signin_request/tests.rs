@@ -139,3 +139,31 @@ fn requests_per_partition() {
     }
     insta::assert_snapshot!("requests_per_partition", out);
 }
+
+/// The `Session` JSON holds the secret key and session token, so it is written once into a
+/// buffer sized up front and zeroed when dropped: a buffer that grew would have left unzeroed
+/// copies of its first part (the secret key among it) behind.
+#[test]
+fn session_json_is_written_into_one_zeroized_buffer() {
+    let long_token = format!("FAKE{}", "t/+=".repeat(300));
+    for credentials in [
+        fake_credentials(),
+        Credentials::new(FAKE_KEY_ID, FAKE_SECRET, Some(long_token), None),
+        Credentials::new("ASIA\u{1}", "\u{2}\"\\", Some("\n".repeat(50)), None),
+    ] {
+        let request = SigninTokenRequest::new(&credentials, None).unwrap();
+        let json: &Zeroizing<String> = &request.session_json;
+        let wire = SessionWire {
+            session_id: credentials.access_key_id(),
+            session_key: credentials.secret_access_key(),
+            session_token: credentials.session_token().unwrap(),
+        };
+        assert_eq!(json.capacity(), session_json_capacity(&wire));
+        assert!(json.len() <= json.capacity());
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(value["sessionKey"], credentials.secret_access_key());
+    }
+    let body: Zeroizing<String> = request(Some(900)).to_form_body();
+    let query: Zeroizing<String> = request(None).to_query();
+    assert!(body.contains("Session=") && query.contains("Session="));
+}
