@@ -9,6 +9,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use crate::config::{Config, MAX_BODY_BYTES, Method};
 use crate::error::{Error, Hint};
 use crate::response::{excerpt, read_capped};
+use crate::wire::{get_url, post_body};
 
 /// A client of one federation endpoint. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -223,10 +224,17 @@ impl Client {
                 .http
                 .post(self.config.endpoint.clone())
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(wire.to_form_body().to_string()),
+                .body(post_body(wire).into_body()),
             Method::Get => {
-                let mut url = self.config.endpoint.clone();
-                url.set_query(Some(&wire.to_query()));
+                let text = get_url(&self.config.endpoint, wire);
+                // The parsed URL is a copy that reqwest owns from here on (as the url crate
+                // owns the scratch copy of the query it parses through); ours is zeroed when
+                // `text` is dropped.
+                let Ok(url) = url::Url::parse(text.expose()) else {
+                    return Attempt::Done(Err(Error::InvalidEndpoint {
+                        problem: "the endpoint URL cannot take a query",
+                    }));
+                };
                 self.http.get(url)
             }
         };
@@ -258,15 +266,17 @@ impl Client {
             Err(error) => return self.transport_error(error, tries),
         };
         if status.is_client_error() {
-            let secrets = [
+            // The secrets, and the access key id: a body that shows it echoes the request.
+            let withhold = [
                 request.credentials.secret_access_key(),
                 request.credentials.session_token().unwrap_or(""),
+                request.credentials.access_key_id(),
             ];
             let hint = self.hint(status, wire.session_duration().is_some(), request);
             return Attempt::Done(Err(Error::BadRequest {
                 status: status.as_u16(),
                 hint,
-                excerpt: excerpt(&body.bytes, &secrets),
+                excerpt: excerpt(&body.bytes, &withhold),
             }));
         }
         let invalid = |problem| {

@@ -17,7 +17,10 @@
 //!   [`SigninTokenResponse`] the token and what happened on the way.
 //! - [`Error`] is the one error type. A 400 carries a [`Hint`] naming the
 //!   likely cause. No error, log line or `Debug` output contains the request
-//!   URL, its body, the secret key, the session token or the sign-in token.
+//!   URL, its body, the secret key, the session token or the sign-in token:
+//!   a response body that echoes them, in any common encoding, is withheld.
+//! - The request's text (the form body, the GET URL) and the response body are
+//!   held in buffers that are zeroed when dropped.
 //!
 //! The library reads no environment variables; binaries map
 //! `FED_SIGNIN_ENDPOINT` to [`Config::new`].
@@ -27,6 +30,7 @@ mod client;
 mod config;
 mod error;
 mod response;
+mod wire;
 
 pub use crate::client::{Client, SigninTokenResponse, TokenRequest, parse_endpoint};
 pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};

@@ -1,5 +1,5 @@
 //! Secrets stay out of the `Debug` of the client's public types, and the
-//! leak check used by the other tests does catch leaks.
+//! leak check used by the other tests does catch leaks, in every encoding.
 
 mod support;
 
@@ -9,7 +9,7 @@ use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::post;
 use fed_signin::{Client, Config, Error, Hint, TokenRequest};
-use support::{SECRET_KEY, SESSION_TOKEN, assert_no_secrets, credentials, serve};
+use support::{SECRET_KEY, SESSION_TOKEN, assert_no_secrets, credentials, forms, serve};
 
 const TOKEN: &str = "SECRET-SIGNIN-TOKEN-0001";
 
@@ -41,7 +41,19 @@ async fn debug_of_request_and_response_is_redacted() {
 #[test]
 fn leak_check_catches_leaks() {
     let encoded: String = url::form_urlencoded::byte_serialize(SESSION_TOKEN.as_bytes()).collect();
-    for excerpt in [SECRET_KEY.to_owned(), encoded, "Session=x".to_owned()] {
+    let base64 = data_encoding::BASE64URL.encode(format!("x{SECRET_KEY}").as_bytes());
+    let mut excerpts = vec![
+        SECRET_KEY.to_owned(),
+        encoded,
+        "Session=x".to_owned(),
+        base64,
+    ];
+    excerpts.extend(
+        forms(SESSION_TOKEN)
+            .into_iter()
+            .map(|form| format!("a {form} b")),
+    );
+    for excerpt in excerpts {
         let error = Error::BadRequest {
             status: 400,
             hint: Hint::Credentials,

@@ -57,15 +57,78 @@ pub async fn within<F: std::future::Future>(limit: Duration, future: F) -> F::Ou
         .expect("finished within the time limit")
 }
 
-/// The encodings in which a secret could leak into a message.
-fn forms(secret: &str) -> Vec<String> {
+/// `secret` percent-encoded as Python's `urllib.parse.quote()` does (safe="/": letters, digits,
+/// `_.-~` and `/` stay, a space is `%20`).
+pub fn python_quote(secret: &str) -> String {
+    let mut out = String::new();
+    for &b in secret.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `text` with the hex digits of its `%XX` escapes in lower case.
+pub fn lower_hex(text: &str) -> String {
+    let mut out = String::new();
+    let mut escape = 0;
+    for c in text.chars() {
+        if c == '%' {
+            escape = 2;
+            out.push(c);
+        } else if escape > 0 {
+            escape -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The base64 texts (standard and URL-safe) that show `secret` inside any longer base64-encoded
+/// body: the secret is encoded after 0, 1 and 2 bytes of prefix, and the groups that also hold
+/// prefix or following bytes are dropped, leaving the part that does not depend on them.
+pub fn base64_middles(secret: &str) -> Vec<String> {
+    let mut middles = Vec::new();
+    for encoding in [&data_encoding::BASE64, &data_encoding::BASE64URL] {
+        for prefix in ["", "x", "xy"] {
+            let encoded = encoding.encode(format!("{prefix}{secret}").as_bytes());
+            let start = if prefix.is_empty() { 0 } else { 4 };
+            let end = if (prefix.len() + secret.len()).is_multiple_of(3) {
+                encoded.len()
+            } else {
+                encoded.len() - 4
+            };
+            middles.push(encoded[start..end].to_owned());
+        }
+    }
+    middles
+}
+
+/// The encodings in which a secret could leak into a message: as it is, form-encoded (as
+/// `url::form_urlencoded::byte_serialize` does), as Python's `quote()`, both with lower-case hex,
+/// JSON-escaped (as serde_json does, and with `/` escaped), and base64 (standard and URL-safe, at
+/// every alignment, padded or not).
+pub fn forms(secret: &str) -> Vec<String> {
     let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
     let json = serde_json::to_string(secret).expect("a string serializes");
-    vec![
+    let json = json.trim_matches('"').to_owned();
+    let quoted = python_quote(secret);
+    let mut forms = vec![
         secret.to_owned(),
+        lower_hex(&encoded),
         encoded,
-        json.trim_matches('"').to_owned(),
-    ]
+        lower_hex(&quoted),
+        quoted,
+        json.replace('/', "\\/"),
+        json,
+    ];
+    forms.extend(base64_middles(secret));
+    forms
 }
 
 /// Asserts that neither the `Display` nor the `Debug` of `error`, nor of any
@@ -86,8 +149,10 @@ pub fn assert_no_secrets(error: &fed_signin::Error, secrets: &[&str]) {
     for text in &texts {
         for secret in secrets {
             for form in forms(secret) {
+                // Messages quote the excerpt with `{:?}`, which escapes backslashes.
+                let quoted = form.escape_debug().to_string();
                 assert!(
-                    !text.contains(&form),
+                    !text.contains(&form) && !text.contains(&quoted),
                     "a secret leaked into an error message: {text}"
                 );
             }
