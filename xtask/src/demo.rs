@@ -369,7 +369,7 @@ impl Scenario {
                 .clamp(3600, 43200),
         );
         say!("Creating role {name}, which {trusted} may assume…");
-        self.tracker.arm(name.clone());
+        self.tracker.arm(name.clone(), &run_id);
         let iam = Arc::clone(&self.iam);
         let role = self
             .tracker

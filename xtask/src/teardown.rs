@@ -7,16 +7,23 @@
 //! error, a panic, Ctrl-C or SIGTERM), the driver then calls [`remove_role`]: it first waits for
 //! those calls to finish (so a role whose CreateRole answer never arrived is still found), then
 //! tears the role down. Further signals during the teardown only print a warning.
+//!
+//! The role is torn down only when it is this run's: before anything is detached or deleted,
+//! GetRole must show it carrying the `fed:demo` tag with this run's id. A role of that name
+//! without it (another run's, or one the demo never created, say after CreateRole found the name
+//! taken) is not ours and is left alone, and so is a role whose tags cannot be read; the teardown
+//! then says so and the demo exits non-zero.
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use fed_aws::{Iam, TeardownReport, TeardownStep};
+use fed_aws::{Iam, Role, TeardownReport, TeardownStep};
 use fed_core::RoleName;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::demo::DEMO_TAG;
 use crate::signal::Signals;
 
 /// How long a pending IAM call may still take before the teardown goes ahead without it. The SDK
@@ -31,7 +38,8 @@ pub(crate) struct Tracker {
 
 #[derive(Default)]
 struct State {
-    role: Option<RoleName>,
+    /// The role, and the run id its `fed:demo` tag carries.
+    armed: Option<(RoleName, String)>,
     pending: Vec<JoinHandle<()>>,
 }
 
@@ -40,14 +48,19 @@ impl Tracker {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records that `role` is about to be created: from now on it is torn down on every exit.
-    pub(crate) fn arm(&self, role: RoleName) {
-        self.lock().role = Some(role);
+    /// Records that `role` is about to be created with the `fed:demo` tag `run_id`: from now on
+    /// it is torn down on every exit, if it carries that tag.
+    pub(crate) fn arm(&self, role: RoleName, run_id: &str) {
+        self.lock().armed = Some((role, run_id.to_owned()));
     }
 
     /// The role to tear down, if CreateRole was (about to be) sent.
     pub(crate) fn role(&self) -> Option<RoleName> {
-        self.lock().role.clone()
+        self.lock().armed.as_ref().map(|(role, _)| role.clone())
+    }
+
+    fn armed(&self) -> Option<(RoleName, String)> {
+        self.lock().armed.clone()
     }
 
     /// Runs an IAM call as a task of its own, so that cancelling the caller does not cut the
@@ -81,7 +94,7 @@ pub(crate) async fn run(
     signals: &mut Signals,
     pause: Duration,
 ) -> bool {
-    let Some(role) = tracker.role() else {
+    let Some((role, run_id)) = tracker.armed() else {
         return true;
     };
     if !pause.is_zero() {
@@ -112,7 +125,80 @@ pub(crate) async fn run(
             }
         }
     }
-    remove_role(iam, &role, signals).await
+    match ownership(iam, &role, &run_id, signals).await {
+        Ownership::Ours => remove_role(iam, &role, signals).await,
+        Ownership::Gone => {
+            say!("Role {role} does not exist (it was never created, or is already deleted).");
+            true
+        }
+        other => {
+            tell!("{}", left_alone(&role, &run_id, &other));
+            false
+        }
+    }
+}
+
+/// Whether the tracked role is this run's, as GetRole shows it.
+#[derive(Debug)]
+pub(crate) enum Ownership {
+    /// It carries the `fed:demo` tag with this run's id.
+    Ours,
+    /// There is no such role.
+    Gone,
+    /// It exists without this run's tag; the value of its `fed:demo` tag, if it has one.
+    NotOurs(Option<String>),
+    /// GetRole failed, so whose it is cannot be told.
+    Unknown(fed_aws::Error),
+}
+
+/// Looks the role up and reads its tags; signals meanwhile only print a warning.
+async fn ownership(
+    iam: &dyn Iam,
+    role: &RoleName,
+    run_id: &str,
+    signals: &mut Signals,
+) -> Ownership {
+    let lookup = iam.get_role(role);
+    tokio::pin!(lookup);
+    let found = loop {
+        tokio::select! {
+            found = &mut lookup => break found,
+            stop = signals.recv() => warn_still_tearing_down(stop.name(), role),
+        }
+    };
+    match found {
+        Ok(None) => Ownership::Gone,
+        Ok(Some(found)) => owner_of(&found, run_id),
+        Err(error) => Ownership::Unknown(error),
+    }
+}
+
+/// Whether `role` carries this run's tag.
+pub(crate) fn owner_of(role: &Role, run_id: &str) -> Ownership {
+    let tag = role.tags.iter().find(|t| t.key == DEMO_TAG);
+    match tag {
+        Some(tag) if tag.value == run_id => Ownership::Ours,
+        _ => Ownership::NotOurs(tag.map(|t| t.value.clone())),
+    }
+}
+
+/// What the teardown says about a role it did not touch.
+pub(crate) fn left_alone(role: &RoleName, run_id: &str, ownership: &Ownership) -> String {
+    match ownership {
+        Ownership::NotOurs(tag) => {
+            let why = match tag {
+                None => format!("it has no {DEMO_TAG} tag"),
+                Some(other) => format!("its {DEMO_TAG} tag is {other}"),
+            };
+            format!(
+                "error: role {role} is not ours, left alone: it does not carry this run's tag {DEMO_TAG}={run_id} ({why}); nothing was detached or deleted"
+            )
+        }
+        Ownership::Unknown(error) => format!(
+            "error: role {role} was left alone: its tags cannot be read ({error}), so it may not be ours; nothing was detached or deleted; `cargo xtask sweep --role {role} --yes` removes it if it is a demo role"
+        ),
+        Ownership::Ours | Ownership::Gone => String::new(),
+    }
 }
 
 /// Tears `role` down, printing each step; on failure prints what is left and how to remove it.
