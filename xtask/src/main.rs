@@ -59,12 +59,16 @@ enum Command {
     /// MFA, MaxSessionDuration, role chaining); the federation emulator refuses what the real
     /// endpoint refuses. See docs/local-stack.md.
     Local(local::LocalArgs),
-    /// Time against the local stack: the demo (default), or `fed url --role-arn` next to the floor.
+    /// Time against the local stack: the demo (default), or `fed url` next to its floor.
     ///
     /// `cargo xtask bench demo` runs the demo with --yes N times and reports the median.
-    /// `cargo xtask bench url` builds fed in release, creates a role in moto, and times
-    /// `fed url --role-arn` as a fresh process N times next to the floor: AssumeRole and
-    /// getSigninToken made back to back in process. It reports medians and their ratio.
+    /// `cargo xtask bench url` builds fed in release, starts the stack over https with
+    /// --latency-ms (default 50) added to every request, and times `fed url` as a fresh process
+    /// N times for each of five credential paths (--role-arn with keys, a role profile, a
+    /// two-hop profile, an IAM Identity Center profile, a role session in the environment), next
+    /// to the path's floor: its fewest sequential requests, made by clients created once. It
+    /// prints a table of the medians, their ratio (target <= 1.1) and the requests of each.
+    /// See docs/performance.md.
     Bench(bench::BenchArgs),
 }
 

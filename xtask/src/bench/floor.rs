@@ -2,12 +2,13 @@
 //! process of their own.
 //!
 //! The floor runs in a separate process, `cargo xtask bench floor` (hidden), started once with
-//! the fed runs' environment. The clients it needs read what they trust and where they go from
-//! the process's environment only: fed-signin's client trusts the certificates `SSL_CERT_FILE`
-//! names (reqwest's platform verifier reads them when the client is built), and aws-config's
-//! IAM Identity Center provider finds its token under `HOME` and the portal at
-//! `AWS_ENDPOINT_URL_SSO`. Neither exists before the stack is up, and this process cannot
-//! change its own environment. The floor process builds every client once, then times one
+//! the fed runs' environment, because two of its clients take what they need from the process's
+//! environment only: fed-signin's client trusts the certificates `SSL_CERT_FILE` names
+//! (reqwest's platform verifier reads them when the client is built, and takes no certificate
+//! otherwise), and aws-config's IAM Identity Center provider finds its token under `HOME` and
+//! the portal at `AWS_ENDPOINT_URL_SSO`. The stack's certificate authority and ports exist only
+//! once it is up, and the benchmark cannot change its own environment (`set_var` is unsafe,
+//! which the workspace forbids). The floor process builds every client once, then times one
 //! floor run each time the benchmark asks for one on its stdin, and answers on its stdout:
 //!
 //! ```text
