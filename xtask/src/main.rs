@@ -7,7 +7,8 @@
 //! - `sweep`: finds roles left behind by demos that could not clean up, and removes them.
 //! - `local`: runs the local stack (moto behind the STS rules gate, the federation emulator) in
 //!   the foreground.
-//! - `bench`: times the local demo, or `fed url --role-arn` next to the floor of its two requests.
+//! - `bench`: times the local demo, or `fed url` on five credential paths over https with latency,
+//!   each next to the floor of the requests it needs.
 //!
 //! The demo is also the worked example of depending on the library crates one by one: it uses
 //! fed-core, fed-aws and fed-signin directly, and fed-local for the local stack.
