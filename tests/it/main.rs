@@ -18,3 +18,6 @@ mod profiles;
 
 // What crosses fed's process boundary: proxies, escape sequences from servers.
 mod boundary;
+
+// What the `fed` process does to itself as it starts: no core dumps.
+mod hardening;
