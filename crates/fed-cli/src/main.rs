@@ -7,6 +7,7 @@
 
 mod cli;
 mod failure;
+mod hardening;
 mod login;
 mod open;
 mod output;
@@ -23,6 +24,7 @@ use crate::failure::Failure;
 use crate::printable::printable;
 
 fn main() -> ExitCode {
+    hardening::no_core_dumps();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
