@@ -136,7 +136,7 @@ impl Error {
                 (code, message)
             }
             SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
-            other => (None, chain(other)),
+            other => (None, fed_core::one_line(other)),
         };
         Error::Service {
             operation,
@@ -153,21 +153,6 @@ impl Error {
             problem: format!("no {field}"),
         }
     }
-}
-
-/// An error and its sources, by their `Display` only (never the `Debug` that
-/// `DisplayErrorContext` appends), skipping a source whose text is already there.
-pub(crate) fn chain(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !line.contains(&text) {
-            line = format!("{line}: {text}");
-        }
-        source = e.source();
-    }
-    line
 }
 
 /// Collapses whitespace runs, newlines included, into single spaces.

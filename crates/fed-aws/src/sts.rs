@@ -493,14 +493,5 @@ fn credentials_message(err: &aws_credential_types::provider::error::CredentialsE
     if let CredentialsError::CredentialsNotLoaded(_) = err {
         return "no credentials found (tried the environment, the AWS config and credentials files, web identity, the container and instance metadata)".to_owned();
     }
-    let mut line = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !line.contains(&text) {
-            line = format!("{line}: {text}");
-        }
-        source = cause.source();
-    }
-    crate::error::one_line(&line)
+    fed_core::one_line(err)
 }

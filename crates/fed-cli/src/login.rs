@@ -159,7 +159,7 @@ fn failure(err: &fed_flow::Error) -> Failure {
         Input::SigninEndpoint => "--signin-endpoint",
         _ => "--profile",
     };
-    let text = one_line(err);
+    let text = fed_core::one_line(err);
     let mut failure = match err {
         fed_flow::Error::Invalid { input, .. } if *input != Input::Profile => {
             Failure::usage(format!("{}: {text}", args_free_flag(*input)))
@@ -178,21 +178,6 @@ fn failure(err: &fed_flow::Error) -> Failure {
         failure = failure.hint(hint.to_string());
     }
     failure
-}
-
-/// An error and its sources on one line, `outer: inner: …`, skipping sources whose text the
-/// outer message already contains.
-fn one_line(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !line.contains(&text) {
-            line = format!("{line}: {text}");
-        }
-        source = e.source();
-    }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Result<()> {

@@ -56,3 +56,19 @@ impl Error {
         }
     }
 }
+
+/// An error and its sources on one line, `outer: inner: …`: their `Display` only (never the
+/// `Debug` some libraries append), a source skipped when its text is already there, and runs of
+/// whitespace collapsed.
+pub fn one_line(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+        source = e.source();
+    }
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -38,7 +38,7 @@ pub use crate::destination::{Destination, Service};
 pub use crate::duration::{
     AssumeRoleDuration, FederationTokenDuration, SessionDuration, parse_duration,
 };
-pub use crate::error::Error;
+pub use crate::error::{Error, one_line};
 pub use crate::login_url::LoginUrl;
 pub use crate::names::{
     ExternalId, FederationName, Issuer, MfaCode, MfaSerial, RoleName, RoleSessionName,

@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
-use fed_core::Credentials;
+use fed_core::{Credentials, one_line};
 
 use crate::error::Error;
 use crate::source::Base;
@@ -141,20 +141,6 @@ fn is_sso_login_error(reason: &str) -> bool {
     ["unauthorized", "expired", "sso session", "token", "cache"]
         .iter()
         .any(|needle| reason.contains(needle))
-}
-
-/// An error and its sources on one line, without repeating what the outer text already says.
-pub(crate) fn one_line(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !line.contains(&text) {
-            line = format!("{line}: {text}");
-        }
-        source = e.source();
-    }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// At most this much of a process's stderr is shown.
