@@ -237,15 +237,20 @@ async fn sign_in_with(
     }
 
     let signer = sts.with_credentials(&credentials);
+    // IAM Identity Center credentials sign in directly; who they belong to is asked alongside
+    // the sign-in, not before it.
     let (credentials, origin, principal) = match (last, base.history) {
-        (Some(assumed), _) => (assumed.credentials.clone(), assumed.origin(), assumed.arn),
+        (Some(assumed), _) => (
+            assumed.credentials.clone(),
+            assumed.origin(),
+            Some(assumed.arn),
+        ),
         (None, History::LongTerm) => {
-            federation_token(request, &signer, requested, &mut notes).await?
+            let (credentials, origin, arn) =
+                federation_token(request, &signer, requested, &mut notes).await?;
+            (credentials, origin, Some(arn))
         }
-        (None, History::IdentityCenter) => {
-            let identity = signer.caller_identity().await?;
-            (credentials, CredentialOrigin::IdentityCenter, identity.arn)
-        }
+        (None, History::IdentityCenter) => (credentials, CredentialOrigin::IdentityCenter, None),
         (None, History::Temporary) => {
             let identity = signer.caller_identity().await?;
             let origin = classify_origin(
@@ -256,14 +261,20 @@ async fn sign_in_with(
             match origin {
                 CredentialOrigin::SessionToken => return Err(Error::SessionTokenCredentials),
                 CredentialOrigin::LongTermUser => {
-                    federation_token(request, &signer, requested, &mut notes).await?
+                    let (credentials, origin, arn) =
+                        federation_token(request, &signer, requested, &mut notes).await?;
+                    (credentials, origin, Some(arn))
                 }
-                origin => (credentials, origin, identity.arn),
+                origin => (credentials, origin, Some(identity.arn)),
             }
         }
     };
 
-    let partition = request.partition.unwrap_or_else(|| principal.partition());
+    let partition = request
+        .partition
+        .or(principal.as_ref().map(Arn::partition))
+        .or_else(|| region.as_deref().and_then(|r| Partition::from_region(r).ok()))
+        .unwrap_or(Partition::Aws);
     check_partition(request, partition, region.as_deref())?;
     // The page is checked before the sign-in client is set up.
     destination(request, partition)?;
@@ -277,18 +288,27 @@ async fn sign_in_with(
         fed_signin::Error::InvalidEndpoint { .. } => Error::invalid(Input::SigninEndpoint, e),
         e => Error::Signin(e),
     })?;
-    let signable = Signable {
-        credentials,
-        origin,
-        principal,
-    };
     let mut asked = request.clone();
     asked.duration = requested;
-    let (console, session) = console(&client, &signable, &asked, region.as_deref()).await?;
+    let url = console_in(
+        &client,
+        &credentials,
+        origin,
+        partition,
+        &asked,
+        region.as_deref(),
+    );
+    let (principal, (console, session)) = match principal {
+        Some(principal) => (principal, url.await?),
+        None => {
+            let (identity, url) = tokio::join!(signer.caller_identity(), url);
+            (identity?.arn, url?)
+        }
+    };
     notes.extend(console.notes.iter().cloned());
     Ok(SignedIn {
         console,
-        principal: signable.principal,
+        principal,
         partition,
         source: plan.source,
         origin,
@@ -330,6 +350,26 @@ pub async fn console(
     region: Option<&str>,
 ) -> Result<(crate::ConsoleUrl, SessionLength), Error> {
     let partition = signable.principal.partition();
+    console_in(
+        client,
+        &signable.credentials,
+        signable.origin,
+        partition,
+        request,
+        region,
+    )
+    .await
+}
+
+/// [`console`] for credentials of `partition`, whose principal need not be known yet.
+async fn console_in(
+    client: &fed_signin::Client,
+    credentials: &Credentials,
+    origin: CredentialOrigin,
+    partition: Partition,
+    request: &SignIn,
+    region: Option<&str>,
+) -> Result<(crate::ConsoleUrl, SessionLength), Error> {
     let destination_url = destination(request, partition)?.to_url(partition, region);
     let logout_endpoint = match (&request.signin_endpoint, request.logout_first) {
         (_, false) => None,
@@ -346,8 +386,8 @@ pub async fn console(
     let console = crate::console_url(
         client,
         &crate::ConsoleLogin {
-            credentials: &signable.credentials,
-            origin: signable.origin,
+            credentials,
+            origin,
             requested_duration: requested,
             credentials_partition: Some(partition),
             issuer: &request.issuer,
@@ -366,7 +406,7 @@ pub async fn console(
         session_duration: console.session_duration,
         ends_at: match console.session_duration {
             Some(d) => Some(console.issued_at + Duration::from_secs(d.seconds().into())),
-            None => signable.credentials.expiration(),
+            None => credentials.expiration(),
         },
     };
     Ok((console, session))
