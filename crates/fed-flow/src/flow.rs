@@ -273,7 +273,11 @@ async fn sign_in_with(
     let partition = request
         .partition
         .or(principal.as_ref().map(Arn::partition))
-        .or_else(|| region.as_deref().and_then(|r| Partition::from_region(r).ok()))
+        .or_else(|| {
+            region
+                .as_deref()
+                .and_then(|r| Partition::from_region(r).ok())
+        })
         .unwrap_or(Partition::Aws);
     check_partition(request, partition, region.as_deref())?;
     // The page is checked before the sign-in client is set up.
