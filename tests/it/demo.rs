@@ -381,7 +381,7 @@ async fn an_assumed_role_caller_makes_it_role_chaining() {
     let sts = StsClient::new(&stack.sdk_config().await);
     let session = sts
         .assume_role(&AssumeRoleRequest::new(
-            caller_role.arn.clone(),
+            fed_core::RoleArn::new(caller_role.arn.clone()).unwrap(),
             RoleSessionName::new("alice").expect("a session name"),
         ))
         .await

@@ -394,7 +394,8 @@ impl Scenario {
             Principal::Other => &trusted,
             _ => &caller.arn,
         });
-        let mut request = AssumeRoleRequest::new(role.arn.clone(), session_name);
+        let mut request =
+            AssumeRoleRequest::new(fed_core::RoleArn::new(role.arn.clone())?, session_name);
         request.duration = Some(AssumeRoleDuration::new(self.args.duration)?);
         let assumed = self.wait_for_propagation(&request).await?;
         Fault::check(fault, Step::Propagation)?;
@@ -520,7 +521,7 @@ impl Scenario {
             client,
             &fed_flow::Signable::assumed(assumed),
             &request,
-            Some(region),
+            Some(&fed_core::Region::new(region)?),
         )
         .await?;
         for note in &console.notes {

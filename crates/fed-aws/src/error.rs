@@ -10,9 +10,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong talking to STS or IAM.
 ///
-/// Messages are one line and lowercase where they are ours; they never contain secret values.
-/// The SDK error stays reachable through [`std::error::Error::source`], and the AWS error code
-/// (such as `AccessDenied` or `NoSuchEntity`) through [`Error::code`].
+/// Messages are one line and lowercase where they are ours; they never contain secret values,
+/// and never repeat their sources: an error and its [`std::error::Error::source`] chain, written
+/// one after the other (as `anyhow`'s `{:#}` or [`fed_core::one_line`] do), say each thing once.
+/// The AWS error code (such as `AccessDenied` or `NoSuchEntity`) is [`Error::code`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -24,20 +25,22 @@ pub enum Error {
         operation: &'static str,
         /// The AWS error code, when the service answered with one.
         code: Option<String>,
-        /// A one-line description: the code and the service's message, or why no answer came.
+        /// A one-line description: the code and the service's message, or what went wrong on the
+        /// way (`the request could not be sent`, `timed out`, …).
         message: String,
-        /// The SDK error.
+        /// Why, when the service did not answer: the SDK's causes (the connection error, for
+        /// example). `None` for an answer from the service, which `code` and `message` say all of.
         #[source]
-        source: BoxError,
+        source: Option<BoxError>,
     },
     /// The credentials the client signs with could not be resolved.
     #[error("cannot resolve AWS credentials: {message}")]
     Credentials {
         /// A one-line description.
         message: String,
-        /// The credentials provider's error.
+        /// The causes the credentials provider gave, when it gave any.
         #[source]
-        source: BoxError,
+        source: Option<BoxError>,
     },
     /// AssumeRole kept failing with `AccessDenied` until the propagation deadline passed.
     #[error(
@@ -136,14 +139,27 @@ impl Error {
                 (code, message)
             }
             SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
-            other => (None, fed_core::one_line(other)),
+            SdkError::DispatchFailure(_) => (None, "the request could not be sent".to_owned()),
+            SdkError::ResponseError(_) => (None, "the answer could not be read".to_owned()),
+            _ => (None, "the request could not be built".to_owned()),
+        };
+        let source = match &err {
+            SdkError::ServiceError(_) => None,
+            // The SDK's own text ("dispatch failure") says no more than the message; its causes do.
+            other => Error::causes(other),
         };
         Error::Service {
             operation,
             code,
             message: one_line(&message),
-            source: Box::new(err),
+            source,
         }
+    }
+
+    /// The causes of `err` on one line, as a source that is not `err` itself, whose text the
+    /// message already says.
+    pub(crate) fn causes(err: &dyn std::error::Error) -> Option<BoxError> {
+        err.source().map(|cause| fed_core::one_line(cause).into())
     }
 
     /// An answer that lacked a required field.

@@ -24,7 +24,7 @@ pub fn service_error(operation: &'static str, code: &str, message: &str) -> Erro
         operation,
         code: Some(code.to_owned()),
         message: format!("{code}: {message}"),
-        source: format!("{code}: {message}").into(),
+        source: None,
     }
 }
 

@@ -52,10 +52,6 @@ pub fn classify_origin(
     }
     match (has_session_token, arn.principal()) {
         (false, Principal::User { .. } | Principal::Root) => CredentialOrigin::LongTermUser,
-        // Emulators such as moto report long-term keys as `arn:aws:sts::…:user/NAME`.
-        (false, Principal::Other) if arn.resource().starts_with("user/") => {
-            CredentialOrigin::LongTermUser
-        }
         (false, _) => CredentialOrigin::Unknown,
         (true, Principal::FederatedUser { .. }) => CredentialOrigin::FederationToken,
         (true, Principal::AssumedRole { role_name, .. })

@@ -8,7 +8,7 @@ use aws_sdk_sts::types::PolicyDescriptorType;
 use aws_smithy_types::retry::RetryConfig;
 use fed_core::{
     Arn, AssumeRoleDuration, CredentialOrigin, Credentials, ExternalId, FederationName,
-    FederationTokenDuration, MfaCode, MfaSerial, RoleSessionName, SourceIdentity,
+    FederationTokenDuration, MfaCode, MfaSerial, RoleArn, RoleSessionName, SourceIdentity,
 };
 
 use crate::config::default_timeouts;
@@ -44,6 +44,7 @@ pub trait Sts: Send + Sync {
 
 /// The answer of GetCallerIdentity.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CallerIdentity {
     /// The account id.
     pub account: String,
@@ -81,11 +82,27 @@ pub struct Mfa {
     pub code: MfaCode,
 }
 
-/// The inputs of AssumeRole. Build with [`AssumeRoleRequest::new`] and set the optional fields.
+/// The inputs of AssumeRole. Build with [`AssumeRoleRequest::new`] and the `with_` setters (or
+/// set the fields).
+///
+/// ```
+/// use fed_aws::AssumeRoleRequest;
+/// use fed_core::{AssumeRoleDuration, RoleSessionName};
+/// use std::time::Duration;
+///
+/// let request = AssumeRoleRequest::new(
+///     "arn:aws:iam::123456789012:role/ReadOnly".parse()?,
+///     RoleSessionName::new("alice")?,
+/// )
+/// .with_duration(AssumeRoleDuration::new(Duration::from_secs(3600))?);
+/// assert_eq!(request.role_arn.name(), "ReadOnly");
+/// # Ok::<(), fed_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AssumeRoleRequest {
-    /// The role to assume.
-    pub role_arn: Arn,
+    /// The role to assume (a role: users and sessions are refused when the ARN is parsed).
+    pub role_arn: RoleArn,
     /// The session name; it becomes the last part of the assumed-role ARN.
     pub session_name: RoleSessionName,
     /// The requested session length; STS defaults to one hour.
@@ -104,7 +121,7 @@ pub struct AssumeRoleRequest {
 
 impl AssumeRoleRequest {
     /// A request with only the role and the session name set.
-    pub fn new(role_arn: Arn, session_name: RoleSessionName) -> AssumeRoleRequest {
+    pub fn new(role_arn: RoleArn, session_name: RoleSessionName) -> AssumeRoleRequest {
         AssumeRoleRequest {
             role_arn,
             session_name,
@@ -115,6 +132,41 @@ impl AssumeRoleRequest {
             tags: Vec::new(),
             policy_arns: Vec::new(),
         }
+    }
+
+    /// The same request, asking for a session of `duration`.
+    #[must_use]
+    pub fn with_duration(mut self, duration: AssumeRoleDuration) -> AssumeRoleRequest {
+        self.duration = Some(duration);
+        self
+    }
+
+    /// The same request, with the external id the trust policy requires.
+    #[must_use]
+    pub fn with_external_id(mut self, external_id: ExternalId) -> AssumeRoleRequest {
+        self.external_id = Some(external_id);
+        self
+    }
+
+    /// The same request, with an MFA device and its current code.
+    #[must_use]
+    pub fn with_mfa(mut self, mfa: Mfa) -> AssumeRoleRequest {
+        self.mfa = Some(mfa);
+        self
+    }
+
+    /// The same request, setting the session's source identity.
+    #[must_use]
+    pub fn with_source_identity(mut self, source_identity: SourceIdentity) -> AssumeRoleRequest {
+        self.source_identity = Some(source_identity);
+        self
+    }
+
+    /// The same request, with one more session tag.
+    #[must_use]
+    pub fn with_tag(mut self, tag: Tag) -> AssumeRoleRequest {
+        self.tags.push(tag);
+        self
     }
 
     /// The duration to send, capped to one hour when `chained`, and whether it was capped.
@@ -131,6 +183,7 @@ impl AssumeRoleRequest {
 
 /// The result of AssumeRole.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssumedRole {
     /// The temporary credentials of the session.
     pub credentials: Credentials,
@@ -162,6 +215,7 @@ impl AssumedRole {
 /// The inputs of GetFederationToken. At least one session policy is required, since without one
 /// the federated user has no permissions at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FederationTokenRequest {
     name: FederationName,
     policy_arns: Vec<Arn>,
@@ -219,6 +273,7 @@ impl FederationTokenRequest {
 
 /// The result of GetFederationToken.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FederationToken {
     /// The temporary credentials of the federated user.
     pub credentials: Credentials,
@@ -300,7 +355,7 @@ impl StsClient {
             .await
             .map_err(|err| Error::Credentials {
                 message: credentials_message(&err),
-                source: Box::new(err),
+                source: Error::causes(&err),
             })?;
         Ok(from_sdk_credentials(&resolved))
     }
@@ -493,5 +548,5 @@ fn credentials_message(err: &aws_credential_types::provider::error::CredentialsE
     if let CredentialsError::CredentialsNotLoaded(_) = err {
         return "no credentials found (tried the environment, the AWS config and credentials files, web identity, the container and instance metadata)".to_owned();
     }
-    fed_core::one_line(err)
+    err.to_string()
 }

@@ -25,7 +25,7 @@ async fn fake_sts_queues_records_and_caps() {
         "denied",
     )));
     let mut request = AssumeRoleRequest::new(
-        arn("arn:aws:iam::123456789012:role/Target"),
+        "arn:aws:iam::123456789012:role/Target".parse().unwrap(),
         RoleSessionName::new("alice").unwrap(),
     );
     request.duration = Some(AssumeRoleDuration::from_secs(7200).unwrap());

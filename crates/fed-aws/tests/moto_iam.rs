@@ -71,7 +71,7 @@ async fn create_attach_assume_and_identify() {
     assert_eq!(fetched.max_session_duration, Some(7200));
 
     let mut request =
-        AssumeRoleRequest::new(role.arn.clone(), RoleSessionName::new("alice").unwrap());
+        AssumeRoleRequest::new(role_arn(&role), RoleSessionName::new("alice").unwrap());
     request.duration = Some(AssumeRoleDuration::from_secs(7200).unwrap());
     let mut attempts = 0;
     let assumed = assume_role_when_propagated(
@@ -121,13 +121,14 @@ async fn chained_assume_is_capped_at_one_hour() {
         .expect("CreateRole");
     let first = sts
         .assume_role(&AssumeRoleRequest::new(
-            role.arn.clone(),
+            role_arn(&role),
             RoleSessionName::new("first").unwrap(),
         ))
         .await
         .expect("first AssumeRole");
 
-    let mut request = AssumeRoleRequest::new(role.arn, RoleSessionName::new("second").unwrap());
+    let mut request =
+        AssumeRoleRequest::new(role_arn(&role), RoleSessionName::new("second").unwrap());
     request.duration = Some(AssumeRoleDuration::from_secs(7200).unwrap());
     let second = sts
         .with_credentials(&first.credentials)
@@ -265,4 +266,8 @@ async fn list_by_tag_finds_only_tagged_roles() {
         .await
         .expect("list");
     assert!(none.is_empty());
+}
+
+fn role_arn(role: &fed_aws::Role) -> fed_core::RoleArn {
+    fed_core::RoleArn::new(role.arn.clone()).expect("a role's ARN")
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 use fed_core::{
-    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, RoleSessionName,
-    Service, SourceIdentity,
+    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region, RoleArn,
+    RoleSessionName, Service, SourceIdentity,
 };
 
 use fed_flow::SessionPolicy;
@@ -53,11 +53,11 @@ pub(crate) struct UrlArgs {
 
     /// Region of the console (and of STS calls); defaults to the profile's region.
     #[arg(long, env = "AWS_REGION", value_parser = parse_region, help_heading = "Credentials")]
-    pub(crate) region: Option<String>,
+    pub(crate) region: Option<Region>,
 
     /// Assume this role first and sign in as it.
     #[arg(long, value_name = "ARN", value_parser = parse_role_arn, help_heading = "Assume role")]
-    pub(crate) role_arn: Option<Arn>,
+    pub(crate) role_arn: Option<RoleArn>,
 
     /// Session name for --role-arn [default: derived from the caller].
     #[arg(long, value_name = "NAME", value_parser = parse_session_name, help_heading = "Assume role")]
@@ -118,7 +118,7 @@ pub(crate) struct UrlArgs {
 
     /// Use the regional sign-in endpoint of this region.
     #[arg(long, value_name = "REGION", value_parser = parse_region, help_heading = "Sign-in endpoint")]
-    pub(crate) signin_region: Option<String>,
+    pub(crate) signin_region: Option<Region>,
 
     /// Base URL of the federation endpoint, e.g. an emulator's.
     #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = fed_signin::parse_endpoint, help_heading = "Sign-in endpoint")]
@@ -168,18 +168,15 @@ impl UrlArgs {
     }
 }
 
-fn parse_region(s: &str) -> Result<String, fed_core::Error> {
-    Partition::from_region(s).map(|_| s.to_owned())
+fn parse_region(s: &str) -> Result<Region, fed_core::Error> {
+    Region::new(s)
 }
 
-fn parse_role_arn(s: &str) -> Result<Arn, String> {
+fn parse_role_arn(s: &str) -> Result<RoleArn, String> {
     let arn: Arn = s.parse().map_err(|e: fed_core::Error| e.to_string())?;
-    match arn.principal() {
-        fed_core::Principal::Role { .. } => Ok(arn),
-        _ => Err(format!(
-            "{s:?} is not a role ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME"
-        )),
-    }
+    RoleArn::new(arn).map_err(|_| {
+        format!("{s:?} is not a role ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME")
+    })
 }
 
 fn parse_session_name(s: &str) -> Result<RoleSessionName, fed_core::Error> {

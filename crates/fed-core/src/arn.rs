@@ -176,5 +176,78 @@ impl fmt::Display for Arn {
     }
 }
 
+/// The ARN of an IAM role, `arn:PARTITION:iam::ACCOUNT:role/{path/}NAME`:
+/// what AssumeRole takes. A user, an assumed-role session or a policy ARN is
+/// refused when it is made, not by STS later.
+///
+/// It dereferences to its [`Arn`].
+///
+/// ```
+/// use fed_core::RoleArn;
+///
+/// let role: RoleArn = "arn:aws:iam::123456789012:role/ops/ReadOnly".parse()?;
+/// assert_eq!(role.name(), "ReadOnly");
+/// assert_eq!(role.account_id(), "123456789012");
+/// assert!("arn:aws:iam::123456789012:user/alice".parse::<RoleArn>().is_err());
+/// # Ok::<(), fed_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleArn(Arn);
+
+impl RoleArn {
+    /// Checks that `arn` names an IAM role.
+    pub fn new(arn: Arn) -> Result<RoleArn, Error> {
+        match arn.principal() {
+            Principal::Role { .. } => Ok(RoleArn(arn)),
+            _ => Err(Error::invalid(
+                "role ARN",
+                arn.to_string(),
+                "not an IAM role",
+                "arn:PARTITION:iam::ACCOUNT:role/NAME (a role, not a user, session or policy)",
+            )),
+        }
+    }
+
+    /// The role's name, without its path.
+    pub fn name(&self) -> &str {
+        match self.0.principal() {
+            Principal::Role { name, .. } => name,
+            _ => unreachable!("a RoleArn names a role"),
+        }
+    }
+
+    /// The ARN.
+    pub fn arn(&self) -> &Arn {
+        &self.0
+    }
+
+    /// The ARN, owned.
+    pub fn into_arn(self) -> Arn {
+        self.0
+    }
+}
+
+impl std::ops::Deref for RoleArn {
+    type Target = Arn;
+
+    fn deref(&self) -> &Arn {
+        &self.0
+    }
+}
+
+impl FromStr for RoleArn {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<RoleArn, Error> {
+        RoleArn::new(s.parse()?)
+    }
+}
+
+impl fmt::Display for RoleArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::{Error, Partition};
+use crate::{Error, Partition, Region};
 
 /// A console service shortcut such as `s3` or `iam`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,6 +74,7 @@ impl Service {
 
 /// The console page to land on after sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Destination {
     /// The console home page.
     ConsoleHome,
@@ -153,23 +154,36 @@ impl Destination {
     /// With a region, the regional console host is used and `region=` is set
     /// in the query (replacing any existing one, keeping the rest and the
     /// fragment), except for global services. A full URL keeps its host.
+    /// A region of another partition is not refused here; check it first
+    /// with [`Partition::check_region`].
     ///
-    /// # Panics
+    /// ```
+    /// use fed_core::{Destination, Partition, Region};
     ///
-    /// If `region` is not a region name; check it first with
-    /// [`Partition::check_region`].
-    pub fn to_url(&self, partition: Partition, region: Option<&str>) -> Url {
-        let on_console = |region: Option<&str>, path: &str| {
+    /// let s3 = Destination::service("s3")?;
+    /// let region = Region::new("eu-west-1")?;
+    /// assert_eq!(
+    ///     s3.to_url(Partition::Aws, Some(&region)).as_str(),
+    ///     "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1"
+    /// );
+    /// assert_eq!(
+    ///     Destination::ConsoleHome.to_url(Partition::Aws, None).as_str(),
+    ///     "https://console.aws.amazon.com/"
+    /// );
+    /// # Ok::<(), fed_core::Error>(())
+    /// ```
+    pub fn to_url(&self, partition: Partition, region: Option<&Region>) -> Url {
+        let on_console = |region: Option<&Region>, path: &str| {
             let url = console_url(partition, region, &[path]);
             match region {
-                Some(r) => with_region(url, r),
+                Some(r) => with_region(url, r.as_str()),
                 None => url,
             }
         };
         // Static paths have no query, so `region=` (a region name needs no
         // encoding) is written directly and the URL is parsed once.
         let on_console_static = |path: &str| match region {
-            Some(r) => console_url(partition, region, &[path, "?region=", r]),
+            Some(r) => console_url(partition, region, &[path, "?region=", r.as_str()]),
             None => console_url(partition, None, &[path]),
         };
         match self {
@@ -181,14 +195,14 @@ impl Destination {
             Destination::Service(s) => on_console_static(s.path),
             Destination::Path(p) => on_console(region, p),
             Destination::Url(u) => match region {
-                Some(r) => with_region(u.clone(), r),
+                Some(r) => with_region(u.clone(), r.as_str()),
                 None => u.clone(),
             },
         }
     }
 }
 
-fn base(partition: Partition, region: Option<&str>) -> Url {
+fn base(partition: Partition, region: Option<&Region>) -> Url {
     console_url(partition, region, &["/"])
 }
 
@@ -196,7 +210,7 @@ fn base(partition: Partition, region: Option<&str>) -> Url {
 /// starting with a single `/` (checked by [`Destination::parse`] for user
 /// paths). The text is written into one buffer of the exact size and parsed
 /// once.
-fn console_url(partition: Partition, region: Option<&str>, parts: &[&str]) -> Url {
+fn console_url(partition: Partition, region: Option<&Region>, parts: &[&str]) -> Url {
     const SCHEME: &str = "https://";
     let host = partition.console_host(region);
     let len = SCHEME.len() + host.len() + parts.iter().map(|p| p.len()).sum::<usize>();

@@ -4,11 +4,42 @@
 //! input is validated when it is constructed, so building a request or a URL
 //! from validated parts cannot fail.
 //!
+//! ```
+//! use fed_core::{
+//!     CredentialOrigin, Credentials, Destination, Issuer, LoginUrl, Partition, Region,
+//!     SigninToken, SigninTokenRequest, decide_session_duration,
+//! };
+//! use std::time::Duration;
+//!
+//! // Temporary credentials of a role session that was not role chaining.
+//! let credentials = Credentials::new("ASIAEXAMPLE", "secret", Some("token".into()), None);
+//! let decision = decide_session_duration(
+//!     CredentialOrigin::AssumedRole { chained: false },
+//!     Some(Duration::from_secs(8 * 3600)),
+//! )?;
+//! // The getSigninToken call, to send with any HTTP client (fed-signin does it).
+//! let request = SigninTokenRequest::new(&credentials, decision.value)?;
+//! assert!(request.to_form_body().starts_with("Action=getSigninToken&"));
+//!
+//! // With the token from the answer, the URL that opens the S3 console in Ireland.
+//! let region = Region::new("eu-west-1")?;
+//! let url = LoginUrl::new(
+//!     &Partition::Aws.federation_endpoint(None),
+//!     &Issuer::new("https://example.com/")?,
+//!     &Destination::service("s3")?.to_url(region.partition(), Some(&region)),
+//!     &SigninToken::new("from getSigninToken"),
+//! );
+//! println!("{}", url.redacted());
+//! # Ok::<(), fed_core::Error>(())
+//! ```
+//!
 //! # Brief overview
 //!
 //! - [`Partition`] knows the sign-in, console and logout hosts of `aws`,
-//!   `aws-us-gov` and `aws-cn`.
-//! - [`Arn`] parses principal ARNs into a [`Principal`].
+//!   `aws-us-gov` and `aws-cn`; [`Region`] is a checked region name and knows
+//!   its partition.
+//! - [`Arn`] parses principal ARNs into a [`Principal`]; [`RoleArn`] is an ARN
+//!   checked to name a role.
 //! - Validated inputs: [`RoleSessionName`], [`FederationName`], [`RoleName`],
 //!   [`ExternalId`], [`MfaSerial`], [`MfaCode`], [`SourceIdentity`], [`Issuer`],
 //!   [`SessionDuration`], [`AssumeRoleDuration`], [`FederationTokenDuration`].
@@ -17,7 +48,10 @@
 //! - [`SigninTokenRequest`] encodes the `getSigninToken` call; [`SigninToken`]
 //!   holds its answer.
 //! - [`Destination`] resolves the console page to land on; [`LoginUrl`] builds
-//!   the `Action=login` URL and its logout-first form.
+//!   the `Action=login` URL and its logout-first form; [`RedactedUrl`] renders
+//!   one without its token, for logs and snapshot tests.
+//! - [`Error`] is the one error type; [`one_line`] writes any error with its
+//!   sources on one line.
 #![deny(missing_docs)]
 
 mod arn;
@@ -29,10 +63,12 @@ mod form;
 mod login_url;
 mod names;
 mod partition;
+mod redacted;
+mod region;
 mod session_duration;
 mod signin_request;
 
-pub use crate::arn::{Arn, Principal};
+pub use crate::arn::{Arn, Principal, RoleArn};
 pub use crate::credentials::{CredentialOrigin, Credentials, SigninToken};
 pub use crate::destination::{Destination, Service};
 pub use crate::duration::{
@@ -45,5 +81,12 @@ pub use crate::names::{
     SourceIdentity,
 };
 pub use crate::partition::Partition;
+pub use crate::redacted::RedactedUrl;
+pub use crate::region::Region;
 pub use crate::session_duration::{SessionDurationDecision, decide_session_duration};
 pub use crate::signin_request::SigninTokenRequest;
+
+/// The examples of README.md, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -5,14 +5,33 @@ use std::str::FromStr;
 
 use url::Url;
 
-use crate::Error;
+use crate::{Error, Region};
 
 /// An AWS partition that offers console federation.
 ///
 /// Partitions without a public sign-in endpoint (`aws-iso*`, `aws-eusc`) are
 /// rejected with [`Error::UnsupportedPartition`] rather than silently treated
 /// as `aws`.
+///
+/// The table of hosts:
+///
+/// ```
+/// use fed_core::Partition;
+///
+/// for partition in Partition::ALL {
+///     println!(
+///         "{partition}: sign in at {}, console at {}, logout at {}",
+///         partition.federation_endpoint(None),
+///         partition.console_host(None),
+///         partition.logout_endpoint(),
+///     );
+/// }
+/// let china: Partition = "aws-cn".parse()?;
+/// assert_eq!(china.console_host(None), "console.amazonaws.cn");
+/// # Ok::<(), fed_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Partition {
     /// The commercial partition, `aws`.
     Aws,
@@ -61,14 +80,23 @@ impl Partition {
 
     /// Checks that `region` is a region of this partition, e.g. before it is
     /// given to [`Partition::signin_host`] or [`crate::Destination::to_url`].
-    pub fn check_region(self, region: &str) -> Result<(), Error> {
-        let of_region = Partition::from_region(region)?;
+    ///
+    /// ```
+    /// use fed_core::{Partition, Region};
+    ///
+    /// let frankfurt = Region::new("eu-central-1")?;
+    /// assert!(Partition::Aws.check_region(&frankfurt).is_ok());
+    /// assert!(Partition::AwsCn.check_region(&frankfurt).is_err());
+    /// # Ok::<(), fed_core::Error>(())
+    /// ```
+    pub fn check_region(self, region: &Region) -> Result<(), Error> {
+        let of_region = region.partition();
         if of_region == self {
             Ok(())
         } else {
             Err(Error::invalid(
                 "region",
-                region,
+                region.as_str(),
                 format!("a region of partition {of_region}, not of {self}"),
                 "a region of the credentials' partition",
             ))
@@ -104,13 +132,19 @@ impl Partition {
     /// The sign-in host: the global one, or `{region}.signin…` for a regional
     /// endpoint. The partition's default region has no prefix.
     ///
-    /// # Panics
+    /// ```
+    /// use fed_core::{Partition, Region};
     ///
-    /// If `signin_region` is not a region name (see
-    /// [`Partition::from_region`]), rather than build a URL on another host.
-    pub fn signin_host(self, signin_region: Option<&str>) -> String {
-        assert_region_name(signin_region);
-        match signin_region {
+    /// assert_eq!(Partition::Aws.signin_host(None), "signin.aws.amazon.com");
+    /// let region = Region::new("eu-west-1")?;
+    /// assert_eq!(
+    ///     Partition::Aws.signin_host(Some(&region)),
+    ///     "eu-west-1.signin.aws.amazon.com"
+    /// );
+    /// # Ok::<(), fed_core::Error>(())
+    /// ```
+    pub fn signin_host(self, signin_region: Option<&Region>) -> String {
+        match signin_region.map(Region::as_str) {
             Some(region) if region != self.default_region() => {
                 format!("{region}.signin.{}", self.domain())
             }
@@ -127,24 +161,28 @@ impl Partition {
             || host
                 .strip_suffix(&apex)
                 .and_then(|rest| rest.strip_suffix('.'))
-                .is_some_and(|region| self.check_region(region).is_ok())
+                .and_then(|region| Region::new(region).ok())
+                .is_some_and(|region| region.partition() == self)
     }
 
     /// `https://{signin host}/federation`.
-    pub fn federation_endpoint(self, signin_region: Option<&str>) -> Url {
+    ///
+    /// ```
+    /// use fed_core::Partition;
+    ///
+    /// assert_eq!(
+    ///     Partition::AwsUsGov.federation_endpoint(None).as_str(),
+    ///     "https://signin.amazonaws-us-gov.com/federation"
+    /// );
+    /// ```
+    pub fn federation_endpoint(self, signin_region: Option<&Region>) -> Url {
         https(&self.signin_host(signin_region), "/federation")
     }
 
     /// The console host: `console.…` or `{region}.console.…`.
-    ///
-    /// # Panics
-    ///
-    /// If `region` is not a region name (see [`Partition::from_region`]),
-    /// rather than build a URL on another host.
-    pub fn console_host(self, region: Option<&str>) -> String {
-        assert_region_name(region);
+    pub fn console_host(self, region: Option<&Region>) -> String {
         // `concat` allocates once, at the exact size.
-        match region {
+        match region.map(Region::as_str) {
             Some(region) => [region, ".console.", self.domain()].concat(),
             None => ["console.", self.domain()].concat(),
         }
@@ -198,15 +236,6 @@ fn is_region_name(s: &str) -> bool {
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn assert_region_name(region: Option<&str>) {
-    if let Some(region) = region {
-        assert!(
-            is_region_name(region),
-            "{region:?} is not a region name; check it with Partition::from_region"
-        );
-    }
 }
 
 fn https(host: &str, path: &str) -> Url {

@@ -7,6 +7,7 @@ use crate::{CredentialOrigin, Error, SessionDuration};
 
 /// What [`decide_session_duration`] decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SessionDurationDecision {
     /// The value to send, or `None` to leave `SessionDuration` out.
     pub value: Option<SessionDuration>,

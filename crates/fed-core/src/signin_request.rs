@@ -83,7 +83,7 @@ impl SigninTokenRequest {
             .iter()
             .map(|(name, value)| (*name, value.as_str()))
             .collect();
-        Zeroizing::new(form::encode_pairs(&pairs))
+        form::encode_pairs(&pairs)
     }
 
     /// The same parameters as a query string, for a GET.

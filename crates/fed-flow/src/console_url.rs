@@ -4,16 +4,18 @@
 use std::time::{Duration, SystemTime};
 
 use fed_core::{
-    CredentialOrigin, Credentials, Issuer, LoginUrl, Partition, SessionDuration,
+    CredentialOrigin, Credentials, Issuer, LoginUrl, Partition, RedactedUrl, SessionDuration,
     decide_session_duration,
 };
+use fed_signin::{Client, TokenRequest};
 use url::Url;
 
-use fed_signin::{Client, Error, TokenRequest};
+use crate::error::{Error, Input};
 
 /// What a console sign-in needs once there are credentials the federation
-/// endpoint accepts.
+/// endpoint accepts. Build it with [`ConsoleLogin::new`] and the setters.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct ConsoleLogin<'a> {
     /// The temporary credentials to sign in with.
     pub credentials: &'a Credentials,
@@ -29,6 +31,50 @@ pub struct ConsoleLogin<'a> {
     pub destination: &'a Url,
     /// When set, the URL first signs out through this logout endpoint.
     pub logout_endpoint: Option<&'a Url>,
+}
+
+impl<'a> ConsoleLogin<'a> {
+    /// A sign-in with `credentials` of `origin`, landing on `destination`,
+    /// with no session length asked for and no logout first.
+    pub fn new(
+        credentials: &'a Credentials,
+        origin: CredentialOrigin,
+        issuer: &'a Issuer,
+        destination: &'a Url,
+    ) -> ConsoleLogin<'a> {
+        ConsoleLogin {
+            credentials,
+            origin,
+            requested_duration: None,
+            credentials_partition: None,
+            issuer,
+            destination,
+            logout_endpoint: None,
+        }
+    }
+
+    /// Asking for a console session of `duration`, where the credentials allow it.
+    #[must_use]
+    pub fn requested_duration(mut self, duration: Duration) -> ConsoleLogin<'a> {
+        self.requested_duration = Some(duration);
+        self
+    }
+
+    /// With the partition of the credentials' account, to name a mismatch.
+    #[must_use]
+    pub fn credentials_partition(mut self, partition: Partition) -> ConsoleLogin<'a> {
+        self.credentials_partition = Some(partition);
+        self
+    }
+
+    /// Signing out first through `logout_endpoint`, which must be on the
+    /// client's federation endpoint host (see
+    /// [`fed_core::LoginUrl::with_logout_first`]).
+    #[must_use]
+    pub fn logout_endpoint(mut self, logout_endpoint: &'a Url) -> ConsoleLogin<'a> {
+        self.logout_endpoint = Some(logout_endpoint);
+        self
+    }
 }
 
 /// A console sign-in URL and how it came about.
@@ -50,6 +96,12 @@ impl ConsoleUrl {
     /// of it are not zeroed, so keep them short-lived.
     pub fn expose(&self) -> &str {
         self.url.expose()
+    }
+
+    /// The URL with every parameter decoded and the sign-in token replaced,
+    /// for logs and snapshot tests; see [`RedactedUrl`] for the format.
+    pub fn redacted(&self) -> RedactedUrl {
+        self.url.redacted()
     }
 
     /// When the URL stops working.
@@ -75,8 +127,12 @@ impl std::fmt::Debug for ConsoleUrl {
 /// unknown history), and builds the login URL on the client's endpoint,
 /// wrapped in a logout-first link when asked.
 pub async fn console_url(client: &Client, login: &ConsoleLogin<'_>) -> Result<ConsoleUrl, Error> {
-    let decision =
-        decide_session_duration(login.origin, login.requested_duration).map_err(Error::Request)?;
+    let decision = decide_session_duration(login.origin, login.requested_duration)
+        .map_err(|e| Error::invalid(Input::Duration, e))?;
+    if let Some(logout) = login.logout_endpoint {
+        LoginUrl::check_logout_first(&client.config().endpoint, logout)
+            .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?;
+    }
     let mut notes: Vec<String> = decision.note.into_iter().collect();
     let mut request = TokenRequest::new(login.credentials)
         .session_duration(decision.value)
@@ -99,7 +155,9 @@ pub async fn console_url(client: &Client, login: &ConsoleLogin<'_>) -> Result<Co
         response.token(),
     );
     let url = match login.logout_endpoint {
-        Some(logout) => login_url.with_logout_first(logout),
+        Some(logout) => login_url
+            .with_logout_first(logout)
+            .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?,
         None => login_url,
     };
     Ok(ConsoleUrl {

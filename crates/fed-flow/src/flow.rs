@@ -10,7 +10,8 @@ use fed_aws::{
 };
 use fed_core::{
     Arn, AssumeRoleDuration, CredentialOrigin, Credentials, Destination, FederationName,
-    FederationTokenDuration, MfaCode, MfaSerial, Partition, RoleSessionName, SessionDuration,
+    FederationTokenDuration, MfaCode, MfaSerial, Partition, Region, RoleSessionName,
+    SessionDuration,
 };
 use url::Url;
 
@@ -38,6 +39,7 @@ impl MfaPrompt for NoPrompt {
 
 /// How long the console session lasts, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SessionLength {
     /// The `SessionDuration` sent and accepted, when there was one.
     pub session_duration: Option<SessionDuration>,
@@ -48,6 +50,7 @@ pub struct SessionLength {
 
 /// A console sign-in URL and what was done to get it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct SignedIn {
     /// The URL.
     pub console: crate::ConsoleUrl,
@@ -88,16 +91,21 @@ fn name_unreachable(err: Error, request: &SignIn, env: &Env) -> Error {
     else {
         return err;
     };
-    if !(message.contains("dispatch failure") || message.contains("timed out")) {
+    if !(message.contains("could not be sent") || message.contains("timed out")) {
         return err;
     }
+    let reason = match &err {
+        Error::Aws(aws) => fed_core::one_line(aws),
+        _ => message.clone(),
+    };
     let var = |name: &str| env.get(name).ok().filter(|v| !v.is_empty());
     let endpoint = var("AWS_ENDPOINT_URL_STS")
         .or_else(|| var("AWS_ENDPOINT_URL"))
         .unwrap_or_else(|| {
             let region = request
                 .region
-                .clone()
+                .as_ref()
+                .map(ToString::to_string)
                 .or_else(|| var("AWS_REGION"))
                 .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned());
             format!("the regional STS endpoint of {region}")
@@ -105,7 +113,7 @@ fn name_unreachable(err: Error, request: &SignIn, env: &Env) -> Error {
     Error::Unreachable {
         operation: (*operation).to_owned(),
         endpoint,
-        reason: message.clone(),
+        reason,
     }
 }
 
@@ -147,7 +155,15 @@ async fn sign_in_with(
     let requested = request
         .duration
         .or(plan.duration_seconds.map(Duration::from_secs));
-    let region = request.region.clone().or(plan.region.clone());
+    let region = match &request.region {
+        Some(region) => Some(region.clone()),
+        None => plan
+            .region
+            .clone()
+            .map(Region::new)
+            .transpose()
+            .map_err(|e| Error::invalid(Input::Region, e))?,
+    };
 
     // When the partition is already known, the sign-in client (whose TLS set-up reads the
     // system's root certificates) is built on another thread while the credentials resolve.
@@ -163,8 +179,9 @@ async fn sign_in_with(
     let sdk = fed_aws::load_sdk_config(&ConfigOptions {
         region: Some(
             region
-                .clone()
-                .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned()),
+                .as_ref()
+                .map_or(DEFAULT_STS_REGION, Region::as_str)
+                .to_owned(),
         ),
         profile: plan.profile().map(str::to_owned),
         endpoint_url: None,
@@ -273,13 +290,9 @@ async fn sign_in_with(
     let partition = request
         .partition
         .or(principal.as_ref().map(Arn::partition))
-        .or_else(|| {
-            region
-                .as_deref()
-                .and_then(|r| Partition::from_region(r).ok())
-        })
+        .or(region.as_ref().map(Region::partition))
         .unwrap_or(Partition::Aws);
-    check_partition(request, partition, region.as_deref())?;
+    check_partition(request, partition, region.as_ref())?;
     // The page is checked before the sign-in client is set up.
     destination(request, partition)?;
     let client = match early {
@@ -300,7 +313,7 @@ async fn sign_in_with(
         origin,
         partition,
         &asked,
-        region.as_deref(),
+        region.as_ref(),
     );
     let (principal, (console, session)) = match principal {
         Some(principal) => (principal, url.await?),
@@ -323,6 +336,7 @@ async fn sign_in_with(
 
 /// Credentials the federation endpoint accepts, and what is known of them.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Signable {
     /// The temporary credentials.
     pub credentials: Credentials,
@@ -333,6 +347,15 @@ pub struct Signable {
 }
 
 impl Signable {
+    /// Credentials of `origin` that belong to `principal`.
+    pub fn new(credentials: Credentials, origin: CredentialOrigin, principal: Arn) -> Signable {
+        Signable {
+            credentials,
+            origin,
+            principal,
+        }
+    }
+
     /// The credentials of a role session fed-aws just assumed, with what AssumeRole knew: whether
     /// it was role chaining.
     pub fn assumed(assumed: &AssumedRole) -> Signable {
@@ -351,7 +374,7 @@ pub async fn console(
     client: &fed_signin::Client,
     signable: &Signable,
     request: &SignIn,
-    region: Option<&str>,
+    region: Option<&Region>,
 ) -> Result<(crate::ConsoleUrl, SessionLength), Error> {
     let partition = signable.principal.partition();
     console_in(
@@ -372,7 +395,7 @@ async fn console_in(
     origin: CredentialOrigin,
     partition: Partition,
     request: &SignIn,
-    region: Option<&str>,
+    region: Option<&Region>,
 ) -> Result<(crate::ConsoleUrl, SessionLength), Error> {
     let destination_url = destination(request, partition)?.to_url(partition, region);
     let logout_endpoint = match (&request.signin_endpoint, request.logout_first) {
@@ -386,26 +409,16 @@ async fn console_in(
         ),
         (None, true) => Some(partition.logout_endpoint()),
     };
-    let requested = request.duration;
-    let console = crate::console_url(
-        client,
-        &crate::ConsoleLogin {
-            credentials,
-            origin,
-            requested_duration: requested,
-            credentials_partition: Some(partition),
-            issuer: &request.issuer,
-            destination: &destination_url,
-            logout_endpoint: logout_endpoint.as_ref(),
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        fed_signin::Error::Request(e @ fed_core::Error::InvalidInput { .. }) => {
-            Error::invalid(Input::Duration, e)
-        }
-        e => Error::Signin(e),
-    })?;
+    let mut login =
+        crate::ConsoleLogin::new(credentials, origin, &request.issuer, &destination_url)
+            .credentials_partition(partition);
+    if let Some(duration) = request.duration {
+        login = login.requested_duration(duration);
+    }
+    if let Some(logout) = &logout_endpoint {
+        login = login.logout_endpoint(logout);
+    }
+    let console = crate::console_url(client, &login).await?;
     let session = SessionLength {
         session_duration: console.session_duration,
         ends_at: match console.session_duration {
@@ -445,12 +458,7 @@ async fn federation_token(
     let partition = request
         .partition
         .or(caller.as_ref().map(Arn::partition))
-        .or_else(|| {
-            request
-                .region
-                .as_deref()
-                .and_then(|r| Partition::from_region(r).ok())
-        })
+        .or(request.region.as_ref().map(Region::partition))
         .unwrap_or(Partition::Aws);
     let arns = request
         .policies
@@ -518,7 +526,7 @@ fn assume_error(
 fn check_partition(
     request: &SignIn,
     partition: Partition,
-    region: Option<&str>,
+    region: Option<&Region>,
 ) -> Result<(), Error> {
     if let Some(region) = region {
         partition
@@ -563,7 +571,7 @@ fn signin_config(request: &SignIn, partition: Partition) -> fed_signin::Config {
         (Some(url), _) => fed_signin::Config::new(url.clone()),
         (None, true) => fed_signin::Config::new(partition.logout_first_federation_endpoint()),
         (None, false) => {
-            fed_signin::Config::for_partition(partition, request.signin_region.as_deref())
+            fed_signin::Config::for_partition(partition, request.signin_region.as_ref())
         }
     };
     config.partition = Some(partition);

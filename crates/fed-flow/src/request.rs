@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use fed_core::{
-    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, RoleSessionName,
-    Service, SourceIdentity,
+    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region, RoleArn,
+    RoleSessionName, Service, SourceIdentity,
 };
 use url::Url;
 
@@ -14,7 +14,7 @@ use url::Url;
 #[non_exhaustive]
 pub struct RoleToAssume {
     /// The role.
-    pub arn: Arn,
+    pub arn: RoleArn,
     /// The session name; the caller's name by default.
     pub session_name: Option<RoleSessionName>,
     /// The external id the trust policy requires.
@@ -27,7 +27,7 @@ pub struct RoleToAssume {
 
 impl RoleToAssume {
     /// The role `arn`, with nothing else set.
-    pub fn new(arn: Arn) -> RoleToAssume {
+    pub fn new(arn: RoleArn) -> RoleToAssume {
         RoleToAssume {
             arn,
             session_name: None,
@@ -35,6 +35,34 @@ impl RoleToAssume {
             mfa_serial: None,
             source_identity: None,
         }
+    }
+
+    /// With the session name `name`.
+    #[must_use]
+    pub fn session_name(mut self, name: RoleSessionName) -> RoleToAssume {
+        self.session_name = Some(name);
+        self
+    }
+
+    /// With the external id the trust policy requires.
+    #[must_use]
+    pub fn external_id(mut self, external_id: ExternalId) -> RoleToAssume {
+        self.external_id = Some(external_id);
+        self
+    }
+
+    /// With the MFA device the trust policy requires; its code is asked for.
+    #[must_use]
+    pub fn mfa_serial(mut self, serial: MfaSerial) -> RoleToAssume {
+        self.mfa_serial = Some(serial);
+        self
+    }
+
+    /// With the session's source identity.
+    #[must_use]
+    pub fn source_identity(mut self, source_identity: SourceIdentity) -> RoleToAssume {
+        self.source_identity = Some(source_identity);
+        self
     }
 }
 
@@ -85,7 +113,7 @@ pub struct SignIn {
     /// The profile to use; it wins over credentials in the environment.
     pub profile: Option<String>,
     /// The region of the console and of STS; the environment's or the profile's by default.
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// A role to assume on top of the credentials.
     pub role: Option<RoleToAssume>,
     /// The code of the first MFA device asked for; later ones are prompted for.
@@ -103,7 +131,7 @@ pub struct SignIn {
     /// The partition, instead of the credentials'.
     pub partition: Option<Partition>,
     /// A regional sign-in endpoint.
-    pub signin_region: Option<String>,
+    pub signin_region: Option<Region>,
     /// Another federation endpoint (an emulator's).
     pub signin_endpoint: Option<Url>,
     /// How the sign-in token is requested.
@@ -142,8 +170,8 @@ impl SignIn {
 
     /// With the region `region`.
     #[must_use]
-    pub fn region(mut self, region: impl Into<String>) -> SignIn {
-        self.region = Some(region.into());
+    pub fn region(mut self, region: Region) -> SignIn {
+        self.region = Some(region);
         self
     }
 
@@ -172,6 +200,55 @@ impl SignIn {
     #[must_use]
     pub fn signin_endpoint(mut self, endpoint: Url) -> SignIn {
         self.signin_endpoint = Some(endpoint);
+        self
+    }
+
+    /// With `code` for the first MFA device asked for.
+    #[must_use]
+    pub fn mfa_code(mut self, code: MfaCode) -> SignIn {
+        self.mfa_code = Some(code);
+        self
+    }
+
+    /// With one more session policy, for long-term IAM user keys.
+    #[must_use]
+    pub fn policy(mut self, policy: SessionPolicy) -> SignIn {
+        self.policies.push(policy);
+        self
+    }
+
+    /// With the federated user's name, for long-term IAM user keys.
+    #[must_use]
+    pub fn federation_name(mut self, name: FederationName) -> SignIn {
+        self.federation_name = Some(name);
+        self
+    }
+
+    /// In `partition`, instead of the credentials'.
+    #[must_use]
+    pub fn partition(mut self, partition: Partition) -> SignIn {
+        self.partition = Some(partition);
+        self
+    }
+
+    /// Through the regional sign-in endpoint of `region`.
+    #[must_use]
+    pub fn signin_region(mut self, region: Region) -> SignIn {
+        self.signin_region = Some(region);
+        self
+    }
+
+    /// Asking for the sign-in token with `method`.
+    #[must_use]
+    pub fn method(mut self, method: fed_signin::Method) -> SignIn {
+        self.method = method;
+        self
+    }
+
+    /// With one URL that signs out of the console first.
+    #[must_use]
+    pub fn logout_first(mut self, logout_first: bool) -> SignIn {
+        self.logout_first = logout_first;
         self
     }
 }

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use aws_config::profile::{Profile, ProfileSet};
 use aws_types::os_shim_internal::{Env, Fs};
-use fed_core::{Arn, Credentials, ExternalId, MfaSerial, RoleSessionName};
+use fed_core::{Credentials, ExternalId, MfaSerial, RoleArn, RoleSessionName};
 
 use crate::error::{Error, Input};
 
@@ -118,7 +118,7 @@ pub(crate) enum Base {
 /// One AssumeRole a chain needs.
 #[derive(Debug, Clone)]
 pub(crate) struct Hop {
-    pub(crate) role_arn: Arn,
+    pub(crate) role_arn: RoleArn,
     pub(crate) session_name: Option<RoleSessionName>,
     pub(crate) external_id: Option<ExternalId>,
     pub(crate) mfa_serial: Option<MfaSerial>,

@@ -55,20 +55,15 @@ async fn sign_in(
     let issuer = Issuer::new("fed").expect("issuer");
     let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
     let client = Client::new(config).expect("client");
-    console_url(
-        &client,
-        &ConsoleLogin {
-            credentials: &credentials,
-            origin,
-            requested_duration,
-            credentials_partition: Some(Partition::Aws),
-            issuer: &issuer,
-            destination: &destination,
-            logout_endpoint,
-        },
-    )
-    .await
-    .expect("signed in")
+    let mut login = ConsoleLogin::new(&credentials, origin, &issuer, &destination)
+        .credentials_partition(Partition::Aws);
+    if let Some(duration) = requested_duration {
+        login = login.requested_duration(duration);
+    }
+    if let Some(logout) = logout_endpoint {
+        login = login.logout_endpoint(logout);
+    }
+    console_url(&client, &login).await.expect("signed in")
 }
 
 /// Follows the URL as a browser would and returns the page it ends on.
@@ -143,4 +138,44 @@ async fn logout_first_wraps_the_login() {
     assert_eq!(Url::parse(console.expose()).expect("URL").path(), "/oauth");
     let page = follow(&console).await;
     assert!(page.contains("assumed-role/demo/alice"), "{page}");
+}
+
+/// The URL, redacted, as a snapshot: every parameter decoded, the token
+/// replaced and the emulator's port filtered.
+#[tokio::test]
+async fn the_redacted_url_is_stable() {
+    let emulator = emulator().await;
+    let logout = emulator.logout_url();
+    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, TWO_HOURS, Some(&logout)).await;
+    insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
+        insta::assert_snapshot!(console.redacted(), @r"
+        http://127.0.0.1:PORT/oauth
+          Action=logout
+          redirect_uri=http://127.0.0.1:PORT/federation
+            Action=login
+            Issuer=fed
+            Destination=https://console.aws.amazon.com/
+            SigninToken=[redacted]
+        ");
+    });
+}
+
+/// A logout endpoint on another host than the federation endpoint would sign
+/// out and stop there: it is refused before any token is asked for.
+#[tokio::test]
+async fn a_logout_endpoint_on_another_host_is_refused_up_front() {
+    let emulator = emulator().await;
+    let client = Client::new(Config::new(emulator.federation_url())).expect("client");
+    let credentials = Credentials::new("ASIAROLE", "secret", Some("token".to_owned()), None);
+    let issuer = Issuer::new("fed").expect("issuer");
+    let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
+    let logout = Partition::Aws.logout_endpoint();
+    let login = ConsoleLogin::new(&credentials, NOT_CHAINED, &issuer, &destination)
+        .logout_endpoint(&logout);
+    let err = console_url(&client, &login).await.expect_err("refused");
+    assert!(
+        err.to_string().contains("redirects only to its own host"),
+        "{err}"
+    );
+    assert!(emulator.requests().is_empty(), "no token was asked for");
 }

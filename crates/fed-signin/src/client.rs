@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 
 use crate::config::{Config, MAX_BODY_BYTES, Method};
-use crate::error::{Error, Hint};
+use crate::error::{Error, Hint, Transport};
 use crate::response::{excerpt, read_capped};
 use crate::wire::{get_url, post_body};
 
@@ -41,12 +41,14 @@ impl<'a> TokenRequest<'a> {
     /// After a 400 to a request with `SessionDuration`, asks once more without it: for
     /// credentials whose history only the endpoint can judge (fed-core's
     /// `SessionDurationDecision::retry_without`).
+    #[must_use]
     pub fn retry_without_session_duration(mut self, retry: bool) -> TokenRequest<'a> {
         self.retry_without_session_duration = retry;
         self
     }
 
     /// Sends `SessionDuration` when `Some`.
+    #[must_use]
     pub fn session_duration(mut self, duration: Option<SessionDuration>) -> TokenRequest<'a> {
         self.session_duration = duration;
         self
@@ -55,6 +57,7 @@ impl<'a> TokenRequest<'a> {
     /// The partition of the credentials' account (e.g. from
     /// GetCallerIdentity). Used only to name a partition mismatch as the
     /// likely cause of a rejection.
+    #[must_use]
     pub fn credentials_partition(mut self, partition: Partition) -> TokenRequest<'a> {
         self.credentials_partition = Some(partition);
         self
@@ -123,7 +126,9 @@ impl Client {
             // never through a proxy, whatever HTTP_PROXY or ALL_PROXY say.
             builder = builder.tls_certs_only(std::iter::empty()).no_proxy();
         }
-        let http = builder.build().map_err(|e| Error::Http(e.without_url()))?;
+        let http = builder
+            .build()
+            .map_err(|e| Error::Http(Transport::new(e)))?;
         Ok(Client { http, config })
     }
 
@@ -308,17 +313,16 @@ impl Client {
     }
 
     fn transport_error(&self, error: reqwest::Error, tries: u32) -> Attempt {
-        let error = error.without_url();
         if error.is_timeout() {
             Attempt::Done(Err(Error::Timeout {
                 timeout: self.config.timeout,
-                source: error,
+                source: Transport::new(error),
             }))
         } else {
             Attempt::Retry(
                 Error::Unreachable {
                     attempts: tries,
-                    source: error,
+                    source: Transport::new(error),
                 },
                 None,
             )

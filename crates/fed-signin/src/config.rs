@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use fed_core::Partition;
+use fed_core::{Partition, Region};
 use url::Url;
 
 /// The `User-Agent` sent with every request: `fed/{version}`.
@@ -23,8 +23,27 @@ pub enum Method {
     Get,
 }
 
-/// The configuration of a [`crate::Client`].
+/// The configuration of a [`crate::Client`]: [`Config::new`] or
+/// [`Config::for_partition`], then the `with_` setters (or the fields).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use fed_core::{Partition, Region};
+/// use fed_signin::{Config, Method};
+///
+/// let frankfurt = Region::new("eu-central-1")?;
+/// let config = Config::for_partition(Partition::Aws, Some(&frankfurt))
+///     .with_method(Method::Get)
+///     .with_timeout(Duration::from_secs(5));
+/// assert_eq!(
+///     config.endpoint.as_str(),
+///     "https://eu-central-1.signin.aws.amazon.com/federation"
+/// );
+/// # Ok::<(), fed_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// The federation endpoint, e.g. `https://signin.aws.amazon.com/federation`.
     pub endpoint: Url,
@@ -75,9 +94,43 @@ impl Config {
 
     /// A configuration for the federation endpoint of `partition`: the
     /// global host, or the regional one of `signin_region`.
-    pub fn for_partition(partition: Partition, signin_region: Option<&str>) -> Config {
-        let mut config = Config::new(partition.federation_endpoint(signin_region));
-        config.partition = Some(partition);
-        config
+    pub fn for_partition(partition: Partition, signin_region: Option<&Region>) -> Config {
+        Config::new(partition.federation_endpoint(signin_region)).with_partition(partition)
+    }
+
+    /// The same, with the partition the endpoint serves (to name a mismatch).
+    #[must_use]
+    pub fn with_partition(mut self, partition: Partition) -> Config {
+        self.partition = Some(partition);
+        self
+    }
+
+    /// The same, sending `getSigninToken` with `method`.
+    #[must_use]
+    pub fn with_method(mut self, method: Method) -> Config {
+        self.method = method;
+        self
+    }
+
+    /// The same, with `timeout` for each attempt and for connecting.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Config {
+        self.timeout = timeout;
+        self.connect_timeout = self.connect_timeout.min(timeout);
+        self
+    }
+
+    /// The same, with at most `attempts` attempts (the first included).
+    #[must_use]
+    pub fn with_max_attempts(mut self, attempts: u32) -> Config {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The same, retrying once without `SessionDuration` after a 400.
+    #[must_use]
+    pub fn with_retry_without_session_duration(mut self, retry: bool) -> Config {
+        self.retry_without_session_duration = retry;
+        self
     }
 }

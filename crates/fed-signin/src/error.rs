@@ -24,7 +24,7 @@ pub enum Error {
     Request(#[source] fed_core::Error),
     /// The HTTP client could not be set up.
     #[error("cannot set up the HTTP client")]
-    Http(#[source] reqwest::Error),
+    Http(#[source] Transport),
     /// The endpoint refused the request with a 4xx status other than 429.
     /// Its body is opaque, so the likely cause is inferred from the request.
     #[error("federation endpoint rejected the request with HTTP {status}: {hint}{}", excerpt_suffix(.excerpt))]
@@ -58,7 +58,7 @@ pub enum Error {
         timeout: Duration,
         /// The underlying error, stripped of the URL.
         #[source]
-        source: reqwest::Error,
+        source: Transport,
     },
     /// The endpoint could not be reached, or the connection broke.
     #[error("federation endpoint unreachable after {attempts} attempt(s)")]
@@ -67,7 +67,7 @@ pub enum Error {
         attempts: u32,
         /// The underlying error of the last attempt, stripped of the URL.
         #[source]
-        source: reqwest::Error,
+        source: Transport,
     },
     /// A success status with a body that is not a sign-in token, or a
     /// status that makes no sense here.
@@ -131,6 +131,30 @@ impl fmt::Display for Hint {
         }
     }
 }
+
+/// What the HTTP client reported under an [`Error`], without the request URL:
+/// its text is the client's error and its causes on one line.
+#[derive(Debug)]
+pub struct Transport {
+    message: String,
+}
+
+impl Transport {
+    /// Records `error` without its URL.
+    pub(crate) fn new(error: reqwest::Error) -> Transport {
+        Transport {
+            message: fed_core::one_line(&error.without_url()),
+        }
+    }
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Transport {}
 
 fn excerpt_suffix(excerpt: &str) -> String {
     if excerpt.is_empty() {

@@ -24,6 +24,45 @@
 //!
 //! The library reads no environment variables; binaries map
 //! `FED_SIGNIN_ENDPOINT` to [`Config::new`].
+//!
+//! # Example
+//!
+//! Against AWS, the client is `Client::new(Config::for_partition(Partition::Aws, None))`;
+//! here it asks the federation endpoint emulator of `fed-local`, which a test
+//! starts in one line and which takes any temporary credentials:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use fed_core::{Credentials, Destination, Issuer, LoginUrl, Partition};
+//! use fed_signin::{Client, Config, TokenRequest};
+//!
+//! let emulator = fed_local::federation::start_any_session().await?;
+//! let client = Client::new(Config::new(emulator.federation_url()))?;
+//!
+//! let credentials = Credentials::new("ASIATEST", "secret", Some("token".into()), None);
+//! let answer = client.get_signin_token(&TokenRequest::new(&credentials)).await?;
+//! let url = LoginUrl::new(
+//!     &client.config().endpoint,
+//!     &Issuer::new("my-tool")?,
+//!     &Destination::service("iam")?.to_url(Partition::Aws, None),
+//!     answer.token(),
+//! );
+//!
+//! // A snapshot of the URL: every parameter decoded, the token replaced, and
+//! // the emulator's port (new on every run) filtered out.
+//! let port = emulator.base_url().port().unwrap_or_default().to_string();
+//! assert_eq!(
+//!     url.redacted().to_string().replace(&port, "PORT"),
+//!     "http://127.0.0.1:PORT/federation
+//!   Action=login
+//!   Issuer=my-tool
+//!   Destination=https://console.aws.amazon.com/iam/home
+//!   SigninToken=[redacted]
+//! "
+//! );
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
 
 mod client;
@@ -34,4 +73,4 @@ mod wire;
 
 pub use crate::client::{Client, SigninTokenResponse, TokenRequest, parse_endpoint};
 pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};
-pub use crate::error::{Error, Hint};
+pub use crate::error::{Error, Hint, Transport};

@@ -168,6 +168,7 @@ async fn logout_first_url_lands_on_console_page() {
         response.token(),
     );
     let url = login.with_logout_first(&emulator.logout_url());
+    let url = url.expect("the emulator's logout and federation endpoints share a host");
     let page = reqwest::get(url.expose()).await.expect("logout then login");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("page").contains(ROLE_ARN));

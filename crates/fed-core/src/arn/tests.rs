@@ -202,3 +202,26 @@ proptest! {
         prop_assert_eq!(federated.principal(), &Principal::FederatedUser { name: session });
     }
 }
+
+#[test]
+fn role_arns_are_roles_only() {
+    for ok in [
+        "arn:aws:iam::123456789012:role/ReadOnly",
+        "arn:aws-cn:iam::123456789012:role/a/b/Deploy",
+    ] {
+        let role: RoleArn = ok.parse().unwrap();
+        assert_eq!(role.to_string(), ok);
+    }
+    for refused in [
+        "arn:aws:iam::123456789012:user/alice",
+        "arn:aws:sts::123456789012:assumed-role/ReadOnly/alice",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::123456789012:root",
+    ] {
+        let err = refused.parse::<RoleArn>().unwrap_err().to_string();
+        assert!(
+            err.contains("not an IAM role") && err.contains(refused),
+            "{err}"
+        );
+    }
+}

@@ -2,6 +2,10 @@
 
 use super::*;
 
+fn region_of(name: &str) -> Region {
+    Region::new(name).unwrap()
+}
+
 /// Renders `destination.to_url(partition, region)`, or the parse error.
 fn render(
     destination: Result<Destination, Error>,
@@ -9,7 +13,9 @@ fn render(
     region: Option<&str>,
 ) -> String {
     match destination {
-        Ok(d) => d.to_url(partition, region).to_string(),
+        Ok(d) => d
+            .to_url(partition, region.map(region_of).as_ref())
+            .to_string(),
         Err(e) => format!("error: {e}"),
     }
 }
@@ -142,7 +148,7 @@ fn global_and_regional_services() {
             (Partition::AwsUsGov, "us-gov-west-1"),
             (Partition::AwsCn, "cn-north-1"),
         ] {
-            let url = Destination::Service(service).to_url(partition, Some(region));
+            let url = Destination::Service(service).to_url(partition, Some(&region_of(region)));
             assert!(partition.is_console_host(url.host_str().unwrap()), "{url}");
             let regions: Vec<String> = url
                 .query_pairs()
@@ -316,6 +322,10 @@ mod properties {
 
     use super::*;
 
+    fn region_of(name: &str) -> Region {
+        Region::new(name).unwrap()
+    }
+
     fn region() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec!["us-east-1", "eu-west-1", "ap-southeast-2"])
     }
@@ -341,7 +351,7 @@ mod properties {
                 input = format!("{input}#{fragment}");
             }
             let destination = Destination::parse(&input, Partition::Aws, false).unwrap();
-            let url = destination.to_url(Partition::Aws, Some(region));
+            let url = destination.to_url(Partition::Aws, Some(&region_of(region)));
             let host = format!("{region}.console.aws.amazon.com");
             prop_assert_eq!(url.host_str(), Some(host.as_str()));
             prop_assert_eq!(url.fragment(), fragment.as_deref());

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 
-use crate::{Destination, Partition};
+use crate::{Destination, Partition, Region};
 
 use super::*;
 
@@ -36,6 +36,7 @@ fn build(
             token,
         )
         .with_logout_first(&partition.logout_endpoint())
+        .unwrap()
     } else {
         LoginUrl::new(
             &partition.federation_endpoint(None),
@@ -65,7 +66,7 @@ fn login_urls() {
         let region = other_region(partition);
         let full = format!(
             "https://{}/ec2/home?region={region}#Instances:instanceState=running",
-            partition.console_host(Some(region))
+            partition.console_host(Some(&Region::new(region).unwrap()))
         );
         let cases: [(&str, Destination, Option<&str>); 5] = [
             ("console home", Destination::ConsoleHome, None),
@@ -88,7 +89,8 @@ fn login_urls() {
         ];
         let mut out = String::new();
         for (label, destination, region) in cases {
-            let destination = destination.to_url(partition, region);
+            let region = region.map(|r| Region::new(r).unwrap());
+            let destination = destination.to_url(partition, region.as_ref());
             writeln!(out, "{label}: {destination}").unwrap();
             for logout_first in [false, true] {
                 let url = build(partition, &destination, &token, &issuer(), logout_first);
@@ -157,7 +159,23 @@ fn debug_is_redacted() {
         );
         assert!(!format!("{url:#?}").contains("FAKE"));
 
-        let logout_first = url.with_logout_first(&partition.logout_endpoint());
+        // The global host's URL is not one the logout endpoint redirects to.
+        let refused = url
+            .with_logout_first(&partition.logout_endpoint())
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("redirects only to its own host"),
+            "{refused}"
+        );
+        let url = LoginUrl::new(
+            &partition.logout_first_federation_endpoint(),
+            &issuer(),
+            &destination,
+            &token,
+        );
+        let logout_first = url.with_logout_first(&partition.logout_endpoint()).unwrap();
         assert_eq!(
             format!("{logout_first:?}"),
             format!(
@@ -295,7 +313,7 @@ proptest! {
         prop_assert_eq!(login.expose(), expect.as_str());
         prop_assert_eq!(&login.to_url(), &expect);
 
-        let logout = login.with_logout_first(&endpoint);
+        let logout = login.with_logout_first(&endpoint).unwrap();
         let mut expect_logout = endpoint.clone();
         expect_logout.set_fragment(None);
         expect_logout.set_query(None);

@@ -108,15 +108,17 @@ fn display_round_trips() {
 /// The hosts of one partition, one per line, for a table comparison.
 fn hosts(partition: Partition, other_region: &str) -> String {
     let default = partition.default_region();
+    let default_region = Region::new(default).unwrap();
+    let other = Region::new(other_region).unwrap();
     [
         format!("signin_host(None) = {}", partition.signin_host(None)),
         format!(
             "signin_host({default}) = {}",
-            partition.signin_host(Some(default))
+            partition.signin_host(Some(&default_region))
         ),
         format!(
             "signin_host({other_region}) = {}",
-            partition.signin_host(Some(other_region))
+            partition.signin_host(Some(&other))
         ),
         format!(
             "federation_endpoint(None) = {}",
@@ -124,12 +126,12 @@ fn hosts(partition: Partition, other_region: &str) -> String {
         ),
         format!(
             "federation_endpoint({other_region}) = {}",
-            partition.federation_endpoint(Some(other_region))
+            partition.federation_endpoint(Some(&other))
         ),
         format!("console_host(None) = {}", partition.console_host(None)),
         format!(
             "console_host({other_region}) = {}",
-            partition.console_host(Some(other_region))
+            partition.console_host(Some(&other))
         ),
         format!("logout_endpoint = {}", partition.logout_endpoint()),
         format!(
@@ -234,7 +236,7 @@ fn console_hosts() {
 
 #[track_caller]
 fn check_region_of(partition: Partition, region: &str, expect: &str) {
-    let got = match partition.check_region(region) {
+    let got = match Region::new(region).and_then(|r| partition.check_region(&r)) {
         Ok(()) => "ok".to_owned(),
         Err(e) => format!("error: {e}"),
     };

@@ -46,7 +46,10 @@ use crate::serve::{Ca, Listen, Server};
 
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::recorder::{RecordedRequest, Rejection};
-pub use self::resolver::{IdentityResolver, ResolveError, ResolvedIdentity, StaticResolver};
+pub use self::resolver::{
+    ANY_SESSION_ACCOUNT, AnySession, IdentityResolver, ResolveError, ResolvedIdentity,
+    StaticResolver,
+};
 
 use self::recorder::Recorder;
 
@@ -123,6 +126,24 @@ pub async fn start<R: IdentityResolver>(config: Config, resolver: R) -> std::io:
     let server = Server::start(router, &listen, "federation emulator").await?;
     let _ = base.set(server.base_url().clone());
     Ok(Emulator { server, recorder })
+}
+
+/// Starts an emulator of the `aws` partition on `http://127.0.0.1` that takes
+/// any temporary credentials as a role session ([`AnySession`]): the one line
+/// a test of code that asks for sign-in tokens needs. fed-signin's crate
+/// documentation shows one.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let emulator = fed_local::federation::start_any_session().await?;
+/// // Give this to the code under test as its federation endpoint.
+/// let endpoint = emulator.federation_url();
+/// assert_eq!(endpoint.host_str(), Some("127.0.0.1"));
+/// # Ok(()) }
+/// ```
+pub async fn start_any_session() -> std::io::Result<Emulator> {
+    start(Config::new(Partition::Aws), AnySession).await
 }
 
 /// A running emulator. Dropping it stops the server.

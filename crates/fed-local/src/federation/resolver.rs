@@ -77,6 +77,39 @@ pub trait IdentityResolver: Send + Sync + 'static {
     ) -> impl Future<Output = Result<ResolvedIdentity, ResolveError>> + Send;
 }
 
+/// A resolver that takes any temporary credentials as a role session that was
+/// not role chaining, `arn:aws:sts::123456789012:assumed-role/fed-test/{access key id}`,
+/// and keys that start with `AKIA` (AWS's long-term key prefix) as long-term
+/// IAM user keys, which the emulator refuses as AWS does. For tests of
+/// callers, which need a sign-in token and not an account.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnySession;
+
+/// The account of [`AnySession`]'s identities.
+pub const ANY_SESSION_ACCOUNT: &str = "123456789012";
+
+impl IdentityResolver for AnySession {
+    async fn resolve(&self, credentials: &Credentials) -> Result<ResolvedIdentity, ResolveError> {
+        let key = credentials.access_key_id();
+        let (arn, origin) = if key.starts_with("AKIA") {
+            (
+                format!("arn:aws:iam::{ANY_SESSION_ACCOUNT}:user/fed-test"),
+                CredentialOrigin::LongTermUser,
+            )
+        } else {
+            let session = fed_core::RoleSessionName::sanitized(key);
+            (
+                format!("arn:aws:sts::{ANY_SESSION_ACCOUNT}:assumed-role/fed-test/{session}"),
+                CredentialOrigin::AssumedRole { chained: false },
+            )
+        };
+        let arn = arn.parse().map_err(|_| ResolveError::InvalidCredentials {
+            reason: "the access key id makes no session name".to_owned(),
+        })?;
+        Ok(ResolvedIdentity::new(arn, origin).with_hops(1))
+    }
+}
+
 /// A resolver with a fixed table from access key id to identity. Unknown key
 /// ids are invalid credentials.
 #[derive(Debug, Clone, Default)]

@@ -12,6 +12,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::Response;
 use fed_core::{Arn, Credentials, Principal};
@@ -577,10 +578,42 @@ async fn get_caller_identity(
             })
             .await;
             Ok(match answer {
-                Ok((status, headers, body)) => respond(status, headers, body),
+                Ok((status, headers, body)) => respond(status, headers, iam_user_arn(body)),
                 Err(response) => response,
             })
         }
-        _ => passed(shared, incoming).await,
+        _ => Ok(match forward(shared, incoming).await {
+            Ok((status, headers, body)) => respond(status, headers, iam_user_arn(body)),
+            Err(response) => response,
+        }),
     }
+}
+
+/// moto names an IAM user `arn:aws:sts::ACCOUNT:user/NAME`; AWS names it in the `iam` service,
+/// as its ARN is everywhere else. The answer is corrected so that clients see AWS's ARN.
+fn iam_user_arn(body: Bytes) -> Bytes {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return body;
+    };
+    let Some(start) = text.find("<Arn>arn:") else {
+        return body;
+    };
+    let arn = &text[start + "<Arn>".len()..];
+    let mut fields = arn.splitn(6, ':');
+    let (Some(_), Some(partition), Some("sts"), Some(""), Some(account), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return body;
+    };
+    if !resource.starts_with("user/") {
+        return body;
+    }
+    let from = format!("<Arn>arn:{partition}:sts::{account}:user/");
+    let to = format!("<Arn>arn:{partition}:iam::{account}:user/");
+    Bytes::from(text.replacen(&from, &to, 1))
 }
