@@ -10,7 +10,7 @@
 //! - [`detect_origin`] and [`classify_origin`] tell where the signing credentials came from, as a
 //!   fed-core [`CredentialOrigin`](fed_core::CredentialOrigin).
 //! - [`assume_role_when_propagated`] retries AssumeRole on `AccessDenied` while a new role or
-//!   policy propagates through IAM, up to a deadline ([`PropagationRetry`]).
+//!   policy propagates, up to a deadline ([`PropagationRetry`]).
 //! - [`load_sdk_config`] builds an SDK configuration with timeouts and standard retries.
 //! - [`Error`] is the one error type; [`Error::code`] gives the AWS error code.
 #![deny(missing_docs)]
