@@ -6,9 +6,8 @@ use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use fed_aws::{CreateRole, Iam, IamClient};
-use fed_core::{Arn, RoleName};
 use fed_local::LocalStack;
+use fed_local::fixtures::trusting;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -55,18 +54,11 @@ const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m";
 const HOSTILE_XML: &str = "\u{9b}2J\u{9b}31mpwned";
 
 async fn role(stack: &LocalStack) -> String {
-    let iam = IamClient::new(&stack.sdk_config().await);
-    let trusted: Arn = format!("arn:aws:iam::{}:root", stack.account_id())
-        .parse()
-        .expect("ARN");
-    iam.create_role(&CreateRole::new(
-        RoleName::new("fed-boundary").expect("name"),
-        trusted,
-    ))
-    .await
-    .expect("CreateRole")
-    .arn
-    .to_string()
+    let trusted = format!("arn:aws:iam::{}:root", stack.account_id());
+    stack
+        .create_role("fed-boundary", &trusting(&trusted), None)
+        .await
+        .expect("CreateRole")
 }
 
 async fn fed(stack_env: &[(&str, String)], args: &[&str]) -> Output {

@@ -3,10 +3,9 @@
 
 use std::process::Output;
 
-use fed_aws::{CreateRole, Iam, IamClient};
-use fed_core::{Arn, RoleName};
 use fed_local::LocalStack;
 use fed_local::federation::RecordedRequest;
+use fed_local::fixtures::trusting;
 
 use crate::support;
 
@@ -114,15 +113,12 @@ async fn start_stack() -> LocalStack {
 }
 
 async fn create_role(stack: &LocalStack, name: &str) -> String {
-    let iam = IamClient::new(&stack.sdk_config().await);
-    let trusted: Arn = format!("arn:aws:iam::{}:root", stack.aws().account_id())
-        .parse()
-        .expect("ARN");
+    let trusted = format!("arn:aws:iam::{}:root", stack.aws().account_id());
     // Twelve-hour sessions, so that `--duration` above one hour is allowed.
-    let mut spec = CreateRole::new(RoleName::new(name).expect("role name"), trusted);
-    spec.max_session_duration = Some(43_200);
-    let role = iam.create_role(&spec).await.expect("CreateRole on moto");
-    role.arn.to_string()
+    stack
+        .create_role(name, &trusting(&trusted), Some(43_200))
+        .await
+        .expect("CreateRole on moto")
 }
 
 /// Follows the URL with redirects, as a browser would, and returns the page.

@@ -1,14 +1,17 @@
 //! `cargo xtask demo`, `sweep` and `local` end to end: the real xtask binary, against a local
 //! stack started here (so what is left in moto afterwards can be checked), or its own `--local`
-//! one.
+//! one. The demo's every ending is tested in-process (xtask's `demo/tests.rs`); here are the
+//! parts only a real process has: its wiring to AWS, signals, stdin, and `sweep` after a
+//! SIGKILL.
 
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use fed_aws::{AssumeRoleRequest, CreateRole, Iam, IamClient, Sts, StsClient, Tag};
-use fed_core::{RoleName, RoleSessionName};
-use fed_local::{LocalStack, Options, Service};
+use fed_aws::{AssumeRoleRequest, Sts, StsClient};
+use fed_core::RoleSessionName;
+use fed_local::LocalStack;
+use fed_local::fixtures::trusting;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
@@ -16,16 +19,6 @@ use crate::support;
 
 /// How long any one xtask run may take before the test gives up on it.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// The steps after which a failure can be injected, in order.
-const STEPS: [&str; 6] = [
-    "banner",
-    "create-role",
-    "attach-policy",
-    "propagation",
-    "url",
-    "prompt",
-];
 
 /// How the xtask is run: the real binary, with an environment that points only at `stack` (or
 /// at nothing at all), never at the host's AWS configuration.
@@ -161,6 +154,20 @@ impl Running {
         }
     }
 
+    /// Waits until stderr contains `needle` `count` times.
+    async fn wait_for_stderr(&mut self, needle: &str, count: usize) {
+        let start = Instant::now();
+        while self.stderr().matches(needle).count() < count {
+            assert!(
+                start.elapsed() < RUN_TIMEOUT,
+                "xtask did not print {needle:?} {count} times in time\nstdout:\n{}\nstderr:\n{}",
+                self.stdout(),
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Sends a signal by name (`INT`, `TERM`, `KILL`) with kill(1).
     async fn signal(&self, name: &str) {
         let pid = self.child.id().expect("the child is running");
@@ -256,22 +263,14 @@ async fn start_stack() -> LocalStack {
     LocalStack::start().await.expect("the local stack starts")
 }
 
-/// A stack on which new roles cannot be assumed for `delay`, as IAM propagates them.
-async fn propagating_stack(delay: Duration) -> LocalStack {
-    LocalStack::start_with(Options::new().iam_propagation(delay))
-        .await
-        .expect("the local stack starts")
-}
-
-async fn iam(stack: &LocalStack) -> IamClient {
-    IamClient::new(&stack.sdk_config().await)
+async fn iam(stack: &LocalStack) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(&stack.sdk_config().await)
 }
 
 /// The names of every role in moto.
 async fn role_names(stack: &LocalStack) -> Vec<String> {
     let out = iam(stack)
         .await
-        .client()
         .list_roles()
         .send()
         .await
@@ -286,7 +285,6 @@ async fn role_names(stack: &LocalStack) -> Vec<String> {
 async fn attached_policies(stack: &LocalStack) -> Vec<String> {
     let out = iam(stack)
         .await
-        .client()
         .list_policies()
         .only_attached(true)
         .max_items(1000)
@@ -371,17 +369,20 @@ async fn demo_with_yes_signs_in_as_the_new_role_and_leaves_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_assumed_role_caller_makes_it_role_chaining() {
     let stack = start_stack().await;
-    let iam = iam(&stack).await;
-    let mut spec = CreateRole::new(
-        role_name("caller"),
-        "arn:aws:iam::123456789012:root".parse().expect("an ARN"),
-    );
-    spec.path = Some("/team/".to_owned());
-    let caller_role = iam.create_role(&spec).await.expect("CreateRole works");
+    let caller_role = iam(&stack)
+        .await
+        .create_role()
+        .role_name("caller")
+        .path("/team/")
+        .assume_role_policy_document(trusting("arn:aws:iam::123456789012:root").to_string())
+        .send()
+        .await
+        .expect("CreateRole works");
+    let caller_arn = caller_role.role().expect("a role").arn();
     let sts = StsClient::new(&stack.sdk_config().await);
     let session = sts
         .assume_role(&AssumeRoleRequest::new(
-            fed_core::RoleArn::new(caller_role.arn.clone()).unwrap(),
+            caller_arn.parse().expect("a role ARN"),
             RoleSessionName::new("alice").expect("a session name"),
         ))
         .await
@@ -468,82 +469,83 @@ async fn demo_local_runs_on_its_own_stack() {
     );
 }
 
-/// A failure injected after any step, as an error or as a panic, exits non-zero and leaves no
-/// role behind.
+/// The hidden fault switches reach the demo: a failure injected by flag exits 1, a panic
+/// injected through the environment exits 101, and both leave no role behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failure_after_any_step_leaves_no_role() {
+async fn injected_faults_leave_no_role() {
     let stack = start_stack().await;
-    for step in STEPS {
-        let done = Xtask::new(Some(&stack))
-            .run(&["demo", "--yes", "--fail-after", step])
-            .await;
-        done.assert_code(1);
+    let failed = Xtask::new(Some(&stack))
+        .run(&["demo", "--yes", "--fail-after", "url"])
+        .await;
+    failed.assert_code(1);
+    assert!(
+        failed
+            .stderr
+            .contains("error: injected failure after step url"),
+        "{}",
+        failed.stderr
+    );
+    let role = failed.role_name();
+    assert!(
+        failed.stdout.contains(&format!("Deleted {role}.")),
+        "{}",
+        failed.stdout
+    );
+    let panicked = Xtask::new(Some(&stack))
+        .env("FED_DEMO_FAIL_AFTER", "propagation:panic")
+        .run(&["demo", "--yes"])
+        .await;
+    panicked.assert_code(101);
+    assert!(
+        panicked.stderr.contains("the demo panicked: tearing down"),
+        "{}",
+        panicked.stderr
+    );
+    assert_no_demo_role(&role_names(&stack).await, "after the faults");
+    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
+    stack.shutdown().await;
+}
+
+/// Each stop signal (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) while the demo waits for Enter tears the
+/// role down, and the demo exits as a shell expects after that signal: 128 + its number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_stop_signal_at_the_prompt_tears_down() {
+    let stack = start_stack().await;
+    for (signal, name, code) in [
+        ("INT", "Ctrl-C (SIGINT)", 130),
+        ("TERM", "SIGTERM", 143),
+        ("HUP", "SIGHUP", 129),
+        ("QUIT", "SIGQUIT", 131),
+    ] {
+        let xtask = Xtask::new(Some(&stack)).env("FED_DEMO_WAIT_WITHOUT_TTY", "1");
+        let mut running = xtask.spawn(&["demo"], Stdio::piped());
+        running.wait_for("press Enter").await;
+        let role = role_name_in(&running.stdout());
+        assert!(
+            role_names(&stack).await.contains(&role),
+            "{role} should exist while waiting"
+        );
+        running.signal(signal).await;
+        let done = running.finish().await;
+        done.assert_code(code);
         assert!(
             done.stderr
-                .contains(&format!("error: injected failure after step {step}")),
-            "{step}: {}",
+                .contains(&format!("{name} received: tearing down")),
+            "{signal}: {}",
             done.stderr
         );
-        if step != "banner" {
-            let role = done.role_name();
-            assert!(
-                done.stdout.contains(&format!("Deleted {role}.")),
-                "{step}: {}",
-                done.stdout
-            );
-        }
-        assert!(!done.stdout.contains("Thanks for watching!"), "{step}");
-        assert_no_demo_role(&role_names(&stack).await, step);
-    }
-    for step in ["create-role", "propagation", "url"] {
-        let done = Xtask::new(Some(&stack))
-            .env("FED_DEMO_FAIL_AFTER", format!("{step}:panic"))
-            .run(&["demo", "--yes"])
-            .await;
-        done.assert_code(101);
         assert!(
-            done.stderr.contains("the demo panicked: tearing down"),
-            "{}",
-            done.stderr
+            done.stdout.contains(&format!("Deleted {role}.")),
+            "{signal}: {}",
+            done.stdout
         );
-        assert_no_demo_role(&role_names(&stack).await, &format!("{step}:panic"));
+        assert_no_demo_role(&role_names(&stack).await, signal);
     }
     assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
     stack.shutdown().await;
 }
 
-/// Ctrl-C while the demo waits for Enter tears the role down and exits with 130.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigint_at_the_prompt_tears_down_and_exits_130() {
-    let stack = start_stack().await;
-    let xtask = Xtask::new(Some(&stack)).env("FED_DEMO_WAIT_WITHOUT_TTY", "1");
-    let mut running = xtask.spawn(&["demo"], Stdio::piped());
-    running.wait_for("press Enter").await;
-    let role = role_name_in(&running.stdout());
-    assert!(
-        role_names(&stack).await.contains(&role),
-        "{role} should exist while waiting"
-    );
-    running.signal("INT").await;
-    let done = running.finish().await;
-    done.assert_code(130);
-    assert!(
-        done.stderr
-            .contains("Ctrl-C (SIGINT) received: tearing down"),
-        "{}",
-        done.stderr
-    );
-    assert!(
-        done.stdout.contains(&format!("Deleted {role}.")),
-        "{}",
-        done.stdout
-    );
-    assert_no_demo_role(&role_names(&stack).await, "after SIGINT");
-    assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
-    stack.shutdown().await;
-}
-
-/// Ctrl-C during the teardown does not abandon it: it warns, and the teardown completes.
+/// Ctrl-C during the teardown does not abandon it: each one warns, and the teardown completes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_during_the_teardown_only_warns() {
     let stack = start_stack().await;
@@ -554,106 +556,24 @@ async fn sigint_during_the_teardown_only_warns() {
     running.wait_for("press Enter").await;
     let role = role_name_in(&running.stdout());
     running.signal("INT").await;
-    let start = Instant::now();
-    while !running.stderr().contains("tearing down before exiting") {
-        assert!(start.elapsed() < RUN_TIMEOUT, "{}", running.stderr());
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    for _ in 0..2 {
+    running
+        .wait_for_stderr("tearing down before exiting", 1)
+        .await;
+    let warning = "warning: Ctrl-C (SIGINT) received during teardown; still removing role";
+    // One at a time, so that the two signals cannot be delivered as one.
+    for count in 1..=2 {
         running.signal("INT").await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        running.wait_for_stderr(warning, count).await;
     }
     let done = running.finish().await;
     done.assert_code(130);
-    assert_eq!(
-        done.stderr
-            .matches("warning: Ctrl-C (SIGINT) received during teardown; still removing role")
-            .count(),
-        2,
-        "{}",
-        done.stderr
-    );
+    assert_eq!(done.stderr.matches(warning).count(), 2, "{}", done.stderr);
     assert!(
         done.stdout.contains(&format!("Deleted {role}.")),
         "{}",
         done.stdout
     );
     assert_no_demo_role(&role_names(&stack).await, "after three SIGINTs");
-    stack.shutdown().await;
-}
-
-/// Ctrl-C (and SIGTERM) during the propagation wait tears the role down; the exit codes are 130
-/// and 143.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_signal_during_the_propagation_wait_tears_down() {
-    let stack = propagating_stack(Duration::from_secs(300)).await;
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
-        let xtask = Xtask::new(Some(&stack));
-        let mut running = xtask.spawn(&["demo", "--yes"], Stdio::null());
-        running.wait_for("Waiting for IAM to propagate").await;
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let role = role_name_in(&running.stdout());
-        assert!(
-            role_names(&stack).await.contains(&role),
-            "{role} should exist while waiting"
-        );
-        running.signal(signal).await;
-        let done = running.finish().await;
-        done.assert_code(code);
-        assert!(
-            done.stdout.contains(&format!("Deleted {role}.")),
-            "{}",
-            done.stdout
-        );
-        assert!(
-            !done.stdout.contains("Constructed a federated URL"),
-            "{}",
-            done.stdout
-        );
-        assert_no_demo_role(&role_names(&stack).await, signal);
-    }
-    stack.shutdown().await;
-}
-
-/// The demo waits for IAM: while the new role is not yet assumable, AssumeRole is refused and
-/// retried, then the demo signs in as the role.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_waits_for_iam_to_propagate() {
-    let stack = propagating_stack(Duration::from_secs(2)).await;
-    let done = Xtask::new(Some(&stack)).run(&["demo", "--yes"]).await;
-    done.assert_code(0);
-    let calls = stack.log().calls(Service::Sts, "AssumeRole");
-    assert!(calls.len() >= 2, "AssumeRole was retried: {calls:?}");
-    assert_eq!(calls[0].error.as_deref(), Some("AccessDenied"));
-    assert_eq!(calls.last().map(|c| c.status), Some(200));
-    assert_eq!(calls.iter().filter(|c| c.status == 200).count(), 1);
-    assert!(
-        done.stdout
-            .contains(&format!("({} AssumeRole attempts)", calls.len())),
-        "{}",
-        done.stdout
-    );
-    follow(&done.url()).await;
-    stack.shutdown().await;
-}
-
-/// When IAM does not propagate in time, the demo says so and still tears down.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_propagation_timeout_is_a_clear_error() {
-    let stack = propagating_stack(Duration::from_secs(300)).await;
-    let done = Xtask::new(Some(&stack))
-        .run(&["demo", "--yes", "--propagation-timeout", "2s"])
-        .await;
-    done.assert_code(1);
-    let role = done.role_name();
-    assert!(
-        done.stderr.contains(&format!(
-            "error: assuming role arn:aws:iam::123456789012:role/{role} was still denied after"
-        )),
-        "{}",
-        done.stderr
-    );
-    assert_no_demo_role(&role_names(&stack).await, "after the timeout");
     stack.shutdown().await;
 }
 
@@ -725,14 +645,15 @@ async fn teardown_removes_inline_and_managed_policies() {
         "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
         "arn:aws:iam::aws:policy/ReadOnlyAccess",
     ];
-    let role = role_name(name);
     for policy in policies {
-        iam.attach_role_policy(&role, &policy.parse().expect("an ARN"))
+        iam.attach_role_policy()
+            .role_name(name)
+            .policy_arn(policy)
+            .send()
             .await
             .expect("attached");
     }
-    iam.client()
-        .put_role_policy()
+    iam.put_role_policy()
         .role_name(name)
         .policy_name("inline-extra")
         .policy_document(
@@ -759,25 +680,27 @@ async fn teardown_removes_inline_and_managed_policies() {
             done.stdout
         );
     }
-    assert!(iam.get_role(&role).await.expect("GetRole works").is_none());
+    assert_no_demo_role(&role_names(&stack).await, "after the sweep");
     assert_eq!(attached_policies(&stack).await, Vec::<String>::new());
     stack.shutdown().await;
 }
 
 /// Creates a role trusting the account, tagged as a demo role when `run_id` is set.
-async fn create_role(iam: &IamClient, name: &str, run_id: Option<&str>) {
-    let mut spec = CreateRole::new(
-        role_name(name),
-        "arn:aws:iam::123456789012:root".parse().expect("an ARN"),
-    );
-    if let Some(run_id) = run_id {
-        spec.tags.push(Tag::new("fed:demo", run_id));
-    }
-    iam.create_role(&spec).await.expect("CreateRole works");
-}
-
-fn role_name(name: &str) -> RoleName {
-    RoleName::new(name).expect("a role name")
+async fn create_role(iam: &aws_sdk_iam::Client, name: &str, run_id: Option<&str>) {
+    let tags = run_id.map(|run_id| {
+        aws_sdk_iam::types::Tag::builder()
+            .key("fed:demo")
+            .value(run_id)
+            .build()
+            .expect("a tag")
+    });
+    iam.create_role()
+        .role_name(name)
+        .assume_role_policy_document(trusting("arn:aws:iam::123456789012:root").to_string())
+        .set_tags(tags.map(|tag| vec![tag]))
+        .send()
+        .await
+        .expect("CreateRole works");
 }
 
 /// `sweep` finds what a SIGKILLed demo left behind and removes only that: young roles survive

@@ -104,6 +104,23 @@ fn fed_cli_does_not_link_the_local_stack() {
     check_absent(&meta, "fed-cli", &["fed-local", "axum"]);
 }
 
+/// IAM is the demo's alone: the `fed` binary never calls IAM, so neither it nor the library
+/// crates it is built from link aws-sdk-iam.
+#[test]
+fn fed_cli_does_not_link_iam() {
+    let meta = metadata();
+    let deps = shipped_dependencies(&meta, "fed-cli");
+    assert!(
+        deps.contains("aws-sdk-sts"),
+        "the dependency walk sees fed's AWS SDK crates: {deps:?}"
+    );
+    // The name is spelled as the walk sees it: xtask, which manages the demo's roles, links it.
+    assert!(shipped_dependencies(&meta, "xtask").contains("aws-sdk-iam"));
+    for package in ["fed-cli", "fed-core", "fed-aws", "fed-signin", "fed-flow"] {
+        check_absent(&meta, package, &["aws-sdk-iam"]);
+    }
+}
+
 /// The flow sits on the adapters, below the binaries: it never links the local stack or a
 /// binary's crates.
 #[test]

@@ -11,7 +11,9 @@
 //!   each next to the floor of the requests it needs.
 //!
 //! The demo is also the worked example of depending on the library crates one by one: it uses
-//! fed-core, fed-aws and fed-signin directly, and fed-local for the local stack.
+//! fed-core, fed-aws, fed-signin and fed-flow directly, and fed-local for the local stack. IAM,
+//! which only the demo and the sweep need, lives here (`iam.rs`), so that the `fed` binary never
+//! links it. Start reading at `demo.rs`.
 
 /// Prints a line to stdout, ignoring errors: a closed stdout must not cut a teardown short.
 macro_rules! say {
@@ -31,6 +33,7 @@ macro_rules! tell {
 
 mod bench;
 mod demo;
+mod iam;
 mod local;
 mod signal;
 mod sweep;
@@ -84,6 +87,10 @@ pub(crate) enum Exit {
     Interrupted,
     /// Terminated with SIGTERM: 128 + 15.
     Terminated,
+    /// The terminal hung up (SIGHUP): 128 + 1.
+    HungUp,
+    /// Quit with Ctrl-\ (SIGQUIT): 128 + 3.
+    Quit,
     /// The demo panicked; the teardown still ran.
     Panicked,
 }
@@ -95,6 +102,8 @@ impl From<Exit> for ExitCode {
             Exit::Failure => 1,
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
+            Exit::HungUp => 129,
+            Exit::Quit => 131,
             Exit::Panicked => 101,
         })
     }

@@ -1,16 +1,20 @@
 //! `cargo xtask sweep`: finds roles carrying the demo tag (left behind by a demo that was killed
-//! before it could tear down) and removes them. It lists first, and deletes only with `--yes`.
+//! before it could tear down, or whose teardown IAM did not let finish) and removes them. It
+//! lists first, and deletes only with `--yes`.
 
 use std::time::{Duration, SystemTime};
 
 use clap::Args;
-use fed_aws::{ConfigOptions, Iam, IamClient, Role};
+use fed_aws::ConfigOptions;
 use fed_core::RoleName;
 
 use crate::Exit;
-use crate::demo::{CREATED_AT_TAG, DEMO_TAG, parse_rfc3339};
+use crate::demo::event::Event;
+use crate::demo::tags::{CREATED_AT_TAG, DEMO_TAG, parse_rfc3339};
+use crate::demo::terminal;
+use crate::iam::{Iam, IamClient, Role};
 use crate::signal::Signals;
-use crate::teardown;
+use crate::teardown::{BUDGET, Budget, remove_role};
 
 /// Options of `cargo xtask sweep`.
 #[derive(Debug, Args)]
@@ -36,12 +40,43 @@ pub(crate) struct SweepArgs {
     pub(crate) region: Option<String>,
 }
 
+/// The `cargo xtask sweep` command that removes one role, with the profile and region the demo
+/// was given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SweepCommand {
+    pub(crate) profile: Option<String>,
+    pub(crate) region: Option<String>,
+}
+
+impl SweepCommand {
+    /// The command line that removes `role`.
+    pub(crate) fn for_role(&self, role: &RoleName) -> String {
+        let mut command = format!("cargo xtask sweep --role {role} --yes");
+        for (flag, value) in [("--profile", &self.profile), ("--region", &self.region)] {
+            if let Some(value) = value {
+                command.push_str(&format!(" {flag} {}", shell_word(value)));
+            }
+        }
+        command
+    }
+}
+
+/// `word` as a shell reads it back: quoted when it holds anything but safe characters.
+fn shell_word(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./@:+=,".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 /// A duration as `fed_core::parse_duration` reads it, or a number of days such as `1d`.
 fn parse_age(s: &str) -> Result<Duration, String> {
     if let Some(Ok(days)) = s.strip_suffix('d').map(str::parse::<u64>) {
         return Ok(Duration::from_secs(days.saturating_mul(86_400)));
     }
-    crate::demo::parse_duration(s).map_err(|e| format!("{e}, or a number of days (1d)"))
+    fed_core::parse_duration(s).map_err(|e| format!("{e}, or a number of days (1d)"))
 }
 
 fn parse_role_name(s: &str) -> Result<RoleName, String> {
@@ -50,7 +85,12 @@ fn parse_role_name(s: &str) -> Result<RoleName, String> {
 
 /// Runs `cargo xtask sweep`.
 pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
-    let mut signals = Signals::install()?;
+    let events = terminal::events();
+    let stop = {
+        let events = events.clone();
+        Signals::install()?
+            .first(move |stop| events.emit(Event::StopWhileFinishing { stop, role: None }))
+    };
     let sdk = fed_aws::load_sdk_config(&ConfigOptions {
         region: args.region.clone(),
         profile: args.profile.clone(),
@@ -59,9 +99,10 @@ pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
     .await;
     let iam = IamClient::new(&sdk);
     let found = tokio::select! {
-        found = iam.list_roles_by_tag(DEMO_TAG, None) => found?,
-        stop = signals.recv() => return Ok(stop.exit()),
+        found = iam.roles_tagged(DEMO_TAG) => found?,
+        stop = stop => return Ok(stop.exit()),
     };
+    // From here on, signals only say that the sweep is finishing.
     let now = SystemTime::now();
     let roles: Vec<&Role> = found
         .iter()
@@ -91,9 +132,17 @@ pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
         say!("Run again with --yes to tear them down.");
         return Ok(Exit::Success);
     }
+    let command = SweepCommand {
+        profile: args.profile,
+        region: args.region,
+    };
     let mut clean = true;
     for role in roles {
-        clean &= teardown::remove_role(&iam, &role.name, &mut signals).await;
+        let budget = Budget::start(BUDGET);
+        let sweep = command.for_role(&role.name);
+        clean &= remove_role(&iam, &role.name, &budget, &sweep, &events)
+            .await
+            .is_complete();
     }
     Ok(if clean { Exit::Success } else { Exit::Failure })
 }

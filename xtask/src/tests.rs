@@ -70,3 +70,27 @@ fn bench_help_names_both_benchmarks() {
         );
     }
 }
+
+#[test]
+fn sweep_commands_carry_the_profile_and_region() {
+    use crate::sweep::SweepCommand;
+    let role = fed_core::RoleName::new("fed-demo-x").expect("a role name");
+    let check = |profile: Option<&str>, region: Option<&str>, expect: &str| {
+        let command = SweepCommand {
+            profile: profile.map(str::to_owned),
+            region: region.map(str::to_owned),
+        };
+        assert_eq!(command.for_role(&role), expect);
+    };
+    check(None, None, "cargo xtask sweep --role fed-demo-x --yes");
+    check(
+        Some("dev"),
+        Some("eu-west-1"),
+        "cargo xtask sweep --role fed-demo-x --yes --profile dev --region eu-west-1",
+    );
+    check(
+        Some("my profile's"),
+        None,
+        r"cargo xtask sweep --role fed-demo-x --yes --profile 'my profile'\''s'",
+    );
+}

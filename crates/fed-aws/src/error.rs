@@ -8,7 +8,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 /// A boxed error, used to keep the SDK's own error as the source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Everything that can go wrong talking to STS or IAM.
+/// Everything that can go wrong talking to STS.
 ///
 /// Messages are one line and lowercase where they are ours; they never contain secret values,
 /// and never repeat their sources: an error and its [`std::error::Error::source`] chain, written
@@ -17,7 +17,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An STS or IAM call failed: the service answered with an error, or the request could not be
+    /// An STS call failed: the service answered with an error, or the request could not be
     /// sent, timed out or got an unreadable answer.
     #[error("{operation} failed: {message}")]
     Service {
@@ -58,12 +58,6 @@ pub enum Error {
         #[source]
         last: Box<Error>,
     },
-    /// A role was deleted but GetRole still finds it.
-    #[error("role {role} still exists after it was deleted")]
-    StillExists {
-        /// The role's name.
-        role: String,
-    },
     /// A request was rejected before it was sent.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -92,11 +86,6 @@ impl Error {
     /// Whether the service denied the call (`AccessDenied`).
     pub fn is_access_denied(&self) -> bool {
         matches!(self, Error::Service { code: Some(code), .. } if code == "AccessDenied")
-    }
-
-    /// Whether the entity does not exist (`NoSuchEntity`).
-    pub fn is_no_such_entity(&self) -> bool {
-        self.code() == Some("NoSuchEntity")
     }
 
     /// Whether retrying the same call later may succeed: throttling, conflicts with concurrent

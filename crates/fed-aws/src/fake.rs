@@ -1,18 +1,17 @@
-//! Hand-written fakes of [`Sts`] and [`Iam`] for tests of callers (feature `test-util`).
+//! A hand-written fake of [`Sts`] for tests of callers (feature `test-util`).
 //!
 //! [`FakeSts`] answers from queued results, or synthesizes plausible ones, and records every
-//! request. [`FakeIam`] keeps roles in memory. Both are `Send + Sync` and used through
-//! `&dyn Sts` / `&dyn Iam` like the real clients.
+//! request. It is `Send + Sync` and used through `&dyn Sts` like the real client.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use fed_core::{Arn, Credentials, Principal, RoleName};
+use fed_core::{Arn, Credentials, Principal};
 
 use crate::{
-    AssumeRoleRequest, AssumedRole, BoxFuture, CallerIdentity, CreateRole, Error, FederationToken,
-    FederationTokenRequest, Iam, Role, Sts, Tag, TeardownReport, TeardownStep,
+    AssumeRoleRequest, AssumedRole, BoxFuture, CallerIdentity, Error, FederationToken,
+    FederationTokenRequest, Sts,
 };
 
 /// The account the fakes use unless told otherwise.
@@ -198,184 +197,4 @@ impl Sts for FakeSts {
         let result = result.unwrap_or_else(|| Ok(self.synthesize_token(request)));
         Box::pin(async move { result })
     }
-}
-
-/// A role held by [`FakeIam`], with everything that blocks its deletion.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FakeRole {
-    /// The role as GetRole returns it.
-    pub role: Role,
-    /// The trusted principal of its trust policy.
-    pub trusted_principal: Arn,
-    /// Attached managed policy ARNs.
-    pub managed_policies: Vec<String>,
-    /// Inline policy names.
-    pub inline_policies: Vec<String>,
-    /// Instance profiles containing the role.
-    pub instance_profiles: Vec<String>,
-}
-
-/// A fake [`Iam`] keeping roles in memory.
-#[derive(Debug, Default)]
-pub struct FakeIam {
-    roles: Mutex<BTreeMap<String, FakeRole>>,
-}
-
-impl FakeIam {
-    /// An empty account.
-    pub fn new() -> FakeIam {
-        FakeIam::default()
-    }
-
-    /// The role named `name`, if it exists.
-    pub fn role(&self, name: &str) -> Option<FakeRole> {
-        self.roles().get(name).cloned()
-    }
-
-    /// The names of all roles.
-    pub fn role_names(&self) -> Vec<String> {
-        self.roles().keys().cloned().collect()
-    }
-
-    /// Adds an inline policy to an existing role; returns whether the role exists.
-    pub fn add_inline_policy(&self, role: &str, policy_name: &str) -> bool {
-        self.with_role(role, |r| r.inline_policies.push(policy_name.to_owned()))
-    }
-
-    /// Adds an existing role to an instance profile; returns whether the role exists.
-    pub fn add_to_instance_profile(&self, role: &str, instance_profile: &str) -> bool {
-        self.with_role(role, |r| {
-            r.instance_profiles.push(instance_profile.to_owned())
-        })
-    }
-
-    fn with_role(&self, role: &str, f: impl FnOnce(&mut FakeRole)) -> bool {
-        self.roles().get_mut(role).map(f).is_some()
-    }
-
-    fn roles(&self) -> MutexGuard<'_, BTreeMap<String, FakeRole>> {
-        self.roles.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Iam for FakeIam {
-    fn create_role<'a>(&'a self, spec: &'a CreateRole) -> BoxFuture<'a, Result<Role, Error>> {
-        let result = (|| {
-            let mut roles = self.roles();
-            if roles.contains_key(spec.name.as_str()) {
-                return Err(service_error(
-                    "iam:CreateRole",
-                    "EntityAlreadyExists",
-                    &format!("Role with name {} already exists.", spec.name),
-                ));
-            }
-            let path = spec.path.clone().unwrap_or_else(|| "/".to_owned());
-            let arn = format!(
-                "arn:aws:iam::{FAKE_ACCOUNT_ID}:role{path}{}",
-                spec.name.as_str()
-            );
-            let role = Role {
-                name: spec.name.clone(),
-                arn: arn.parse().map_err(|e: fed_core::Error| {
-                    service_error("iam:CreateRole", "ValidationError", &e.to_string())
-                })?,
-                path,
-                role_id: format!("AROAFAKE{:08}", roles.len()),
-                tags: spec.tags.clone(),
-                max_session_duration: Some(spec.max_session_duration.unwrap_or(3600)),
-            };
-            roles.insert(
-                spec.name.as_str().to_owned(),
-                FakeRole {
-                    role: role.clone(),
-                    trusted_principal: spec.trusted_principal.clone(),
-                    managed_policies: Vec::new(),
-                    inline_policies: Vec::new(),
-                    instance_profiles: Vec::new(),
-                },
-            );
-            Ok(role)
-        })();
-        Box::pin(async move { result })
-    }
-
-    fn attach_role_policy<'a>(
-        &'a self,
-        role: &'a RoleName,
-        policy_arn: &'a Arn,
-    ) -> BoxFuture<'a, Result<(), Error>> {
-        let arn = policy_arn.to_string();
-        let found = self.with_role(role.as_str(), |r| {
-            if !r.managed_policies.contains(&arn) {
-                r.managed_policies.push(arn.clone());
-            }
-        });
-        let result = if found {
-            Ok(())
-        } else {
-            Err(no_such_role("iam:AttachRolePolicy", role))
-        };
-        Box::pin(async move { result })
-    }
-
-    fn get_role<'a>(&'a self, role: &'a RoleName) -> BoxFuture<'a, Result<Option<Role>, Error>> {
-        let found = self.role(role.as_str()).map(|r| r.role);
-        Box::pin(async move { Ok(found) })
-    }
-
-    fn list_roles_by_tag<'a>(
-        &'a self,
-        key: &'a str,
-        value: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<Vec<Role>, Error>> {
-        let found = self
-            .roles()
-            .values()
-            .filter(|r| {
-                r.role
-                    .tags
-                    .iter()
-                    .any(|t: &Tag| t.key == key && value.is_none_or(|v| t.value == v))
-            })
-            .map(|r| r.role.clone())
-            .collect();
-        Box::pin(async move { Ok(found) })
-    }
-
-    fn teardown_role<'a>(&'a self, role: &'a RoleName) -> BoxFuture<'a, TeardownReport> {
-        let removed_role = self.roles().remove(role.as_str());
-        let mut report = TeardownReport {
-            role: role.clone(),
-            already_gone: removed_role.is_none(),
-            removed: Vec::new(),
-            failures: Vec::new(),
-        };
-        if let Some(r) = removed_role {
-            report.removed.extend(
-                r.managed_policies
-                    .into_iter()
-                    .map(|policy_arn| TeardownStep::DetachPolicy { policy_arn }),
-            );
-            report.removed.extend(
-                r.inline_policies
-                    .into_iter()
-                    .map(|policy_name| TeardownStep::DeleteInlinePolicy { policy_name }),
-            );
-            report
-                .removed
-                .extend(r.instance_profiles.into_iter().map(|instance_profile| {
-                    TeardownStep::RemoveFromInstanceProfile { instance_profile }
-                }));
-            report.removed.push(TeardownStep::DeleteRole);
-        }
-        Box::pin(async move { report })
-    }
-}
-
-fn no_such_role(operation: &'static str, role: &RoleName) -> Error {
-    service_error(
-        operation,
-        "NoSuchEntity",
-        &format!("The role with name {role} cannot be found."),
-    )
 }

@@ -1,7 +1,7 @@
-//! STS and IAM for console federation, behind narrow traits.
+//! STS for console federation, behind a narrow trait.
 //!
-//! fed-aws is the one place that talks to AWS. Callers (the CLI, the xtask) take `&dyn Sts` and
-//! `&dyn Iam`, so they can be tested with the fakes of the `test-util` feature.
+//! fed-aws is where fed talks to AWS STS. Callers (fed-flow, the CLI, the xtask) take
+//! `&dyn Sts`, so they can be tested with the fake of the `test-util` feature.
 //!
 //! # Brief overview
 //!
@@ -10,17 +10,13 @@
 //! - [`detect_origin`] and [`classify_origin`] tell where the signing credentials came from, as a
 //!   fed-core [`CredentialOrigin`](fed_core::CredentialOrigin).
 //! - [`assume_role_when_propagated`] retries AssumeRole on `AccessDenied` while a new role or
-//!   policy propagates through IAM, up to a deadline ([`PropagationRetry`]).
-//! - [`Iam`], implemented by [`IamClient`]: create, get and list roles, attach managed policies,
-//!   and [`Iam::teardown_role`], which removes a role with everything attached to it and returns
-//!   a [`TeardownReport`].
+//!   policy propagates, up to a deadline ([`PropagationRetry`]).
 //! - [`load_sdk_config`] builds an SDK configuration with timeouts and standard retries.
 //! - [`Error`] is the one error type; [`Error::code`] gives the AWS error code.
 #![deny(missing_docs)]
 
 mod config;
 mod error;
-mod iam;
 mod origin;
 mod propagation;
 mod sts;
@@ -33,10 +29,6 @@ use std::pin::Pin;
 
 pub use crate::config::{ConfigOptions, default_timeouts, load_sdk_config};
 pub use crate::error::{BoxError, Error};
-pub use crate::iam::{
-    CreateRole, Iam, IamClient, Role, TeardownFailure, TeardownReport, TeardownStep,
-    trust_policy_for,
-};
 pub use crate::origin::{DetectedOrigin, classify_origin, detect_origin};
 pub use crate::propagation::{Attempt, PropagationRetry, assume_role_when_propagated};
 pub use crate::sts::{
@@ -44,5 +36,5 @@ pub use crate::sts::{
     Sts, StsClient, Tag, from_sdk_credentials, to_sdk_credentials,
 };
 
-/// The future returned by the trait methods: boxed, so that the traits stay object safe.
+/// The future returned by the trait methods: boxed, so that the trait stays object safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -13,7 +13,9 @@ use fed_flow::{NoPrompt, Page, RoleToAssume, SignIn, sign_in};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let role = std::env::args().nth(1).ok_or("usage: assume_role_s3_url ROLE_ARN")?;
+    let role = std::env::args()
+        .nth(1)
+        .ok_or("usage: assume_role_s3_url ROLE_ARN")?;
     let mut request = SignIn::new(Issuer::new("fed-example")?)
         .role(RoleToAssume::new(role.parse()?))
         .region(Region::new("eu-west-1")?)
