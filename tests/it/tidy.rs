@@ -174,3 +174,49 @@ fn every_rust_file_has_a_module_doc_and_no_dbg() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The library crates' dependency counts recorded in docs/dependencies.md are not exceeded: a
+/// new dependency is a decision that updates the record.
+#[test]
+fn dependency_counts_stay_within_the_record() {
+    let meta = metadata();
+    let record = std::fs::read_to_string(project_root().join("docs/dependencies.md"))
+        .expect("docs/dependencies.md");
+    let mut checked = Vec::new();
+    let mut over = Vec::new();
+    for line in record.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [_, name, count, ..] = cells.as_slice() else {
+            continue;
+        };
+        let (Some(name), Ok(recorded)) = (
+            name.strip_prefix('`').and_then(|n| n.strip_suffix('`')),
+            count.parse::<usize>(),
+        ) else {
+            continue;
+        };
+        let actual = shipped_dependencies(&meta, name).len();
+        if actual > recorded {
+            over.push(format!("{name} has {actual} (recorded: {recorded})"));
+        }
+        checked.push(name.to_owned());
+    }
+    assert!(
+        over.is_empty(),
+        "more dependencies than docs/dependencies.md records: {}",
+        over.join(", ")
+    );
+    for crate_name in [
+        "fed-core",
+        "fed-aws",
+        "fed-signin",
+        "fed-flow",
+        "fed-local",
+        "fed-cli",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == crate_name),
+            "docs/dependencies.md records no count for {crate_name}"
+        );
+    }
+}

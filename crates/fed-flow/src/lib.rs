@@ -45,3 +45,8 @@ pub use crate::flow::{
 };
 pub use crate::request::{Page, RoleToAssume, SessionPolicy, SignIn};
 pub use crate::source::{ChosenBy, Source};
+
+/// The examples of README.md, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

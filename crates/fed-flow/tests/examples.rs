@@ -24,8 +24,8 @@ fn example(name: &str) -> PathBuf {
 }
 
 /// `assume_role_s3_url` assumes the role once and prints a URL that lands on the S3 console of
-/// eu-west-1 as that role's session.
-#[tokio::test]
+/// eu-west-1 as that role's session. The stack serves from other threads while the example runs.
+#[tokio::test(flavor = "multi_thread")]
 async fn assume_role_s3_url_runs_against_the_local_stack() {
     let stack = LocalStack::start().await.expect("the local stack starts");
     let user = stack.create_user("example").await.expect("user");

@@ -34,3 +34,8 @@ pub use moto::{LocalAws, LocalAwsError};
 pub use portal::{PermissionSet, Portal, PortalConfig, SsoLogin};
 pub use serve::Ca;
 pub use stack::{LocalStack, LocalStackError, Options};
+
+/// The examples of README.md, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

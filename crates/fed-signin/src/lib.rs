@@ -74,3 +74,8 @@ mod wire;
 pub use crate::client::{Client, SigninTokenResponse, TokenRequest, parse_endpoint};
 pub use crate::config::{Config, MAX_BODY_BYTES, Method, USER_AGENT};
 pub use crate::error::{Error, Hint, Transport};
+
+/// The examples of README.md, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

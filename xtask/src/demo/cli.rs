@@ -37,7 +37,7 @@ pub(crate) struct DemoArgs {
     pub(crate) region: Option<String>,
 
     /// Managed policy to attach to the role (repeatable)
-    /// [default: arn:<partition>:iam::aws:policy/AmazonS3ReadOnlyAccess].
+    /// [default: arn:PARTITION:iam::aws:policy/AmazonS3ReadOnlyAccess].
     #[arg(long, value_name = "ARN", value_parser = parse_arn)]
     pub(crate) policy_arn: Vec<Arn>,
 
