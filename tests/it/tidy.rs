@@ -220,3 +220,26 @@ fn dependency_counts_stay_within_the_record() {
         );
     }
 }
+
+/// Every path dependency of a published crate, dev-dependencies included, names a version:
+/// `cargo package` drops one without, and the packaged tests would no longer compile.
+#[test]
+fn published_crates_depend_on_versions() {
+    let meta = metadata();
+    let mut published = 0;
+    for package in meta.workspace_packages() {
+        if package.publish.as_ref().is_some_and(Vec::is_empty) {
+            continue;
+        }
+        published += 1;
+        for dep in &package.dependencies {
+            assert!(
+                dep.path.is_none() || dep.req.to_string() != "*",
+                "{} depends on {} by path without a version",
+                package.name,
+                dep.name
+            );
+        }
+    }
+    assert!(published >= 6, "only {published} published crates found");
+}

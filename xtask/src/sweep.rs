@@ -91,10 +91,11 @@ pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
         Signals::install()?
             .first(move |stop| events.emit(Event::StopWhileFinishing { stop, role: None }))
     };
-    let sdk = fed_aws::load_sdk_config(&ConfigOptions {
-        region: args.region.clone(),
-        profile: args.profile.clone(),
-        endpoint_url: None,
+    let sdk = fed_aws::load_sdk_config(&{
+        let mut options = ConfigOptions::default();
+        options.region = args.region.clone();
+        options.profile = args.profile.clone();
+        options
     })
     .await;
     let iam = IamClient::new(&sdk);

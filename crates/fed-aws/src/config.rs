@@ -22,7 +22,15 @@ use aws_smithy_types::timeout::TimeoutConfig;
 
 /// What [`load_sdk_config`] takes from the command line; everything else comes from the usual
 /// AWS environment, profiles and credential providers.
+///
+/// ```
+/// let options = fed_aws::ConfigOptions::default()
+///     .with_region("eu-west-1")
+///     .with_profile("prod");
+/// assert_eq!(options.region.as_deref(), Some("eu-west-1"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConfigOptions {
     /// The region; by default the one of the environment or profile.
     pub region: Option<String>,
@@ -31,6 +39,29 @@ pub struct ConfigOptions {
     /// An endpoint for every service, e.g. a local moto. `AWS_ENDPOINT_URL` (and
     /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`) are honoured without this.
     pub endpoint_url: Option<String>,
+}
+
+impl ConfigOptions {
+    /// The same options, in `region`.
+    #[must_use]
+    pub fn with_region(mut self, region: impl Into<String>) -> ConfigOptions {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The same options, with the named profile.
+    #[must_use]
+    pub fn with_profile(mut self, profile: impl Into<String>) -> ConfigOptions {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// The same options, sending every call to `endpoint_url`.
+    #[must_use]
+    pub fn with_endpoint_url(mut self, endpoint_url: impl Into<String>) -> ConfigOptions {
+        self.endpoint_url = Some(endpoint_url.into());
+        self
+    }
 }
 
 /// The timeouts fed uses so that no call hangs: 5 s to connect, 20 s per attempt and 60 s per

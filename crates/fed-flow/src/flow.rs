@@ -176,17 +176,10 @@ async fn sign_in_with(
     });
 
     let base = base::resolve(&plan.base).await?;
-    let sdk = fed_aws::load_sdk_config(&ConfigOptions {
-        region: Some(
-            region
-                .as_ref()
-                .map_or(DEFAULT_STS_REGION, Region::as_str)
-                .to_owned(),
-        ),
-        profile: plan.profile().map(str::to_owned),
-        endpoint_url: None,
-    })
-    .await;
+    let mut options = ConfigOptions::default()
+        .with_region(region.as_ref().map_or(DEFAULT_STS_REGION, Region::as_str));
+    options.profile = plan.profile().map(str::to_owned);
+    let sdk = fed_aws::load_sdk_config(&options).await;
     let sts = StsClient::new(&sdk);
 
     let mut mfa_code = request.mfa_code.clone();

@@ -121,10 +121,11 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     let sdk = match &stack {
         Some(stack) => stack.sdk_config().await,
         None => {
-            fed_aws::load_sdk_config(&ConfigOptions {
-                region: args.region.clone(),
-                profile: args.profile.clone(),
-                endpoint_url: None,
+            fed_aws::load_sdk_config(&{
+                let mut options = ConfigOptions::default();
+                options.region = args.region.clone();
+                options.profile = args.profile.clone();
+                options
             })
             .await
         }
