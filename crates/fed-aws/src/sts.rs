@@ -325,6 +325,7 @@ impl StsClient {
     }
 
     /// The same client, signing with other credentials (e.g. ones just obtained from AssumeRole).
+    #[must_use]
     pub fn with_credentials(&self, credentials: &Credentials) -> StsClient {
         let provider = SharedCredentialsProvider::new(to_sdk_credentials(credentials));
         let conf = self

@@ -80,24 +80,28 @@ impl Config {
     }
 
     /// The same configuration, answering every request `latency` later.
+    #[must_use]
     pub fn with_latency(mut self, latency: Duration) -> Config {
         self.listen.latency = latency;
         self
     }
 
     /// The same configuration, serving https with a certificate of `ca`.
+    #[must_use]
     pub fn with_tls(mut self, ca: Arc<Ca>) -> Config {
         self.listen.tls = Some(ca);
         self
     }
 
     /// The same configuration, adding every request to `log` too.
+    #[must_use]
     pub fn with_log(mut self, log: RequestLog) -> Config {
         self.log = Some(log);
         self
     }
 
     /// The same configuration with another clock.
+    #[must_use]
     pub fn with_clock(mut self, clock: impl Clock) -> Config {
         self.clock = Arc::new(clock);
         self

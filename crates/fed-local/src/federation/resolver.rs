@@ -33,12 +33,14 @@ impl ResolvedIdentity {
     }
 
     /// The same identity, `hops` AssumeRole calls from long-term credentials.
+    #[must_use]
     pub fn with_hops(mut self, hops: u32) -> ResolvedIdentity {
         self.hops = Some(hops);
         self
     }
 
     /// The same identity, expiring at `expiration`.
+    #[must_use]
     pub fn with_expiration(mut self, expiration: SystemTime) -> ResolvedIdentity {
         self.expiration = Some(expiration);
         self
@@ -124,6 +126,7 @@ impl StaticResolver {
     }
 
     /// The table with `access_key_id` resolving to `identity`.
+    #[must_use]
     pub fn with(mut self, access_key_id: impl Into<String>, identity: ResolvedIdentity) -> Self {
         self.insert(access_key_id, identity);
         self
