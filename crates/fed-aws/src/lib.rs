@@ -13,6 +13,38 @@
 //!   policy propagates, up to a deadline ([`PropagationRetry`]).
 //! - [`load_sdk_config`] builds an SDK configuration with timeouts and standard retries.
 //! - [`Error`] is the one error type; [`Error::code`] gives the AWS error code.
+//!
+//! # Example
+//!
+//! Callers take `&dyn Sts`; here the `test-util` feature's fake stands in for
+//! [`StsClient::new`]`(&load_sdk_config(&ConfigOptions::default()).await)`:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "test-util")]
+//! # {
+//! use fed_aws::{AssumeRoleRequest, Sts, detect_origin};
+//! use fed_core::{CredentialOrigin, RoleSessionName};
+//!
+//! async fn assume(sts: &dyn Sts) -> Result<String, fed_aws::Error> {
+//!     // Long-term keys, so the role session is not role chaining.
+//!     let origin = detect_origin(sts).await?;
+//!     assert_eq!(origin.origin, CredentialOrigin::LongTermUser);
+//!     let request = AssumeRoleRequest::new(
+//!         "arn:aws:iam::123456789012:role/ReadOnly".parse().expect("a role"),
+//!         RoleSessionName::for_caller(&origin.identity.arn),
+//!     );
+//!     let assumed = sts.assume_role(&request).await?;
+//!     assert!(!assumed.chained);
+//!     Ok(assumed.arn.to_string())
+//! }
+//!
+//! let arn = assume(&fed_aws::fake::FakeSts::long_term_user()).await?;
+//! assert!(arn.starts_with("arn:aws:sts::123456789012:assumed-role/ReadOnly/"));
+//! # }
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
 
 mod config;

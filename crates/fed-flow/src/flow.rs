@@ -73,6 +73,19 @@ pub struct SignedIn {
 const DEFAULT_STS_REGION: &str = "us-east-1";
 
 /// Signs in as [`SignIn`] asks, with the process's environment and AWS config files.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), fed_flow::Error> {
+/// use fed_core::Issuer;
+/// use fed_flow::{NoPrompt, SignIn, sign_in};
+///
+/// // The profile's credentials, whatever they are (keys, a role chain, SSO, a process).
+/// let request = SignIn::new(Issuer::new("my-tool").expect("an issuer")).profile("prod-admin");
+/// let signed_in = sign_in(&request, &NoPrompt).await?;
+/// eprintln!("{} ({})", signed_in.principal, signed_in.source);
+/// println!("{}", signed_in.console.expose());
+/// # Ok(()) }
+/// ```
 pub async fn sign_in(request: &SignIn, prompt: &dyn MfaPrompt) -> Result<SignedIn, Error> {
     let env = Env::real();
     sign_in_with(request, prompt, &env, &Fs::real())

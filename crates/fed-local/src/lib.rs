@@ -15,6 +15,27 @@
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
 //! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate.
 //! - [`totp`]: MFA codes.
+//!
+//! # Example
+//!
+//! The whole stack, a user, a role it may assume, and the environment a
+//! program under test needs (what `cargo xtask local` prints):
+//!
+//! ```no_run
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use fed_local::LocalStack;
+//! use fed_local::fixtures::trusting;
+//!
+//! let stack = LocalStack::start().await?;
+//! let alice = stack.create_user("alice").await?;
+//! let user = format!("arn:aws:iam::{}:user/alice", stack.account_id());
+//! stack.create_role("reader", &trusting(&user), None).await?;
+//! println!("AWS_ENDPOINT_URL={}", stack.endpoint_url());
+//! println!("AWS_ACCESS_KEY_ID={}", alice.access_key_id());
+//! println!("FED_SIGNIN_ENDPOINT={}", stack.federation_url());
+//! # Ok(()) }
+//! ```
 
 mod gate;
 mod serve;

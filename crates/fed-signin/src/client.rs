@@ -144,6 +144,19 @@ impl Client {
     /// [`Error::BadRequest`], unless it answered a request with
     /// `SessionDuration` and [`Config::retry_without_session_duration`] is
     /// set, in which case the call is made once more without it.
+    ///
+    /// ```no_run
+    /// # async fn run(credentials: fed_core::Credentials) -> Result<(), fed_signin::Error> {
+    /// use fed_core::{Partition, SessionDuration};
+    /// use fed_signin::{Client, Config, TokenRequest};
+    ///
+    /// let client = Client::new(Config::for_partition(Partition::Aws, None))?;
+    /// let eight_hours = SessionDuration::from_secs(8 * 3600).expect("in range");
+    /// let request = TokenRequest::new(&credentials).session_duration(Some(eight_hours));
+    /// let answer = client.get_signin_token(&request).await?;
+    /// assert_eq!(answer.session_duration(), Some(eight_hours));
+    /// # Ok(()) }
+    /// ```
     #[tracing::instrument(name = "get_signin_token", skip_all)]
     pub async fn get_signin_token(
         &self,
