@@ -7,24 +7,8 @@ use aws_sdk_sts::config::Credentials;
 use fed_core::Arn;
 use serde_json::{Value, json};
 
+use crate::Error;
 use crate::stack::LocalStack;
-
-/// Why a fixture could not be made.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot {what}: {reason}")]
-pub struct FixtureError {
-    what: String,
-    reason: String,
-}
-
-impl FixtureError {
-    fn new(what: impl Into<String>, reason: impl Into<String>) -> FixtureError {
-        FixtureError {
-            what: what.into(),
-            reason: reason.into(),
-        }
-    }
-}
 
 /// A virtual MFA device enabled for a user.
 #[derive(Clone, PartialEq, Eq)]
@@ -67,29 +51,29 @@ pub fn trusting(principal: &str) -> Value {
 pub(crate) async fn new_user(
     iam: &aws_sdk_iam::Client,
     name: &str,
-) -> Result<(Arn, Credentials), FixtureError> {
+) -> Result<(Arn, Credentials), Error> {
     let what = format!("create the IAM user {name}");
     let user = iam
         .create_user()
         .user_name(name)
         .send()
         .await
-        .map_err(|err| FixtureError::new(&what, DisplayErrorContext(&err).to_string()))?;
+        .map_err(|err| Error::fixture(&what, DisplayErrorContext(&err).to_string()))?;
     let arn: Arn = user
         .user()
         .map(|u| u.arn())
         .unwrap_or_default()
         .parse()
-        .map_err(|err: fed_core::Error| FixtureError::new(&what, err.to_string()))?;
+        .map_err(|err: fed_core::Error| Error::fixture(&what, err.to_string()))?;
     let key = iam
         .create_access_key()
         .user_name(name)
         .send()
         .await
-        .map_err(|err| FixtureError::new(&what, DisplayErrorContext(&err).to_string()))?;
+        .map_err(|err| Error::fixture(&what, DisplayErrorContext(&err).to_string()))?;
     let key = key
         .access_key()
-        .ok_or_else(|| FixtureError::new(&what, "CreateAccessKey returned no key"))?;
+        .ok_or_else(|| Error::fixture(&what, "CreateAccessKey returned no key"))?;
     let credentials = Credentials::new(
         key.access_key_id(),
         key.secret_access_key(),
@@ -106,7 +90,7 @@ impl LocalStack {
     }
 
     /// Creates the IAM user `name` with long-term keys; returns the keys.
-    pub async fn create_user(&self, name: &str) -> Result<Credentials, FixtureError> {
+    pub async fn create_user(&self, name: &str) -> Result<Credentials, Error> {
         Ok(new_user(&self.iam().await, name).await?.1)
     }
 
@@ -117,7 +101,7 @@ impl LocalStack {
         name: &str,
         trust: &Value,
         max_session_duration: Option<u32>,
-    ) -> Result<String, FixtureError> {
+    ) -> Result<String, Error> {
         let what = format!("create the role {name}");
         let max = max_session_duration.map(|s| i32::try_from(s).unwrap_or(i32::MAX));
         let out = self
@@ -129,18 +113,18 @@ impl LocalStack {
             .set_max_session_duration(max)
             .send()
             .await
-            .map_err(|err| FixtureError::new(&what, DisplayErrorContext(&err).to_string()))?;
+            .map_err(|err| Error::fixture(&what, DisplayErrorContext(&err).to_string()))?;
         Ok(out
             .role()
-            .ok_or_else(|| FixtureError::new(&what, "CreateRole returned no role"))?
+            .ok_or_else(|| Error::fixture(&what, "CreateRole returned no role"))?
             .arn()
             .to_owned())
     }
 
     /// Creates a virtual MFA device named after `user` and enables it for them.
-    pub async fn enable_mfa(&self, user: &str) -> Result<MfaDevice, FixtureError> {
+    pub async fn enable_mfa(&self, user: &str) -> Result<MfaDevice, Error> {
         let what = format!("enable an MFA device for {user}");
-        let failed = |reason: String| FixtureError::new(&what, reason);
+        let failed = |reason: String| Error::fixture(&what, reason);
         let iam = self.iam().await;
         let device = iam
             .create_virtual_mfa_device()

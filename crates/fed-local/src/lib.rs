@@ -15,6 +15,7 @@
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
 //! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate.
 //! - [`totp`]: MFA codes.
+//! - [`Error`]: the one error type.
 //!
 //! # Example
 //!
@@ -37,6 +38,7 @@
 //! # Ok(()) }
 //! ```
 
+mod error;
 mod gate;
 mod serve;
 
@@ -49,12 +51,13 @@ pub mod portal;
 pub mod stack;
 pub mod totp;
 
+pub use error::Error;
 pub use identities::{Identities, Identity};
 pub use log::{CallerKind, LoggedRequest, RequestLog, Service};
-pub use moto::{LocalAws, LocalAwsError};
+pub use moto::LocalAws;
 pub use portal::{PermissionSet, Portal, PortalConfig, SsoLogin};
 pub use serve::Ca;
-pub use stack::{LocalStack, LocalStackError, Options};
+pub use stack::{LocalStack, Options};
 
 /// The examples of README.md, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

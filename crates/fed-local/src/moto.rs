@@ -22,12 +22,14 @@ use std::time::{Duration, Instant};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
 
+use crate::Error;
+
 /// The moto version installed into the venv.
 pub const MOTO_VERSION: &str = "5.2.5";
 
 /// Every package installed into the venv, pinned. `moto[server]` is deliberately not used: it pulls
 /// in docker, cfn-lint and more, while IAM and STS only need flask and flask-cors.
-const PACKAGES: &[&str] = &["moto==5.2.5", "flask==3.1.3", "flask-cors==6.0.5"];
+pub(crate) const PACKAGES: &[&str] = &["moto==5.2.5", "flask==3.1.3", "flask-cors==6.0.5"];
 
 /// The marker written into the venv after a successful install.
 const MARKER: &str = "fed-moto-installed";
@@ -47,69 +49,6 @@ const SECRET_ACCESS_KEY: &str = "testing";
 /// How long to wait for a freshly started moto to answer.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Why the local AWS could not be started.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LocalAwsError {
-    /// The Python interpreter could not be run.
-    #[error(
-        "cannot run `{python}` to provision moto: install Python 3 with the venv module and pip (e.g. `apt-get install python3 python3-venv python3-pip`) or set FED_PYTHON"
-    )]
-    PythonMissing {
-        /// The interpreter that was tried.
-        python: String,
-        /// Why it could not be started.
-        #[source]
-        source: std::io::Error,
-    },
-    /// `python3 -m venv` failed.
-    #[error(
-        "`{python} -m venv {}` failed ({status}): install the Python venv module (e.g. `apt-get install python3-venv`)",
-        venv.display()
-    )]
-    VenvFailed {
-        /// The interpreter that was used.
-        python: String,
-        /// The venv directory.
-        venv: PathBuf,
-        /// The exit status or its reason.
-        status: String,
-    },
-    /// `pip install` failed.
-    #[error(
-        "`pip install {}` into {} failed ({status}): check access to PyPI, or install those packages yourself and set FED_MOTO_SERVER to the moto_server executable",
-        PACKAGES.join(" "),
-        venv.display()
-    )]
-    PipFailed {
-        /// The venv directory.
-        venv: PathBuf,
-        /// The exit status or its reason.
-        status: String,
-    },
-    /// A file system operation on the venv directory failed.
-    #[error("cannot {action} {}", path.display())]
-    Io {
-        /// What was being done.
-        action: &'static str,
-        /// The path involved.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// moto_server could not be started, exited early or did not answer in time.
-    #[error("moto_server at {} did not start: {reason} (log: {})", server.display(), log.display())]
-    Start {
-        /// The moto_server executable.
-        server: PathBuf,
-        /// What went wrong.
-        reason: String,
-        /// The server's log file.
-        log: PathBuf,
-    },
-}
-
 /// A running moto server on a loopback port, killed on drop.
 #[derive(Debug)]
 pub struct LocalAws {
@@ -121,14 +60,14 @@ pub struct LocalAws {
 
 impl LocalAws {
     /// Provisions moto if needed, starts it on a free loopback port and waits until it answers.
-    pub async fn start() -> Result<LocalAws, LocalAwsError> {
+    pub async fn start() -> Result<LocalAws, Error> {
         tokio::task::spawn_blocking(LocalAws::start_blocking)
             .await
             .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
     }
 
     /// The blocking body of [`LocalAws::start`], for callers without a runtime.
-    pub fn start_blocking() -> Result<LocalAws, LocalAwsError> {
+    pub fn start_blocking() -> Result<LocalAws, Error> {
         let server = moto_server()?;
         let dir = server_log_dir(&server);
         let mut last = None;
@@ -199,10 +138,10 @@ impl Drop for LocalAws {
 }
 
 /// Starts one moto_server and waits until it answers.
-fn spawn(server: &Path, dir: &Path) -> Result<LocalAws, LocalAwsError> {
+fn spawn(server: &Path, dir: &Path) -> Result<LocalAws, Error> {
     let port = free_port(dir)?;
     let log = dir.join(format!("moto-{port}.log"));
-    let start_err = |reason: String| LocalAwsError::Start {
+    let start_err = |reason: String| Error::Start {
         server: server.to_path_buf(),
         reason,
         log: log.clone(),
@@ -261,7 +200,7 @@ fn answers(port: u16) -> bool {
 }
 
 /// Finds a free loopback port.
-fn free_port(dir: &Path) -> Result<u16, LocalAwsError> {
+fn free_port(dir: &Path) -> Result<u16, Error> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .map_err(|source| io("bind a loopback port for moto in", dir, source))?;
     let port = listener
@@ -285,7 +224,7 @@ fn server_log_dir(server: &Path) -> PathBuf {
 }
 
 /// The moto_server executable, provisioning the venv if needed.
-fn moto_server() -> Result<PathBuf, LocalAwsError> {
+fn moto_server() -> Result<PathBuf, Error> {
     if let Some(server) = std::env::var_os("FED_MOTO_SERVER") {
         return Ok(PathBuf::from(server));
     }
@@ -300,7 +239,7 @@ fn moto_server() -> Result<PathBuf, LocalAwsError> {
 /// The Python interpreter of the venv that runs moto (`python` next to `moto_server`), which
 /// has boto3 and botocore as moto's dependencies; provisions the venv like [`LocalAws::start`]
 /// if needed.
-pub fn python() -> Result<PathBuf, LocalAwsError> {
+pub fn python() -> Result<PathBuf, Error> {
     Ok(moto_server()?.with_file_name("python"))
 }
 
@@ -309,7 +248,7 @@ pub fn python() -> Result<PathBuf, LocalAwsError> {
 ///
 /// A file lock in `dir` serializes concurrent callers, across processes too. [`LocalAws::start`]
 /// calls this with `<target dir>/moto` (or `FED_MOTO_DIR`) and `python3` (or `FED_PYTHON`).
-pub fn provision(dir: &Path, python: &str) -> Result<PathBuf, LocalAwsError> {
+pub fn provision(dir: &Path, python: &str) -> Result<PathBuf, Error> {
     let venv = dir.join("venv");
     let server = venv.join("bin").join("moto_server");
     let marker = venv.join(MARKER);
@@ -338,12 +277,12 @@ pub fn provision(dir: &Path, python: &str) -> Result<PathBuf, LocalAwsError> {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .status()
-        .map_err(|source| LocalAwsError::PythonMissing {
+        .map_err(|source| Error::PythonMissing {
             python: python.clone(),
             source,
         })?;
     if !status.success() {
-        return Err(LocalAwsError::VenvFailed {
+        return Err(Error::VenvFailed {
             python,
             venv,
             status: status.to_string(),
@@ -357,7 +296,7 @@ pub fn provision(dir: &Path, python: &str) -> Result<PathBuf, LocalAwsError> {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .status();
-    let failed = |status: String| LocalAwsError::PipFailed {
+    let failed = |status: String| Error::PipFailed {
         venv: venv.clone(),
         status,
     };
@@ -393,8 +332,8 @@ fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
 }
 
-fn io(action: &'static str, path: &Path, source: std::io::Error) -> LocalAwsError {
-    LocalAwsError::Io {
+fn io(action: &'static str, path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
         action,
         path: path.to_path_buf(),
         source,

@@ -41,7 +41,7 @@ use crate::log::RequestLog;
 use crate::serve::{Listen, Server};
 
 pub use self::config::{PermissionSet, PortalConfig};
-pub use self::login::{LoginError, SsoLogin, SsoToken};
+pub use self::login::{SsoLogin, SsoToken};
 
 use self::roles::Roles;
 use self::tokens::Tokens;

@@ -30,46 +30,17 @@ use aws_sdk_sts::config::Credentials;
 use fed_core::{Arn, Partition};
 use url::Url;
 
+use crate::error::Error;
 use crate::federation::{self, Config, Emulator};
 use crate::gate::{Gate, GateConfig};
 use crate::identities::Identities;
 use crate::log::RequestLog;
-use crate::moto::{LocalAws, LocalAwsError};
+use crate::moto::LocalAws;
 use crate::portal::{Portal, PortalConfig};
 use crate::serve::{Ca, Listen};
 
 /// The IAM user whose long-term keys [`LocalStack::credentials`] returns.
 pub const USER_NAME: &str = "fed-local";
-
-/// Why the local stack could not be started.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LocalStackError {
-    /// moto could not be provisioned or started.
-    #[error(transparent)]
-    Aws(#[from] LocalAwsError),
-    /// A local server could not listen.
-    #[error("cannot start the {server}")]
-    Listen {
-        /// Which server.
-        server: &'static str,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The certificate authority could not be made or written.
-    #[error("cannot set up TLS for the local stack: {reason}")]
-    Tls {
-        /// What went wrong.
-        reason: String,
-    },
-    /// The stack's IAM user could not be created in moto.
-    #[error("cannot create the local stack's IAM user in moto: {reason}")]
-    Bootstrap {
-        /// What went wrong.
-        reason: String,
-    },
-}
 
 /// How the stack behaves beyond AWS's rules.
 #[derive(Debug, Clone, Default)]
@@ -138,13 +109,13 @@ pub struct LocalStack {
 
 impl LocalStack {
     /// Starts the stack with the default [`Options`].
-    pub async fn start() -> Result<LocalStack, LocalStackError> {
+    pub async fn start() -> Result<LocalStack, Error> {
         LocalStack::start_with(Options::default()).await
     }
 
     /// Starts moto (provisioning it on first use), creates the stack's IAM user with long-term
     /// keys, and starts the gate, the Identity Center portal and the federation emulator.
-    pub async fn start_with(options: Options) -> Result<LocalStack, LocalStackError> {
+    pub async fn start_with(options: Options) -> Result<LocalStack, Error> {
         let aws = LocalAws::start().await?;
         let ca = match options.tls {
             false => None,
@@ -158,7 +129,7 @@ impl LocalStack {
         let (user_arn, credentials) =
             crate::fixtures::new_user(&aws_sdk_iam::Client::new(&moto_sdk), USER_NAME)
                 .await
-                .map_err(|err| LocalStackError::Bootstrap {
+                .map_err(|err| Error::Bootstrap {
                     reason: err.to_string(),
                 })?;
         let identities = Identities::new();
@@ -175,7 +146,7 @@ impl LocalStack {
             &listen,
         )
         .await
-        .map_err(|source| LocalStackError::Listen {
+        .map_err(|source| Error::Listen {
             server: "STS rules gate",
             source,
         })?;
@@ -187,7 +158,7 @@ impl LocalStack {
             &listen,
         )
         .await
-        .map_err(|source| LocalStackError::Listen {
+        .map_err(|source| Error::Listen {
             server: "identity center portal",
             source,
         })?;
@@ -199,7 +170,7 @@ impl LocalStack {
         }
         let emulator = federation::start(config, identities.clone())
             .await
-            .map_err(|source| LocalStackError::Listen {
+            .map_err(|source| Error::Listen {
                 server: "federation emulator",
                 source,
             })?;
@@ -355,8 +326,8 @@ fn https_client(ca: &Ca) -> aws_smithy_runtime_api::client::http::SharedHttpClie
 }
 
 /// A new authority, its certificate written next to moto's log.
-fn make_ca(aws: &LocalAws) -> Result<(Arc<Ca>, CaFile), LocalStackError> {
-    let tls = |reason: String| LocalStackError::Tls { reason };
+fn make_ca(aws: &LocalAws) -> Result<(Arc<Ca>, CaFile), Error> {
+    let tls = |reason: String| Error::Tls { reason };
     let ca = Ca::new().map_err(|err| tls(err.to_string()))?;
     let dir = aws
         .log_path()

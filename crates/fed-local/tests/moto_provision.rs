@@ -1,6 +1,6 @@
 //! Provisioning moto fails with an error that says what to install.
 
-use fed_local::LocalAwsError;
+use fed_local::Error;
 use fed_local::moto::provision;
 
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -14,10 +14,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 fn missing_python_says_what_to_install() {
     let dir = scratch("moto-no-python");
     let err = provision(&dir, "/nonexistent/python3").expect_err("no interpreter");
-    assert!(
-        matches!(err, LocalAwsError::PythonMissing { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::PythonMissing { .. }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("install Python 3"), "{message}");
     assert!(message.contains("python3-venv"), "{message}");
@@ -29,7 +26,7 @@ fn missing_python_says_what_to_install() {
 fn failing_venv_says_what_to_install() {
     let dir = scratch("moto-bad-venv");
     let err = provision(&dir, "false").expect_err("venv fails");
-    assert!(matches!(err, LocalAwsError::VenvFailed { .. }), "{err:?}");
+    assert!(matches!(err, Error::VenvFailed { .. }), "{err:?}");
     assert!(
         err.to_string().contains("apt-get install python3-venv"),
         "{err}"

@@ -16,29 +16,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::Portal;
+use crate::Error;
 
 /// How long the OIDC client registration of a login lasts, as on AWS.
 const REGISTRATION_LIFETIME: Duration = Duration::from_secs(90 * 24 * 3600);
 
 /// How long before now an expired login expired.
 const EXPIRED_SINCE: Duration = Duration::from_secs(3600);
-
-/// Why a login could not be written.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LoginError {
-    /// The token cache directory or file could not be written.
-    #[error("cannot {action} {}", path.display())]
-    Cache {
-        /// What was being done.
-        action: &'static str,
-        /// The path involved.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-}
 
 /// Which profile kind the login is for: it decides the cache file's name and content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,7 +153,7 @@ struct CacheFile<'a> {
 impl Portal {
     /// Does what `aws sso login` does for `login` with the home directory `home`: issues a new
     /// token and writes its cache file under `{home}/.aws/sso/cache/`.
-    pub fn login(&self, home: &Path, login: SsoLogin) -> Result<SsoToken, LoginError> {
+    pub fn login(&self, home: &Path, login: SsoLogin) -> Result<SsoToken, Error> {
         let config = &self.shared.config;
         let now = whole_seconds(SystemTime::now());
         let (cache_expiry, portal_expiry) = match login.state {
@@ -196,12 +180,12 @@ impl Portal {
         let text = serde_json::to_string(&file).expect("the cache file serializes to JSON");
         let dir = home.join(".aws").join("sso").join("cache");
         let cache_file = dir.join(format!("{}.json", cache_name(identifier)));
-        std::fs::create_dir_all(&dir).map_err(|source| LoginError::Cache {
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
             action: "create",
             path: dir.clone(),
             source,
         })?;
-        write_private(&cache_file, &text).map_err(|source| LoginError::Cache {
+        write_private(&cache_file, &text).map_err(|source| Error::Io {
             action: "write",
             path: cache_file.clone(),
             source,
