@@ -747,3 +747,55 @@ async fn a_real_browser_follows_the_private_page() {
         "the browser ends on the console page as the session: {dom}"
     );
 }
+
+/// A mistyped `--service` exits 2 before anything is done, naming the flag and suggesting the
+/// closest names; `fed services` lists the catalogue on stdout.
+#[test]
+fn services_are_listed_and_near_misses_named() {
+    let fed = support::binary("fed");
+    let out = std::process::Command::new(&fed)
+        .args(["url", "--service", "cloudwatc"])
+        .env_clear()
+        .output()
+        .expect("fed runs");
+    assert_failure(&out, 2, "--service");
+    let err = stderr(&out);
+    assert!(err.contains("unknown service \"cloudwatc\""), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("hint: did you mean cloudwatch?")),
+        "{err}"
+    );
+
+    let list = std::process::Command::new(&fed)
+        .arg("services")
+        .env_clear()
+        .output()
+        .expect("fed runs");
+    assert!(list.status.success(), "{}", stderr(&list));
+    let text = stdout(&list);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 80, "{text}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("route53 ")
+            && l.contains(" global ")
+            && l.contains("/route53/v2/home")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("s3 ") && l.contains(" regional ")),
+        "{text}"
+    );
+    // docs/usage.md lists every service.
+    let usage = std::fs::read_to_string(support::project_root().join("docs/usage.md"))
+        .expect("docs/usage.md");
+    for line in lines {
+        let name = line.split_whitespace().next().expect("a name");
+        assert!(
+            usage.contains(&format!("| `{name}` |")),
+            "docs/usage.md does not list {name}"
+        );
+    }
+}

@@ -26,6 +26,9 @@ pub(crate) enum Command {
     /// Print a console sign-in URL for the current (or an assumed) identity.
     #[command(visible_alias = "login")]
     Url(Box<UrlArgs>),
+    /// List the console services of --service: shortcut, global or regional, console path and
+    /// aliases.
+    Services,
     /// Print shell completions.
     Completions {
         /// The shell to complete for.
@@ -100,8 +103,9 @@ pub(crate) struct UrlArgs {
     #[arg(long, value_name = "NAME", value_parser = parse_federation_name, help_heading = "IAM user keys")]
     pub(crate) federation_name: Option<FederationName>,
 
-    /// Console service to open, e.g. s3, ec2, iam.
-    #[arg(long, short = 's', value_name = "SERVICE", value_parser = parse_service, conflicts_with = "destination", help_heading = "Destination")]
+    /// Console service to open, e.g. s3, ec2, iam, or an alias such as cfn (`fed services` lists
+    /// them).
+    #[arg(long, short = 's', value_name = "SERVICE", value_parser = crate::services::parse, conflicts_with = "destination", help_heading = "Destination")]
     pub(crate) service: Option<Service>,
 
     /// Console page to open: a path such as /s3/buckets or a full console URL.
@@ -205,10 +209,6 @@ fn parse_federation_name(s: &str) -> Result<FederationName, fed_core::Error> {
 
 fn parse_issuer(s: &str) -> Result<Issuer, fed_core::Error> {
     Issuer::new(s)
-}
-
-fn parse_service(s: &str) -> Result<Service, fed_core::Error> {
-    Service::from_name(s)
 }
 
 fn parse_partition(s: &str) -> Result<Partition, fed_core::Error> {

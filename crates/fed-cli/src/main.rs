@@ -13,6 +13,7 @@ mod open;
 mod output;
 mod policy_alias;
 mod printable;
+mod services;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -39,6 +40,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "fed", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Services => {
+            for line in services::lines() {
+                output::print_line(&line)?;
+            }
             Ok(())
         }
         Command::Url(args) => {

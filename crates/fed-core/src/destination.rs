@@ -2,75 +2,7 @@
 
 use url::Url;
 
-use crate::{Error, Partition, Region};
-
-/// A console service shortcut such as `s3` or `iam`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Service {
-    name: &'static str,
-    path: &'static str,
-    global: bool,
-}
-
-/// `(shortcut, console path, global)`. Global services get no `region=`.
-const SERVICES: &[(&str, &str, bool)] = &[
-    ("billing", "/billing/home", true),
-    ("cloudformation", "/cloudformation/home", false),
-    ("cloudfront", "/cloudfront/v4/home", true),
-    ("cloudtrail", "/cloudtrail/home", false),
-    ("cloudwatch", "/cloudwatch/home", false),
-    ("console", "/console/home", false),
-    ("dynamodb", "/dynamodbv2/home", false),
-    ("ec2", "/ec2/home", false),
-    ("ecr", "/ecr/home", false),
-    ("ecs", "/ecs/v2/home", false),
-    ("eks", "/eks/home", false),
-    ("iam", "/iam/home", true),
-    ("kms", "/kms/home", false),
-    ("lambda", "/lambda/home", false),
-    ("organizations", "/organizations/v2/home", true),
-    ("rds", "/rds/home", false),
-    ("route53", "/route53/v2/home", true),
-    ("s3", "/s3/home", false),
-    ("secretsmanager", "/secretsmanager/home", false),
-    ("sns", "/sns/v3/home", false),
-    ("sqs", "/sqs/v3/home", false),
-    ("ssm", "/systems-manager/home", false),
-    ("support", "/support/home", true),
-    ("vpc", "/vpc/home", false),
-];
-
-impl Service {
-    /// Looks up a shortcut (case-insensitive).
-    pub fn from_name(name: &str) -> Result<Service, Error> {
-        let lower = name.to_ascii_lowercase();
-        SERVICES
-            .iter()
-            .find(|(n, _, _)| *n == lower)
-            .map(|&(name, path, global)| Service { name, path, global })
-            .ok_or_else(|| Error::invalid("service", name, "unknown service", Service::ALLOWED))
-    }
-
-    /// The known shortcuts, for help texts.
-    pub const ALLOWED: &'static str = "billing, cloudformation, cloudfront, cloudtrail, cloudwatch, console, dynamodb, ec2, ecr, ecs, eks, iam, kms, lambda, organizations, rds, route53, s3, secretsmanager, sns, sqs, ssm, support, vpc";
-
-    /// All known shortcuts.
-    pub fn all() -> impl Iterator<Item = Service> {
-        SERVICES
-            .iter()
-            .map(|&(name, path, global)| Service { name, path, global })
-    }
-
-    /// The shortcut's name.
-    pub fn name(self) -> &'static str {
-        self.name
-    }
-
-    /// Whether the service is global (its console page takes no region).
-    pub fn is_global(self) -> bool {
-        self.global
-    }
-}
+use crate::{Error, Partition, Region, Service};
 
 /// The console page to land on after sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,8 +123,8 @@ impl Destination {
                 None => console_url(partition, None, &["/"]),
                 Some(_) => on_console_static("/console/home"),
             },
-            Destination::Service(s) if s.global => console_url(partition, None, &[s.path]),
-            Destination::Service(s) => on_console_static(s.path),
+            Destination::Service(s) if s.is_global() => console_url(partition, None, &[s.path()]),
+            Destination::Service(s) => on_console_static(s.path()),
             Destination::Path(p) => on_console(region, p),
             Destination::Url(u) => match region {
                 Some(r) => with_region(u.clone(), r.as_str()),

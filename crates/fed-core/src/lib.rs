@@ -47,7 +47,8 @@
 //! - [`decide_session_duration`] decides whether `SessionDuration` is sent.
 //! - [`SigninTokenRequest`] encodes the `getSigninToken` call; [`SigninToken`]
 //!   holds its answer.
-//! - [`Destination`] resolves the console page to land on; [`LoginUrl`] builds
+//! - [`Service`] is the catalogue of console services (shortcuts, paths,
+//!   aliases); [`Destination`] resolves the console page to land on; [`LoginUrl`] builds
 //!   the `Action=login` URL and its logout-first form; [`RedactedUrl`] renders
 //!   one without its token, for logs and snapshot tests.
 //! - [`Error`] is the one error type; [`one_line`] writes any error with its
@@ -65,12 +66,13 @@ mod names;
 mod partition;
 mod redacted;
 mod region;
+mod services;
 mod session_duration;
 mod signin_request;
 
 pub use crate::arn::{Arn, Principal, RoleArn};
 pub use crate::credentials::{CredentialOrigin, Credentials, SigninToken};
-pub use crate::destination::{Destination, Service};
+pub use crate::destination::Destination;
 pub use crate::duration::{
     AssumeRoleDuration, FederationTokenDuration, SessionDuration, parse_duration,
 };
@@ -83,6 +85,7 @@ pub use crate::names::{
 pub use crate::partition::Partition;
 pub use crate::redacted::RedactedUrl;
 pub use crate::region::Region;
+pub use crate::services::Service;
 pub use crate::session_duration::{SessionDurationDecision, decide_session_duration};
 pub use crate::signin_request::SigninTokenRequest;
 

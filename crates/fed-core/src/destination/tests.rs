@@ -106,10 +106,7 @@ fn services() {
         Destination::service("nope"),
         Partition::Aws,
         None,
-        &format!(
-            "error: invalid service \"nope\": unknown service; allowed: {}",
-            Service::ALLOWED
-        ),
+        "error: invalid service \"nope\": unknown service; allowed: a console service shortcut such as s3, ec2, iam or lambda, or an alias such as cfn or ddb (Service::all lists them)",
     );
 }
 
@@ -159,12 +156,6 @@ fn global_and_regional_services() {
             assert_eq!(regions, expect, "{url}");
         }
     }
-}
-
-#[test]
-fn allowed_lists_every_service() {
-    let names: Vec<&str> = Service::all().map(Service::name).collect();
-    assert_eq!(names.join(", "), Service::ALLOWED);
 }
 
 #[test]
