@@ -96,19 +96,29 @@ fn usage_error(err: &clap::Error) -> ExitCode {
 }
 
 /// The message of clap's rendered error on one line (with its list of
-/// possible values), and its tip; the usage and "for more information" lines
+/// possible values, and the arguments it lists after a `:`, such as the
+/// missing ones), and its tip; the usage and "for more information" lines
 /// are dropped.
 fn one_line_usage(text: &str) -> (String, Option<String>) {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or_default();
     let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
     let mut hint = None;
+    let mut listed: Vec<&str> = Vec::new();
     for line in lines {
-        if line.starts_with("[possible values:") {
+        if message.ends_with(':')
+            && hint.is_none()
+            && (line.starts_with('<') || line.starts_with('-'))
+        {
+            listed.push(line);
+        } else if line.starts_with("[possible values:") {
             message = format!("{message} {line}");
         } else if let Some(tip) = line.strip_prefix("tip: ") {
             hint = Some(tip.to_owned());
         }
+    }
+    if !listed.is_empty() {
+        message = format!("{message} {}", listed.join(", "));
     }
     (message, hint)
 }

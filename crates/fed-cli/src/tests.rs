@@ -25,6 +25,11 @@ fn usage_errors_fit_on_one_line() {
         None,
     );
     check(
+        &["fed", "completions"],
+        "the following required arguments were not provided: <SHELL>",
+        None,
+    );
+    check(
         &["fed", "completions", "nosh"],
         "invalid value 'nosh' for '<SHELL>' [possible values: bash, elvish, fish, powershell, zsh]",
         Some("a similar value exists: 'zsh'"),
