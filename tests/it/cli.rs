@@ -799,3 +799,74 @@ fn services_are_listed_and_near_misses_named() {
         );
     }
 }
+
+/// Runs `fed` with only `vars` in its environment (and no instance metadata to wait for).
+fn fed_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = std::process::Command::new(support::binary("fed"));
+    command
+        .args(args)
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("HOME", std::env::temp_dir());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command.output().expect("fed runs")
+}
+
+/// A bad value from an environment variable names the variable, not the flag; an empty
+/// variable counts as unset; boolean variables take what people write; a missing argument is
+/// named.
+#[test]
+fn environment_variables_are_named_and_read_as_people_write_them() {
+    const ROLE: [&str; 3] = ["url", "--role-arn", "arn:aws:iam::123456789012:role/r"];
+    for (name, value) in [
+        ("AWS_REGION", "Mars"),
+        ("FED_DURATION", "abc"),
+        ("FED_LOGOUT_FIRST", "maybe"),
+    ] {
+        let out = fed_with_env(&ROLE, &[(name, value)]);
+        assert_failure(&out, 2, name);
+        let err = stderr(&out);
+        let flag = format!(
+            "--{}",
+            name.trim_start_matches("AWS_")
+                .trim_start_matches("FED_")
+                .to_ascii_lowercase()
+                .replace('_', "-")
+        );
+        assert!(!err.contains(&flag), "{name} is named, not {flag}: {err}");
+    }
+    // The flag itself is still named when it is on the command line.
+    let out = fed_with_env(&["url", "--region", "Mars"], &[("AWS_REGION", "Mars")]);
+    assert_failure(&out, 2, "--region");
+
+    // Empty variables count as unset: the run goes on to look for credentials.
+    let empty = [
+        ("AWS_REGION", ""),
+        ("FED_DURATION", ""),
+        ("FED_LOGOUT_FIRST", ""),
+        ("FED_SIGNIN_ENDPOINT", ""),
+    ];
+    let out = fed_with_env(&ROLE, &empty);
+    assert_failure(&out, 1, "no AWS credentials");
+
+    // FED_LOGOUT_FIRST: true values conflict with --signin-region, false ones do not.
+    for value in ["1", "true", "yes", "on", "TRUE"] {
+        let out = fed_with_env(
+            &["url", "--signin-region", "eu-west-1"],
+            &[("FED_LOGOUT_FIRST", value)],
+        );
+        assert_failure(&out, 2, "--logout-first");
+    }
+    for value in ["0", "false", "no", "off"] {
+        let out = fed_with_env(
+            &["url", "--signin-region", "eu-west-1"],
+            &[("FED_LOGOUT_FIRST", value)],
+        );
+        assert_failure(&out, 1, "no AWS credentials");
+    }
+
+    let out = fed_with_env(&["completions"], &[]);
+    assert_failure(&out, 2, "<SHELL>");
+}

@@ -132,11 +132,12 @@ pub(crate) struct UrlArgs {
     #[arg(long, help_heading = "Sign-in endpoint")]
     pub(crate) get: bool,
 
-    /// Sign out of any console session first, then sign in (one URL).
+    /// Sign out of any console session first, then sign in (one URL). FED_LOGOUT_FIRST takes
+    /// 1, true, yes or on, and 0, false, no or off.
     #[arg(
         long,
         env = "FED_LOGOUT_FIRST",
-        conflicts_with = "signin_region",
+        value_parser = clap::builder::BoolishValueParser::new(),
         help_heading = "Output"
     )]
     pub(crate) logout_first: bool,

@@ -112,6 +112,14 @@ fn sign_in_request(args: &UrlArgs) -> SignIn {
 
 /// Checks that need no AWS call, so bad input fails before anything is sent.
 fn check_offline(args: &UrlArgs) -> anyhow::Result<()> {
+    // Checked here rather than by clap, for which FED_LOGOUT_FIRST=no would count as given.
+    if args.logout_first && args.signin_region.is_some() {
+        return Err(Failure::usage(
+            "the argument '--signin-region <REGION>' cannot be used with '--logout-first'",
+        )
+        .hint("a logout-first link signs in on the default region's sign-in host, where the logout endpoint redirects")
+        .into());
+    }
     if args.role_arn.is_none() {
         for (set, flag) in [
             (args.session_name.is_some(), "--session-name"),

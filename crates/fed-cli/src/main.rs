@@ -6,6 +6,7 @@
 //! notices, logs and errors go to stderr.
 
 mod cli;
+mod env_vars;
 mod failure;
 mod hardening;
 mod login;
@@ -15,10 +16,11 @@ mod policy_alias;
 mod printable;
 mod services;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::failure::Failure;
@@ -26,9 +28,18 @@ use crate::printable::printable;
 
 fn main() -> ExitCode {
     hardening::no_core_dumps();
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let command = env_vars::ignore_empty(Cli::command());
+    let cli = match command
+        .clone()
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
-        Err(err) => return usage_error(&err),
+        Err(err) => {
+            let err = err.with_cmd(&command);
+            return usage_error(&err, env_vars::name_variable(&err, &command, &args));
+        }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,12 +92,12 @@ fn report(err: &anyhow::Error) -> ExitCode {
 /// Reports a command-line error as one `error: …` line, plus a `hint: …` line
 /// when clap has a tip, with exit code 2. Help, `--version` and a missing
 /// subcommand keep clap's own output.
-fn usage_error(err: &clap::Error) -> ExitCode {
+fn usage_error(err: &clap::Error, rendered: Option<String>) -> ExitCode {
     use clap::error::ErrorKind;
     if !err.use_stderr() || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         err.exit();
     }
-    let (message, hint) = one_line_usage(&err.to_string());
+    let (message, hint) = one_line_usage(&rendered.unwrap_or_else(|| err.to_string()));
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", printable(&message));
     if let Some(hint) = hint {
