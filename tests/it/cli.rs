@@ -870,3 +870,20 @@ fn environment_variables_are_named_and_read_as_people_write_them() {
     let out = fed_with_env(&["completions"], &[]);
     assert_failure(&out, 2, "<SHELL>");
 }
+
+/// `-v` logs carry no colour codes when stderr is not a terminal.
+#[test]
+fn logs_to_a_pipe_have_no_colour_codes() {
+    let out = fed_with_env(
+        &[
+            "url",
+            "-vv",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+        ],
+        &[],
+    );
+    let err = stderr(&out);
+    assert!(err.contains("DEBUG"), "-vv logs: {err}");
+    assert!(!err.contains('\u{1b}'), "no escape sequences: {err:?}");
+}

@@ -134,8 +134,10 @@ fn one_line_usage(text: &str) -> (String, Option<String>) {
     (message, hint)
 }
 
-/// Logs go to stderr: off unless `-v` or `RUST_LOG` asks for them.
+/// Logs go to stderr: off unless `-v` or `RUST_LOG` asks for them, and coloured only on a
+/// terminal when `NO_COLOR` is unset or empty.
 fn init_tracing(verbose: u8) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
         0 => "off",
@@ -146,6 +148,10 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .without_time()
         .try_init();
 }
