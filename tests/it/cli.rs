@@ -887,3 +887,30 @@ fn logs_to_a_pipe_have_no_colour_codes() {
     assert!(err.contains("DEBUG"), "-vv logs: {err}");
     assert!(!err.contains('\u{1b}'), "no escape sequences: {err:?}");
 }
+
+/// A word that is not a profile is named as such, with the close names.
+#[test]
+fn an_unknown_profile_names_the_close_ones() {
+    let home = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(home.path().join(".aws")).expect(".aws");
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[default]\nregion = us-east-1\n[profile prod-admin]\nregion = eu-west-1\n[profile dev]\nregion = eu-west-1\n",
+    )
+    .expect("config");
+    let home = home.path().to_str().expect("UTF-8 path");
+    let out = fed_with_env(&["url", "prod-admn"], &[("HOME", home)]);
+    assert_failure(
+        &out,
+        2,
+        "the profile prod-admn is not in the AWS config files",
+    );
+    assert!(
+        stderr(&out).contains("hint: did you mean prod-admin?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fed_with_env(&["url", "extra"], &[("HOME", home)]);
+    assert_failure(&out, 2, "the profile extra is not in the AWS config files");
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}

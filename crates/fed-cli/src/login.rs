@@ -178,7 +178,14 @@ fn failure(err: &fed_flow::Error) -> Failure {
         }
         _ => Failure::new(text),
     };
-    if let Some(hint) = err.hint() {
+    if let fed_flow::Error::UnknownProfile { name, known } = err {
+        let close = crate::suggest::closest(name, known.iter().map(String::as_str));
+        let hint = err.hint().unwrap_or_default();
+        failure = failure.hint(match close.as_slice() {
+            [] => hint,
+            close => format!("did you mean {}? {hint}", close.join(" or ")),
+        });
+    } else if let Some(hint) = err.hint() {
         failure = failure.hint(hint);
     } else if let fed_flow::Error::Signin(e) = err
         && let Some(hint) = e.hint()

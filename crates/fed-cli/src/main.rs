@@ -15,6 +15,7 @@ mod output;
 mod policy_alias;
 mod printable;
 mod services;
+mod suggest;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -19,22 +19,14 @@ pub(crate) fn parse(s: &str) -> Result<Service, String> {
     })
 }
 
-/// Up to three shortcuts or aliases close to `input`: at most two edits away, or starting
-/// with it; the closest first.
+/// Up to three shortcuts or aliases close to `input`.
 fn closest(input: &str) -> Vec<&'static str> {
-    let input = input.to_ascii_lowercase();
-    let names = Service::all()
-        .map(Service::name)
-        .chain(Service::aliases().map(|(alias, _)| alias));
-    let mut scored: Vec<(usize, &'static str)> = names
-        .filter_map(|name| {
-            let distance = strsim::damerau_levenshtein(&input, name);
-            let prefix = input.len() >= 3 && name.starts_with(&input);
-            (distance <= 2 || prefix).then_some((distance, name))
-        })
-        .collect();
-    scored.sort_unstable();
-    scored.into_iter().take(3).map(|(_, name)| name).collect()
+    crate::suggest::closest(
+        input,
+        Service::all()
+            .map(Service::name)
+            .chain(Service::aliases().map(|(alias, _)| alias)),
+    )
 }
 
 /// The lines of `fed services`: each shortcut, whether it is global or regional, its console
