@@ -914,3 +914,32 @@ fn an_unknown_profile_names_the_close_ones() {
     assert_failure(&out, 2, "the profile extra is not in the AWS config files");
     assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
 }
+
+/// A browser that fails is named with its exit status, and the URL is not lost: it goes to
+/// stdout as without `--open`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_browser_leaves_the_url_on_stdout() {
+    let stack = start_stack().await;
+    let role_arn = create_role(&stack, "fed-e2e-open-fails").await;
+    let out = Fed::new(&stack)
+        .env("BROWSER", "false")
+        .run(&[
+            "url",
+            "--open",
+            "--open-direct",
+            "--role-arn",
+            role_arn.as_str(),
+        ])
+        .await;
+    assert_success(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("BROWSER command \"false\" failed with exit status: 1"),
+        "{err}"
+    );
+    let landed = follow(&the_url(&out)).await;
+    assert!(
+        landed.contains("assumed-role/fed-e2e-open-fails/"),
+        "{landed}"
+    );
+}

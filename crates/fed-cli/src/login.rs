@@ -210,18 +210,29 @@ fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Resu
                 std::env::temp_dir().display()
             )),
             Err(e) => {
-                eprintln!("fed: {}; open this URL yourself:", printable(&e));
-                eprintln!("{}", outcome.console.expose());
+                // The URL is not lost: it goes to stdout, as without --open.
+                eprintln!(
+                    "fed: {}; the sign-in URL follows on stdout, to open yourself",
+                    printable(&e)
+                );
+                return print(args, outcome);
             }
         }
         return Ok(());
     }
+    if !args.json {
+        notices.say(&format!(
+            "sign-in URL for {} (valid for 15 minutes)",
+            outcome.principal_arn
+        ));
+    }
+    print(args, outcome)
+}
+
+/// The URL, or with `--json` the JSON object, on stdout.
+fn print(args: &UrlArgs, outcome: &Outcome) -> anyhow::Result<()> {
     if args.json {
         return output::print_line(&outcome.to_json().to_string());
     }
-    notices.say(&format!(
-        "sign-in URL for {} (valid for 15 minutes)",
-        outcome.principal_arn
-    ));
     output::print_line(outcome.console.expose())
 }
