@@ -87,6 +87,19 @@ impl World {
              role_session_name = alice-long\n\
              duration_seconds = 7200\n\
              \n\
+             [profile consoled]\n\
+             role_arn = {admin}\n\
+             source_profile = keys\n\
+             role_session_name = alice-consoled\n\
+             fed_service = ec2\n\
+             fed_region = eu-central-1\n\
+             fed_duration = 2h\n\
+             \n\
+             [profile badconsole]\n\
+             role_arn = {admin}\n\
+             source_profile = keys\n\
+             fed_region = Mars\n\
+             \n\
              [profile proc]\n\
              credential_process = sh -c 'echo run >> {runs}; cat {keys_json}'\n\
              \n\
@@ -702,4 +715,62 @@ async fn static_keys_profile() {
     assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 1);
     assert_eq!(world.session_durations(), [None]);
     assert_eq!(world.boto3_arn("keys", &[]).await, arn("user/keyuser"));
+}
+
+/// The `Destination` of the one URL on stdout.
+fn destination_of(out: &Output) -> String {
+    let text = String::from_utf8(out.stdout.clone()).expect("utf-8");
+    let url = url::Url::parse(text.trim()).expect("a URL");
+    url.query_pairs()
+        .find(|(k, _)| k == "Destination")
+        .map(|(_, v)| v.into_owned())
+        .expect("a Destination")
+}
+
+/// `fed_service`, `fed_region` and `fed_duration` in a profile set the console page, its
+/// region and the session length; flags win over them; a bad value names the profile and key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_defaults_of_the_profile() {
+    let world = World::new().await;
+    world.stack.log().clear();
+    let out = world.fed(&[], &["url", "consoled"]).await;
+    assert_eq!(landed_as(&out).await, session("admin", "alice-consoled"));
+    assert_eq!(
+        destination_of(&out),
+        "https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1"
+    );
+    assert_eq!(world.session_durations(), [Some("7200".to_owned())]);
+
+    world.stack.log().clear();
+    let out = world
+        .fed(
+            &[],
+            &[
+                "url",
+                "consoled",
+                "--service",
+                "s3",
+                "--region",
+                "eu-west-1",
+                "-d",
+                "1h",
+            ],
+        )
+        .await;
+    assert_eq!(landed_as(&out).await, session("admin", "alice-consoled"));
+    assert_eq!(
+        destination_of(&out),
+        "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1"
+    );
+    assert_eq!(world.session_durations(), [Some("3600".to_owned())]);
+
+    let out = world.fed(&[], &["url", "badconsole"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("error: the profile badconsole has fed_region = Mars: ")),
+        "{err}"
+    );
 }

@@ -154,6 +154,8 @@ async fn sign_in_with(
 ) -> Result<SignedIn, Error> {
     check_offline(request)?;
     let plan = source::plan(request.profile.as_deref(), env, fs).await?;
+    let request = &with_profile_defaults(request, &plan.defaults);
+    check_offline(request)?;
     let mut notes = vec![format!("using the credentials of {}", plan.source)];
     let mut hops = plan.hops.clone();
     if let Some(role) = &request.role {
@@ -433,6 +435,24 @@ async fn console_in(
         },
     };
     Ok((console, session))
+}
+
+/// `request` with the profile's console defaults where it asks for nothing itself: the page
+/// (a `fed_service` instead of the console home), the region and the session length.
+fn with_profile_defaults(request: &SignIn, defaults: &source::ProfileDefaults) -> SignIn {
+    let mut request = request.clone();
+    if request.page == Page::Home
+        && let Some(service) = defaults.service
+    {
+        request.page = Page::Service(service);
+    }
+    if request.region.is_none() {
+        request.region.clone_from(&defaults.region);
+    }
+    if request.duration.is_none() {
+        request.duration = defaults.duration;
+    }
+    request
 }
 
 /// The session name when none is given: the caller's name when it is known without a call

@@ -135,6 +135,57 @@ pub(crate) struct Plan {
     pub(crate) region: Option<String>,
     /// The chosen profile's `duration_seconds`.
     pub(crate) duration_seconds: Option<u64>,
+    /// The chosen profile's console defaults.
+    pub(crate) defaults: ProfileDefaults,
+}
+
+/// What a profile says of the console under keys only fed reads (the AWS CLI and SDKs ignore
+/// them): `fed_service`, `fed_region`, `fed_duration`. What the caller asks for wins.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProfileDefaults {
+    pub(crate) service: Option<fed_core::Service>,
+    pub(crate) region: Option<fed_core::Region>,
+    pub(crate) duration: Option<std::time::Duration>,
+}
+
+impl ProfileDefaults {
+    /// The keys of `profile`, checked; a bad value names the profile and the key.
+    fn of(profile: &Profile) -> Result<ProfileDefaults, Error> {
+        let bad = |key: &str, raw: &str, problem: String| {
+            Error::invalid(
+                Input::Profile,
+                format!(
+                    "the profile {} has {key} = {raw}: {problem}",
+                    profile.name()
+                ),
+            )
+        };
+        let read = |key: &'static str| profile.get(key).map(str::trim).filter(|v| !v.is_empty());
+        Ok(ProfileDefaults {
+            service: read("fed_service")
+                .map(|raw| {
+                    fed_core::Service::from_name(raw).map_err(|_| {
+                        bad(
+                            "fed_service",
+                            raw,
+                            "not a console service of `fed services`".to_owned(),
+                        )
+                    })
+                })
+                .transpose()?,
+            region: read("fed_region")
+                .map(|raw| {
+                    fed_core::Region::new(raw).map_err(|e| bad("fed_region", raw, e.to_string()))
+                })
+                .transpose()?,
+            duration: read("fed_duration")
+                .map(|raw| {
+                    fed_core::parse_duration(raw)
+                        .map_err(|e| bad("fed_duration", raw, e.to_string()))
+                })
+                .transpose()?,
+        })
+    }
 }
 
 impl Plan {
@@ -203,6 +254,7 @@ pub(crate) async fn plan(profile: Option<&str>, env: &Env, fs: &Fs) -> Result<Pl
                 hops: Vec::new(),
                 region: region(env, Some(&profiles), Some(&named)),
                 duration_seconds: None,
+                defaults: ProfileDefaults::default(),
             });
         }
         (None, None, Some(name)) => (name, ChosenBy::AwsProfile),
@@ -216,6 +268,7 @@ pub(crate) async fn plan(profile: Option<&str>, env: &Env, fs: &Fs) -> Result<Pl
                 hops: Vec::new(),
                 region: region(env, Some(&profiles), Some("default")),
                 duration_seconds: None,
+                defaults: ProfileDefaults::default(),
             });
         }
     };
@@ -230,6 +283,7 @@ pub(crate) async fn plan(profile: Option<&str>, env: &Env, fs: &Fs) -> Result<Pl
             },
         })?;
     let duration_seconds = seconds(selected, "duration_seconds")?;
+    let defaults = ProfileDefaults::of(selected)?;
     let (base, hops) = walk(&profiles, selected)?;
     Ok(Plan {
         source: Source::Profile {
@@ -240,6 +294,7 @@ pub(crate) async fn plan(profile: Option<&str>, env: &Env, fs: &Fs) -> Result<Pl
         hops,
         region: region(env, Some(&profiles), Some(&name)),
         duration_seconds,
+        defaults,
     })
 }
 
