@@ -11,6 +11,8 @@
 //!   an [`MfaPrompt`]), exchanges long-term keys with GetFederationToken, and asks the
 //!   federation endpoint for the URL. `SessionDuration` is decided by fed-core's policy from
 //!   what is known of the credentials.
+//!   A profile's `fed_service`, `fed_region` and `fed_duration` fill what the request
+//!   leaves open.
 //! - [`SignedIn`] holds the URL and what was done: the principal, the [`Source`] of the
 //!   credentials, the [`SessionLength`] and notes for the user.
 //! - [`console_url`] is the sign-in itself for a [`ConsoleLogin`]: the
