@@ -41,8 +41,10 @@ pub(crate) fn name_variable(
         .get_arguments()
         .chain(command.get_subcommands().flat_map(Command::get_arguments))
         .find(|arg| {
-            arg.get_long()
-                .is_some_and(|long| shown.starts_with(&format!("--{long}")))
+            arg.get_long().is_some_and(|long| {
+                let flag = format!("--{long}");
+                *shown == flag || shown.starts_with(&format!("{flag} "))
+            })
         })?;
     let long = format!("--{}", arg.get_long()?);
     let on_command_line = args.iter().any(|a| {
