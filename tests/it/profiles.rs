@@ -542,7 +542,7 @@ async fn profile_errors_name_the_cause() {
     let out = world.fed(&[], &["url", "nope"]).await;
     assert_failure(&out, 2, "the profile nope is not in the AWS config files");
     assert!(
-        stderr(&out).contains("admin, alice, broken, guarded"),
+        stderr(&out).contains("admin, alice, badconsole, broken, consoled, guarded"),
         "{}",
         stderr(&out)
     );
