@@ -454,6 +454,12 @@ async fn token_calls_need_long_term_keys() {
         .await
         .expect("who");
     assert_eq!(who.arn(), Some(&*stack.user_arn().to_string()));
+    // Long-term keys too are named as AWS names them, in `iam` (moto says `sts`).
+    let who = sts.get_caller_identity().send().await.expect("who");
+    assert_eq!(
+        who.arn(),
+        Some(&*format!("arn:aws:iam::{ACCOUNT}:user/fed-local"))
+    );
     refused(
         sts.get_federation_token()
             .name("a-name-far-longer-than-thirty-two")

@@ -595,25 +595,25 @@ fn iam_user_arn(body: Bytes) -> Bytes {
     let Ok(text) = std::str::from_utf8(&body) else {
         return body;
     };
-    let Some(start) = text.find("<Arn>arn:") else {
+    let Some(arn) = text
+        .split_once("<Arn>")
+        .and_then(|(_, rest)| rest.split_once("</Arn>"))
+        .and_then(|(arn, _)| arn.parse::<Arn>().ok())
+    else {
         return body;
     };
-    let arn = &text[start + "<Arn>".len()..];
-    let mut fields = arn.splitn(6, ':');
-    let (Some(_), Some(partition), Some("sts"), Some(""), Some(account), Some(resource)) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
-        return body;
-    };
-    if !resource.starts_with("user/") {
+    if arn.service() != "sts" || !arn.resource().starts_with("user/") {
         return body;
     }
-    let from = format!("<Arn>arn:{partition}:sts::{account}:user/");
-    let to = format!("<Arn>arn:{partition}:iam::{account}:user/");
-    Bytes::from(text.replacen(&from, &to, 1))
+    let iam = format!(
+        "arn:{}:iam::{}:{}",
+        arn.partition(),
+        arn.account_id(),
+        arn.resource()
+    );
+    Bytes::from(text.replacen(
+        &format!("<Arn>{arn}</Arn>"),
+        &format!("<Arn>{iam}</Arn>"),
+        1,
+    ))
 }
