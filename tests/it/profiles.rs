@@ -740,6 +740,12 @@ async fn console_defaults_of_the_profile() {
         "https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1"
     );
     assert_eq!(world.session_durations(), [Some("7200".to_owned())]);
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 1);
+    assert!(
+        stderr(&out).contains("fed: using the credentials of profile consoled"),
+        "{}",
+        stderr(&out)
+    );
 
     world.stack.log().clear();
     let out = world

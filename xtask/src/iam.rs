@@ -221,17 +221,7 @@ impl IamError {
             IamError::Service { code: None, .. } => true,
             IamError::Service {
                 code: Some(code), ..
-            } => matches!(
-                code.as_str(),
-                "Throttling"
-                    | "ThrottlingException"
-                    | "RequestLimitExceeded"
-                    | "ConcurrentModification"
-                    | "DeleteConflict"
-                    | "ServiceFailure"
-                    | "ServiceUnavailable"
-                    | "InternalFailure"
-            ),
+            } => fed_aws::is_transient_code(code),
             IamError::NotTried { .. }
             | IamError::StillExists { .. }
             | IamError::InvalidResponse { .. } => false,

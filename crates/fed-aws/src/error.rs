@@ -95,17 +95,7 @@ impl Error {
             Error::Service { code: None, .. } => true,
             Error::Service {
                 code: Some(code), ..
-            } => matches!(
-                code.as_str(),
-                "Throttling"
-                    | "ThrottlingException"
-                    | "RequestLimitExceeded"
-                    | "ConcurrentModification"
-                    | "DeleteConflict"
-                    | "ServiceFailure"
-                    | "ServiceUnavailable"
-                    | "InternalFailure"
-            ),
+            } => is_transient_code(code),
             _ => false,
         }
     }
@@ -158,6 +148,22 @@ impl Error {
             problem: format!("no {field}"),
         }
     }
+}
+
+/// Whether an AWS error code says that the same call may succeed later: throttling, conflicts
+/// with concurrent changes and service failures. For other AWS clients' errors too.
+pub fn is_transient_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "RequestLimitExceeded"
+            | "ConcurrentModification"
+            | "DeleteConflict"
+            | "ServiceFailure"
+            | "ServiceUnavailable"
+            | "InternalFailure"
+    )
 }
 
 /// Collapses whitespace runs, newlines included, into single spaces.

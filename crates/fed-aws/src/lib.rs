@@ -60,7 +60,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use crate::config::{ConfigOptions, default_timeouts, load_sdk_config};
-pub use crate::error::{BoxError, Error};
+pub use crate::error::{BoxError, Error, is_transient_code};
 pub use crate::origin::{DetectedOrigin, classify_origin, detect_origin};
 pub use crate::propagation::{Attempt, PropagationRetry, assume_role_when_propagated};
 pub use crate::sts::{
