@@ -13,6 +13,9 @@ mod support;
 // `fed url` against the local stack.
 mod cli;
 
+// Shell completion of flags and values, in a real bash.
+mod completion;
+
 // `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
 mod profiles;
 

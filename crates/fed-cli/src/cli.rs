@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
+use clap_complete::ArgValueCandidates;
 use fed_core::{
     Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region, RoleArn,
     RoleSessionName, Service, SourceIdentity,
@@ -29,7 +30,8 @@ pub(crate) enum Command {
     /// List the console services of --service: shortcut, global or regional, console path and
     /// aliases.
     Services,
-    /// Print shell completions.
+    /// Print the script that sets up completion for a shell: flags, profile names, services,
+    /// policy aliases, partitions and regions (see the README for each shell).
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
@@ -44,18 +46,19 @@ pub(crate) struct UrlArgs {
     #[arg(
         value_name = "PROFILE",
         conflicts_with = "profile",
-        help_heading = "Credentials"
+        help_heading = "Credentials",
+        add = ArgValueCandidates::new(crate::complete::profiles)
     )]
     pub(crate) profile_arg: Option<String>,
 
     /// Named profile of the AWS config files; it wins over credentials in the environment.
     /// Without it: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else AWS_PROFILE, else the
     /// `default` profile, as the AWS CLI picks them.
-    #[arg(long, help_heading = "Credentials")]
+    #[arg(long, help_heading = "Credentials", add = ArgValueCandidates::new(crate::complete::profiles))]
     pub(crate) profile: Option<String>,
 
     /// Region of the console (and of STS calls); defaults to the profile's region.
-    #[arg(long, env = "AWS_REGION", value_parser = parse_region, help_heading = "Credentials")]
+    #[arg(long, env = "AWS_REGION", value_parser = parse_region, help_heading = "Credentials", add = ArgValueCandidates::new(crate::complete::regions))]
     pub(crate) region: Option<Region>,
 
     /// Assume this role first and sign in as it.
@@ -95,7 +98,8 @@ pub(crate) struct UrlArgs {
         short = 'p',
         value_name = "POLICY",
         value_parser = policy_alias::parse,
-        help_heading = "IAM user keys"
+        help_heading = "IAM user keys",
+        add = ArgValueCandidates::new(crate::complete::policies)
     )]
     pub(crate) policy: Vec<SessionPolicy>,
 
@@ -105,7 +109,7 @@ pub(crate) struct UrlArgs {
 
     /// Console service to open, e.g. s3, ec2, iam, or an alias such as cfn (`fed services` lists
     /// them).
-    #[arg(long, short = 's', value_name = "SERVICE", value_parser = crate::services::parse, conflicts_with = "destination", help_heading = "Destination")]
+    #[arg(long, short = 's', value_name = "SERVICE", value_parser = crate::services::parse, conflicts_with = "destination", help_heading = "Destination", add = ArgValueCandidates::new(crate::complete::services))]
     pub(crate) service: Option<Service>,
 
     /// Console page to open: a path such as /s3/buckets or a full console URL.
@@ -117,11 +121,11 @@ pub(crate) struct UrlArgs {
     pub(crate) issuer: Issuer,
 
     /// Partition, instead of detecting it from the caller's ARN.
-    #[arg(long, value_name = "PARTITION", value_parser = parse_partition, help_heading = "Sign-in endpoint")]
+    #[arg(long, value_name = "PARTITION", value_parser = parse_partition, help_heading = "Sign-in endpoint", add = ArgValueCandidates::new(crate::complete::partitions))]
     pub(crate) partition: Option<Partition>,
 
     /// Use the regional sign-in endpoint of this region.
-    #[arg(long, value_name = "REGION", value_parser = parse_region, help_heading = "Sign-in endpoint")]
+    #[arg(long, value_name = "REGION", value_parser = parse_region, help_heading = "Sign-in endpoint", add = ArgValueCandidates::new(crate::complete::regions))]
     pub(crate) signin_region: Option<Region>,
 
     /// Base URL of the federation endpoint, e.g. an emulator's.

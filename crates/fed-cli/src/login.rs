@@ -47,9 +47,15 @@ impl MfaPrompt for TerminalPrompt {
 }
 
 /// Runs `fed url`.
-pub(crate) async fn run(args: UrlArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
     let notices = Notices { quiet: args.quiet };
     check_offline(&args)?;
+    if args.profile_name().is_none() && crate::picker::wanted() {
+        let profiles = fed_flow::profiles().await.map_err(|e| failure(&e))?;
+        if !profiles.is_empty() {
+            args.profile = Some(crate::picker::choose(profiles).await?);
+        }
+    }
     if let Some(endpoint) = &args.signin_endpoint
         && !endpoint.host_str().is_some_and(|host| {
             fed_core::Partition::ALL
@@ -173,6 +179,9 @@ fn failure(err: &fed_flow::Error) -> Failure {
             Failure::usage(format!("{}: {text}", args_free_flag(*input)))
         }
         fed_flow::Error::UnknownProfile { .. } => Failure::usage(text),
+        fed_flow::Error::MfaCodeUnused => Failure::usage(
+            "the argument '--mfa-code <CODE>' requires '--mfa-serial <SERIAL>' (with --role-arn), or a profile whose role has mfa_serial",
+        ),
         fed_flow::Error::OverMaxSessionDuration { .. } | fed_flow::Error::PolicyNeeded => {
             Failure::new(text)
         }

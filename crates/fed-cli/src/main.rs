@@ -6,12 +6,14 @@
 //! notices, logs and errors go to stderr.
 
 mod cli;
+mod complete;
 mod env_vars;
 mod failure;
 mod hardening;
 mod login;
 mod open;
 mod output;
+mod picker;
 mod policy_alias;
 mod printable;
 mod services;
@@ -29,6 +31,7 @@ use crate::printable::printable;
 
 fn main() -> ExitCode {
     hardening::no_core_dumps();
+    complete::answer_if_asked();
     let args: Vec<OsString> = std::env::args_os().collect();
     let command = env_vars::ignore_empty(Cli::command());
     let cli = match command
@@ -50,10 +53,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "fed", &mut std::io::stdout());
-            Ok(())
-        }
+        Command::Completions { shell } => complete::print_registration(shell),
         Command::Services => {
             for line in services::lines() {
                 output::print_line(&line)?;
@@ -74,6 +74,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// Prints `error: …` (and `hint: …`) on stderr and picks the exit code:
 /// 2 for usage errors, 1 for everything else.
 fn report(err: &anyhow::Error) -> ExitCode {
+    if err.downcast_ref::<picker::Cancelled>().is_some() {
+        return ExitCode::from(130);
+    }
     let mut stderr = std::io::stderr().lock();
     match err.downcast_ref::<Failure>() {
         Some(failure) => {

@@ -5,7 +5,7 @@ use fed_core::Arn;
 use fed_flow::SessionPolicy;
 
 /// `(alias, AWS managed policy name)`.
-const ALIASES: &[(&str, &str)] = &[
+pub(crate) const ALIASES: &[(&str, &str)] = &[
     ("admin", "AdministratorAccess"),
     ("billing", "job-function/Billing"),
     ("ec2-readonly", "AmazonEC2ReadOnlyAccess"),

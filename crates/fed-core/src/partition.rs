@@ -7,6 +7,8 @@ use url::Url;
 
 use crate::{Error, Region};
 
+mod regions;
+
 /// An AWS partition that offers console federation.
 ///
 /// Partitions without a public sign-in endpoint (`aws-iso*`, `aws-eusc`) are
@@ -109,6 +111,24 @@ impl Partition {
             Partition::Aws => "aws",
             Partition::AwsUsGov => "aws-us-gov",
             Partition::AwsCn => "aws-cn",
+        }
+    }
+
+    /// The partition's public regions, as fed knows them: for completion and suggestions.
+    /// Region names are not checked against this list, so a region AWS opens later works
+    /// before fed lists it.
+    ///
+    /// ```
+    /// use fed_core::Partition;
+    ///
+    /// assert!(Partition::Aws.regions().contains(&"eu-west-1"));
+    /// assert_eq!(Partition::AwsCn.regions(), ["cn-north-1", "cn-northwest-1"]);
+    /// ```
+    pub fn regions(self) -> &'static [&'static str] {
+        match self {
+            Partition::Aws => regions::AWS,
+            Partition::AwsUsGov => regions::AWS_US_GOV,
+            Partition::AwsCn => regions::AWS_CN,
         }
     }
 

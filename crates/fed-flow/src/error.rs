@@ -136,6 +136,11 @@ pub enum Error {
         /// The MFA device.
         serial: String,
     },
+    /// An MFA code was given, and no role on the way to the identity has an MFA device.
+    #[error(
+        "an MFA code was given, and no role to assume has an MFA device (mfa_serial) to use it with"
+    )]
+    MfaCodeUnused,
     /// The MFA prompt failed.
     #[error("cannot read the MFA code for {serial}: {reason}")]
     MfaPrompt {
@@ -225,6 +230,7 @@ impl Error {
             Error::UnknownProfile { .. } => Some(Input::Profile),
             Error::OverMaxSessionDuration { .. } => Some(Input::Duration),
             Error::PolicyNeeded => Some(Input::Policy),
+            Error::MfaCodeUnused => Some(Input::MfaCode),
             _ => None,
         }
     }
@@ -238,6 +244,7 @@ impl Error {
             Error::NoCredentials { .. } => "configure credentials: `aws configure`, `aws sso login --profile P` with --profile P, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_owned(),
             Error::SsoLogin { profile, .. } => format!("run `aws sso login --profile {profile}`"),
             Error::MfaCodeNeeded { .. } => "pass the code with --mfa-code".to_owned(),
+            Error::MfaCodeUnused => "name the device with the role: --role-arn ARN --mfa-serial SERIAL, or use a profile with mfa_serial".to_owned(),
             Error::MfaDenied { .. } => "use the current code of that device; codes change every 30 seconds".to_owned(),
             Error::AssumeRoleDenied { .. } => "check that the role exists and that its trust policy allows the caller (and any ExternalId or MFA condition it has)".to_owned(),
             Error::OverMaxSessionDuration { role, .. } => format!("ask for less with --duration, or raise it: aws iam update-role --role-name {} --max-session-duration 43200", role.rsplit('/').next().unwrap_or(role)),

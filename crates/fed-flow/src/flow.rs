@@ -167,6 +167,9 @@ async fn sign_in_with(
             duration_seconds: None,
         });
     }
+    if request.mfa_code.is_some() && hops.iter().all(|hop| hop.mfa_serial.is_none()) {
+        return Err(Error::MfaCodeUnused);
+    }
     let requested = request
         .duration
         .or(plan.duration_seconds.map(Duration::from_secs));

@@ -19,6 +19,8 @@
 //!   `SessionDuration` decision, the token and the login URL, as a [`ConsoleUrl`].
 //! - [`console`] is the second half on its own: from [`Signable`] credentials (such as a role
 //!   session a tool just assumed, [`Signable::assumed`]) to the URL.
+//! - [`profiles`] lists the profiles of the AWS config files with their [`ProfileKind`], for
+//!   a tool that lets its user choose one.
 //! - [`Error`] names the cause, the [`Input`] involved, and a [`Error::hint`].
 //!
 //! ```no_run
@@ -37,6 +39,7 @@ mod base;
 mod console_url;
 mod error;
 mod flow;
+mod profiles;
 mod request;
 mod source;
 
@@ -45,6 +48,7 @@ pub use crate::error::{Error, Input};
 pub use crate::flow::{
     MfaPrompt, NoPrompt, SessionLength, Signable, SignedIn, console, federation_endpoint, sign_in,
 };
+pub use crate::profiles::{ProfileKind, ProfileSummary, profiles};
 pub use crate::request::{Page, RoleToAssume, SessionPolicy, SignIn};
 pub use crate::source::{ChosenBy, Source};
 

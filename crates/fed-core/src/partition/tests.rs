@@ -277,3 +277,15 @@ fn signin_hosts() {
     assert!(Partition::AwsCn.is_signin_host("cn-north-1.signin.amazonaws.cn"));
     assert!(Partition::AwsUsGov.is_signin_host("signin.amazonaws-us-gov.com"));
 }
+
+#[test]
+fn every_listed_region_is_a_region_of_its_partition() {
+    for partition in Partition::ALL {
+        assert!(!partition.regions().is_empty(), "{partition}");
+        assert!(partition.regions().contains(&partition.default_region()));
+        for name in partition.regions() {
+            let region = Region::new(*name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(region.partition(), partition, "{name}");
+        }
+    }
+}

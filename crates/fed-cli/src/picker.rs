@@ -1,0 +1,137 @@
+//! The profile picker: `fed url` with no profile, no credentials in the environment and a
+//! person at a terminal offers the profiles of the AWS config files in a list that filters as
+//! they type. Without a terminal it never asks, and the default chain decides as before.
+
+use std::io::IsTerminal;
+
+use fed_flow::ProfileSummary;
+
+/// Variables that choose credentials without a profile name: with any of them set, the user has
+/// already chosen.
+const CHOSEN_BY_ENVIRONMENT: [&str; 5] = [
+    "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
+
+/// The user left the picker (Esc or Ctrl-C): exit 130, nothing on stdout.
+#[derive(Debug)]
+pub(crate) struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+/// Whether to offer the picker when no profile was named: nothing in the environment chooses
+/// credentials, and stdin and stderr are a terminal.
+pub(crate) fn wanted() -> bool {
+    CHOSEN_BY_ENVIRONMENT
+        .iter()
+        .all(|name| std::env::var_os(name).is_none_or(|value| value.is_empty()))
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+}
+
+/// What a profile is, for the list and for completion: `role Deploy in 111122223333`.
+pub(crate) fn describe(profile: &ProfileSummary) -> String {
+    let mut text = profile.kind.to_string();
+    if let Some(role) = &profile.role {
+        text = format!("{text} {role}");
+    }
+    if let Some(account) = &profile.account {
+        text = format!("{text} in {account}");
+    }
+    text
+}
+
+/// The lines of the list: names in a column, then what each profile is.
+fn lines(profiles: &[ProfileSummary]) -> Vec<String> {
+    let width = profiles.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    profiles
+        .iter()
+        .map(|profile| format!("{:width$}  {}", profile.name, describe(profile)))
+        .collect()
+}
+
+/// Asks which profile to use, on stderr; Esc or Ctrl-C is [`Cancelled`].
+pub(crate) async fn choose(profiles: Vec<ProfileSummary>) -> anyhow::Result<String> {
+    let items = lines(&profiles);
+    let asking = tokio::task::spawn_blocking(move || {
+        dialoguer::FuzzySelect::new()
+            .with_prompt("Profile to sign in with (type to filter, Enter to choose, Esc to cancel)")
+            .items(&items)
+            .default(0)
+            .interact_opt()
+    });
+    tokio::select! {
+        answer = asking => match answer? {
+            Ok(Some(index)) => Ok(profiles[index].name.clone()),
+            Ok(None) => Err(Cancelled.into()),
+            Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                Err(Cancelled.into())
+            }
+            Err(dialoguer::Error::IO(e)) => {
+                Err(anyhow::anyhow!("cannot show the profile list on the terminal: {e}"))
+            }
+        },
+        _ = tokio::signal::ctrl_c() => {
+            // The list hid the cursor; give it back.
+            eprint!("\x1b[?25h");
+            Err(Cancelled.into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fed_flow::ProfileKind;
+
+    use super::*;
+
+    fn profile(
+        name: &str,
+        kind: ProfileKind,
+        account: Option<&str>,
+        role: Option<&str>,
+    ) -> ProfileSummary {
+        let mut profile = ProfileSummary::new(name, kind);
+        profile.account = account.map(str::to_owned);
+        profile.role = role.map(str::to_owned);
+        profile
+    }
+
+    #[test]
+    fn each_line_names_the_profile_and_what_it_is() {
+        let profiles = [
+            profile("default", ProfileKind::Keys, None, None),
+            profile(
+                "prod-admin",
+                ProfileKind::Role,
+                Some("111122223333"),
+                Some("Admin"),
+            ),
+            profile(
+                "sso",
+                ProfileKind::Sso,
+                Some("444455556666"),
+                Some("ReadOnly"),
+            ),
+            profile("odd", ProfileKind::Role, None, None),
+        ];
+        assert_eq!(
+            lines(&profiles),
+            [
+                "default     keys",
+                "prod-admin  role Admin in 111122223333",
+                "sso         SSO ReadOnly in 444455556666",
+                "odd         role",
+            ]
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The profiles of the AWS config files, described for a person choosing one: what kind of
+//! credentials each has, and the account and role where the config names them.
+
+use std::fmt;
+
+use aws_config::profile::Profile;
+use aws_types::os_shim_internal::{Env, Fs};
+
+use crate::error::Error;
+use crate::source::load_profiles;
+
+/// How a profile gets its credentials, as its config says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileKind {
+    /// `aws_access_key_id` and `aws_secret_access_key`.
+    Keys,
+    /// `role_arn`, from a `source_profile` or a `credential_source`.
+    Role,
+    /// IAM Identity Center: `sso_session` or `sso_start_url`.
+    Sso,
+    /// `credential_process`.
+    Process,
+    /// `web_identity_token_file`.
+    WebIdentity,
+    /// None of those: settings only, such as a `region`.
+    Settings,
+}
+
+impl fmt::Display for ProfileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ProfileKind::Keys => "keys",
+            ProfileKind::Role => "role",
+            ProfileKind::Sso => "SSO",
+            ProfileKind::Process => "process",
+            ProfileKind::WebIdentity => "web identity",
+            ProfileKind::Settings => "settings",
+        })
+    }
+}
+
+/// One profile of the AWS config files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProfileSummary {
+    /// Its name, as `--profile` takes it.
+    pub name: String,
+    /// How it gets its credentials.
+    pub kind: ProfileKind,
+    /// The account, from `role_arn` or `sso_account_id`.
+    pub account: Option<String>,
+    /// The role, from `role_arn` (its name) or `sso_role_name`.
+    pub role: Option<String>,
+}
+
+impl ProfileSummary {
+    /// A profile of `kind` with no account or role known.
+    pub fn new(name: impl Into<String>, kind: ProfileKind) -> ProfileSummary {
+        ProfileSummary {
+            name: name.into(),
+            kind,
+            account: None,
+            role: None,
+        }
+    }
+
+    fn of(profile: &Profile) -> ProfileSummary {
+        let get = |key: &str| profile.get(key).map(str::trim).filter(|v| !v.is_empty());
+        let (kind, account, role) = if let Some(arn) = get("role_arn") {
+            let role: Option<fed_core::RoleArn> = arn.parse().ok();
+            (
+                ProfileKind::Role,
+                role.as_ref().map(|r| r.account_id().to_owned()),
+                role.as_ref().map(|r| r.name().to_owned()),
+            )
+        } else if get("sso_session").is_some() || get("sso_start_url").is_some() {
+            (
+                ProfileKind::Sso,
+                get("sso_account_id").map(str::to_owned),
+                get("sso_role_name").map(str::to_owned),
+            )
+        } else if get("credential_process").is_some() {
+            (ProfileKind::Process, None, None)
+        } else if get("web_identity_token_file").is_some() {
+            (ProfileKind::WebIdentity, None, None)
+        } else if get("aws_access_key_id").is_some() {
+            (ProfileKind::Keys, None, None)
+        } else {
+            (ProfileKind::Settings, None, None)
+        };
+        ProfileSummary {
+            name: profile.name().to_owned(),
+            kind,
+            account,
+            role,
+        }
+    }
+}
+
+/// The profiles of the AWS config and credentials files (`AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE` are honoured), `default` first, then by name. Missing files
+/// are no profiles.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), fed_flow::Error> {
+/// for profile in fed_flow::profiles().await? {
+///     println!("{} ({})", profile.name, profile.kind);
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn profiles() -> Result<Vec<ProfileSummary>, Error> {
+    profiles_with(&Env::real(), &Fs::real()).await
+}
+
+pub(crate) async fn profiles_with(env: &Env, fs: &Fs) -> Result<Vec<ProfileSummary>, Error> {
+    let set = load_profiles(env, fs).await?;
+    let mut names: Vec<&str> = set.profiles().collect();
+    names.sort_by_key(|name| (*name != "default", *name));
+    Ok(names
+        .into_iter()
+        .filter_map(|name| set.get_profile(name))
+        .map(ProfileSummary::of)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests;

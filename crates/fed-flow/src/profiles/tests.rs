@@ -1,0 +1,87 @@
+use aws_types::os_shim_internal::{Env, Fs};
+
+use super::{ProfileKind, ProfileSummary, profiles_with};
+
+fn summary(
+    name: &str,
+    kind: ProfileKind,
+    account: Option<&str>,
+    role: Option<&str>,
+) -> ProfileSummary {
+    ProfileSummary {
+        name: name.to_owned(),
+        kind,
+        account: account.map(str::to_owned),
+        role: role.map(str::to_owned),
+    }
+}
+
+async fn listed(config: &str, credentials: &str) -> Vec<ProfileSummary> {
+    let env = Env::from_slice(&[
+        ("HOME", "/home/u"),
+        ("AWS_CONFIG_FILE", "/home/u/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/home/u/credentials"),
+    ]);
+    let fs = Fs::from_slice(&[
+        ("/home/u/config", config),
+        ("/home/u/credentials", credentials),
+    ]);
+    profiles_with(&env, &fs).await.expect("the files parse")
+}
+
+#[tokio::test]
+async fn each_kind_is_named_with_its_account_and_role() {
+    let config = "[profile zeta]\nrole_arn = arn:aws:iam::111122223333:role/team/Deploy\nsource_profile = default\n\
+                  [profile sso]\nsso_session = corp\nsso_account_id = 444455556666\nsso_role_name = ReadOnly\n\
+                  [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+                  [profile legacy-sso]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 777788889999\nsso_role_name = Admin\n\
+                  [profile proc]\ncredential_process = get-keys\n\
+                  [profile web]\nweb_identity_token_file = /token\nrole_arn_missing = 1\n\
+                  [profile regional]\nregion = eu-west-1\n\
+                  [default]\nregion = us-east-1\n";
+    let credentials = "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n\
+                       [alpha]\naws_access_key_id = AKIAEXAMPLE2\naws_secret_access_key = secret\n";
+    assert_eq!(
+        listed(config, credentials).await,
+        vec![
+            summary("default", ProfileKind::Keys, None, None),
+            summary("alpha", ProfileKind::Keys, None, None),
+            summary(
+                "legacy-sso",
+                ProfileKind::Sso,
+                Some("777788889999"),
+                Some("Admin")
+            ),
+            summary("proc", ProfileKind::Process, None, None),
+            summary("regional", ProfileKind::Settings, None, None),
+            summary(
+                "sso",
+                ProfileKind::Sso,
+                Some("444455556666"),
+                Some("ReadOnly")
+            ),
+            summary("web", ProfileKind::WebIdentity, None, None),
+            summary(
+                "zeta",
+                ProfileKind::Role,
+                Some("111122223333"),
+                Some("Deploy")
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn missing_files_are_no_profiles() {
+    let env = Env::from_slice(&[("HOME", "/home/u")]);
+    let fs = Fs::from_slice(&[]);
+    assert_eq!(profiles_with(&env, &fs).await.expect("no files"), vec![]);
+}
+
+#[tokio::test]
+async fn a_role_arn_that_does_not_parse_is_still_a_role() {
+    assert_eq!(
+        listed("[profile odd]\nrole_arn = not-an-arn\n", "").await,
+        vec![summary("odd", ProfileKind::Role, None, None)]
+    );
+}
