@@ -859,6 +859,23 @@ fn environment_variables_are_named_and_read_as_people_write_them() {
 
     let out = fed_with_env(&["completions"], &[]);
     assert_failure(&out, 2, "<SHELL>");
+
+    // An MFA code with no device to use it with names what is missing, before any call.
+    for keys in [
+        &[][..],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ][..],
+    ] {
+        let out = fed_with_env(&["url", "--mfa-code", "123456"], keys);
+        assert_failure(&out, 2, "--mfa-serial");
+        let out = fed_with_env(
+            &["url", "--mfa-code", "123456", "--role-arn", ROLE[2]],
+            keys,
+        );
+        assert_failure(&out, 2, "--mfa-serial");
+    }
 }
 
 /// `-v` logs carry no colour codes when stderr is not a terminal.

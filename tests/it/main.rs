@@ -19,6 +19,9 @@ mod completion;
 // `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
 mod profiles;
 
+// The profile picker, in a terminal.
+mod picker;
+
 // What crosses fed's process boundary: proxies, escape sequences from servers.
 mod boundary;
 

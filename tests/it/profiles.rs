@@ -16,9 +16,9 @@ use crate::support;
 const ACCOUNT: &str = "123456789012";
 
 /// A temporary HOME with AWS config files, and a stack with the users and roles they name.
-struct World {
-    stack: LocalStack,
-    home: tempfile::TempDir,
+pub(crate) struct World {
+    pub(crate) stack: LocalStack,
+    pub(crate) home: tempfile::TempDir,
     mfa: MfaDevice,
     /// Long-term keys of `envuser`, for the environment.
     env_keys: (String, String),
@@ -28,12 +28,12 @@ fn arn(resource: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:{resource}")
 }
 
-fn session(role: &str, name: &str) -> String {
+pub(crate) fn session(role: &str, name: &str) -> String {
     format!("arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{name}")
 }
 
 impl World {
-    async fn new() -> World {
+    pub(crate) async fn new() -> World {
         let stack = LocalStack::start().await.expect("the local stack starts");
         let home = tempfile::tempdir().expect("temp dir");
         let keys = stack.create_user("keyuser").await.expect("keyuser");
@@ -167,13 +167,26 @@ impl World {
     /// Runs `fed` with the config files, the stack's endpoints and `env`.
     async fn fed(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
         let mut cmd = support::isolated_command("fed", self.home.path());
-        cmd.env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
-            .env("AWS_ENDPOINT_URL_SSO", self.stack.sso_endpoint_url())
-            .env("FED_SIGNIN_ENDPOINT", self.stack.signin_base_url().as_str())
+        cmd.envs(self.endpoints())
             .envs(env.iter().copied())
             .args(args)
             .stdin(std::process::Stdio::null());
         cmd.output().await.expect("fed runs")
+    }
+
+    /// The variables that point fed at the stack.
+    pub(crate) fn endpoints(&self) -> [(&'static str, String); 3] {
+        [
+            ("AWS_ENDPOINT_URL", self.stack.endpoint_url().to_string()),
+            (
+                "AWS_ENDPOINT_URL_SSO",
+                self.stack.sso_endpoint_url().to_string(),
+            ),
+            (
+                "FED_SIGNIN_ENDPOINT",
+                self.stack.signin_base_url().as_str().to_owned(),
+            ),
+        ]
     }
 
     /// The ARN boto3 resolves for `profile` with the same files and endpoints.
@@ -209,7 +222,7 @@ impl World {
             .to_owned()
     }
 
-    fn count(&self, service: Service, action: &str) -> usize {
+    pub(crate) fn count(&self, service: Service, action: &str) -> usize {
         self.stack.log().count(service, action)
     }
 
@@ -229,7 +242,7 @@ fn stderr(out: &Output) -> String {
 }
 
 /// Exit 0, one URL on stdout; follows it to the console page and returns the principal shown.
-async fn landed_as(out: &Output) -> String {
+pub(crate) async fn landed_as(out: &Output) -> String {
     assert!(
         out.status.success(),
         "fed failed: {:?}\n{}",

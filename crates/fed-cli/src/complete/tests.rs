@@ -1,3 +1,5 @@
+//! Tests of the completion candidates: each list parses back with its flag.
+
 use clap_complete::CompletionCandidate;
 
 use super::*;

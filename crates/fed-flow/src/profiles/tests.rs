@@ -1,3 +1,5 @@
+//! Tests of the profile listing: each kind, the order, missing files.
+
 use aws_types::os_shim_internal::{Env, Fs};
 
 use super::{ProfileKind, ProfileSummary, profiles_with};
