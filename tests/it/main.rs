@@ -19,6 +19,9 @@ mod completion;
 // `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
 mod profiles;
 
+// Where the console opens: browsers, profiles, containers; clipboard, OSC 52, QR.
+mod delivery;
+
 // The profile picker, in a terminal.
 mod picker;
 

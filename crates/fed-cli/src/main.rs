@@ -5,8 +5,10 @@
 //! prints or opens the result. Only the URL (or `--json`) goes to stdout;
 //! notices, logs and errors go to stderr.
 
+mod browser;
 mod cli;
 mod complete;
+mod deliver;
 mod env_vars;
 mod failure;
 mod hardening;
