@@ -694,3 +694,16 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
     let landed = follow(&url::Url::parse(text.trim()).expect("a URL")).await;
     assert!(landed.contains("assumed-role/fed-e2e-clip/"), "{landed}");
 }
+
+/// Without a clipboard to use (no X display), `--clip` says so and suggests the other ways;
+/// nothing on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clip_without_a_display_is_one_clear_error() {
+    let stack = start_stack().await;
+    let role = create_role(&stack, "fed-e2e-noclip").await;
+    let out = Fed::new(&stack)
+        .run(&["url", "--clip", "--role-arn", &role])
+        .await;
+    assert_failure(&out, 1, "cannot use the clipboard");
+    assert!(stderr(&out).contains("hint: over SSH or without a desktop, use --osc52"));
+}

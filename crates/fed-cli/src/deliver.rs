@@ -31,7 +31,10 @@ pub(crate) fn deliver(
                 clip::HOLD.as_secs() / 60
             ));
         })
-        .map_err(crate::failure::Failure::new)?;
+        .map_err(|e| {
+            crate::failure::Failure::new(e)
+                .hint("over SSH or without a desktop, use --osc52 or --qr; or print the URL")
+        })?;
         if cfg!(target_os = "macos") {
             notices.say(&format!(
                 "the sign-in URL for {principal} is on the clipboard (valid for 15 minutes)"
