@@ -597,8 +597,8 @@ async fn osc52_writes_the_sequence_to_the_terminal() {
     }
 }
 
-/// `--clip` under a real X server (Xvfb): the clipboard holds the URL while fed runs, and fed
-/// exits once another program takes the clipboard.
+/// `--clip` under a real X server (Xvfb): fed returns, the clipboard holds the URL (served by a
+/// short-lived holder), and the holder exits once another program takes the clipboard.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clip_puts_the_url_on_the_x11_clipboard() {
     let installed = |p: &str| crate::support::on_path(p);
@@ -652,38 +652,10 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
 
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-clip").await;
-    let fed = Fed::new(&stack).env("DISPLAY", display.clone());
-    let args = ["url", "--clip", "--role-arn", role.as_str()];
-    let running = fed.run(&args);
-    let reader = async {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            if let Some(text) = clipboard(&display).filter(|t| t.contains("SigninToken")) {
-                // Another program takes the clipboard: fed's job is done.
-                let mut other = std::process::Command::new("xclip")
-                    .args(["-i", "-selection", "clipboard", "-l", "1"])
-                    .env("DISPLAY", &display)
-                    .stdin(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::null())
-                    .spawn()
-                    .expect("xclip");
-                use std::io::Write;
-                other
-                    .stdin
-                    .take()
-                    .expect("stdin")
-                    .write_all(b"something else")
-                    .expect("write");
-                return (text, Kill(other));
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the URL never reached the clipboard"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    };
-    let (out, (text, _other)) = tokio::join!(running, reader);
+    let out = Fed::new(&stack)
+        .env("DISPLAY", display.clone())
+        .run(&["url", "--clip", "--role-arn", &role])
+        .await;
     assert_success(&out);
     assert!(out.stdout.is_empty(), "nothing on stdout");
     assert!(
@@ -691,8 +663,61 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
         "{}",
         stderr(&out)
     );
+    // fed has returned; the clipboard still holds the URL, which signs in.
+    let text = clipboard(&display).expect("the clipboard has text");
     let landed = follow(&url::Url::parse(text.trim()).expect("a URL")).await;
     assert!(landed.contains("assumed-role/fed-e2e-clip/"), "{landed}");
+    // The holder: fed's own program serving the clipboard of this display.
+    let wanted = format!("DISPLAY={display}");
+    let holders = || {
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(|entry| {
+                let dir = entry.ok()?.path();
+                let cmdline = std::fs::read(dir.join("cmdline")).ok()?;
+                let environ = std::fs::read(dir.join("environ")).ok()?;
+                Some((cmdline, environ))
+            })
+            .filter(|(cmdline, environ)| {
+                cmdline.ends_with(b"\0clipboard-hold\0")
+                    && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes())
+            })
+            .count()
+    };
+    assert_eq!(holders(), 1, "one holder serves the clipboard");
+    // Copying something else ends the holder: nothing is left running.
+    let mut other = std::process::Command::new("xclip")
+        .args(["-i", "-selection", "clipboard", "-l", "1"])
+        .env("DISPLAY", &display)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("xclip");
+    {
+        use std::io::Write;
+        other
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"something else")
+            .expect("write");
+    }
+    let _other = Kill(other);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while clipboard(&display).as_deref() != Some("something else") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clipboard was not taken"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    while holders() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the holder is still running"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Without a clipboard to use (no X display), `--clip` says so and suggests the other ways;

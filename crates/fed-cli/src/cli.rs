@@ -66,6 +66,10 @@ pub(crate) enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Serves the URL of `--clip` on the clipboard (started by fed itself; the URL comes on
+    /// stdin).
+    #[command(hide = true)]
+    ClipboardHold,
 }
 
 /// Options of `fed url`.
@@ -260,8 +264,8 @@ pub(crate) struct UrlArgs {
     )]
     pub(crate) container_format: Option<ContainerFormat>,
 
-    /// Put the URL on the system clipboard instead of printing it (on Linux, fed keeps it
-    /// there until something else is copied, at most 15 minutes).
+    /// Put the URL on the system clipboard instead of printing it (on Linux, it stays there
+    /// until something else is copied, at most 15 minutes).
     #[arg(long, conflicts_with_all = DELIVERY_BUT_CLIP, help_heading = "Output")]
     pub(crate) clip: bool,
 

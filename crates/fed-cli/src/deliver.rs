@@ -25,21 +25,13 @@ pub(crate) fn deliver(
     let url = outcome.console.expose();
     let principal = &outcome.principal_arn;
     if args.clip {
-        clip::copy(url, &|| {
-            notices.say(&format!(
-                "the sign-in URL for {principal} is on the clipboard; fed keeps it there until something else is copied, for at most {} minutes (Ctrl-C ends it sooner)",
-                clip::HOLD.as_secs() / 60
-            ));
-        })
-        .map_err(|e| {
+        clip::copy(url).map_err(|e| {
             crate::failure::Failure::new(e)
                 .hint("over SSH or without a desktop, use --osc52 or --qr; or print the URL")
         })?;
-        if cfg!(target_os = "macos") {
-            notices.say(&format!(
-                "the sign-in URL for {principal} is on the clipboard (valid for 15 minutes)"
-            ));
-        }
+        notices.say(&format!(
+            "the sign-in URL for {principal} is on the clipboard (valid for 15 minutes)"
+        ));
         return Ok(());
     }
     if args.osc52 {

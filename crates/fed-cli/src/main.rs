@@ -56,6 +56,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Completions { shell } => complete::print_registration(shell),
+        Command::ClipboardHold => deliver::clip::hold(),
         Command::Services => {
             for line in services::lines() {
                 output::print_line(&line)?;
