@@ -12,9 +12,8 @@ use crate::cli::{
 use crate::support;
 
 /// Writes an executable `name` into `dir` that records its arguments (one per line) in
-/// `dir/NAME.argv`, then follows what it was given: a `file://` page is read (its redirect
-/// kept in `dir/NAME.page`), an `http://127.0.0.1` link (also inside a container URL) is
-/// fetched (its `Location` kept in `dir/NAME.location`).
+/// `dir/NAME.argv`, then follows the `http://127.0.0.1` link it was given (also inside a
+/// container URL): its `Location` is kept in `dir/NAME.location`.
 fn stub_browser(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     let script = format!(
@@ -23,7 +22,6 @@ printf '%s\n' "$@" > '{dir}/{name}.argv'
 env > '{dir}/{name}.env'
 for arg in "$@"; do
   case "$arg" in
-    file://*) cat "${{arg#file://}}" > '{dir}/{name}.page' ;;
     *http*127.0.0.1*)
       link=$(printf '%s' "$arg" | grep -o 'http[^&]*' | head -1)
       link=$(printf '%b' "${{link//%/\\x}}")
@@ -52,13 +50,6 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-/// The login URL a recorded private page redirects to.
-fn redirect_of(page: &str) -> url::Url {
-    let start = page.find("url=").expect("a refresh") + "url=".len();
-    let end = start + page[start..].find('"').expect("closed");
-    url::Url::parse(&page[start..end].replace("&amp;", "&")).expect("a URL")
-}
-
 /// The recorded arguments carry no sign-in token, and the browser had no credentials.
 #[track_caller]
 fn no_secret_in(dir: &Path, name: &str) {
@@ -78,10 +69,10 @@ fn no_secret_in(dir: &Path, name: &str) {
     );
 }
 
-/// Each named browser is started by its Linux program with the private page, never the URL,
-/// and what it reads signs in; stdout stays empty.
+/// Each named browser is started by its Linux program with a one-time local link, never the
+/// URL, and what the link leads to signs in; stdout stays empty.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn named_browsers_get_a_private_page() {
+async fn named_browsers_get_a_one_time_link() {
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-browsers").await;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -110,12 +101,12 @@ async fn named_browsers_get_a_private_page() {
             .strip_prefix(first_args)
             .unwrap_or_else(|| panic!("{browser}: {argv}"));
         assert!(
-            rest.starts_with("file://") && rest.lines().count() == 1,
+            rest.starts_with("http://127.0.0.1:") && rest.lines().count() == 1,
             "{browser}: {argv}"
         );
         no_secret_in(dir.path(), program);
-        let page = read(dir.path(), &format!("{program}.page"));
-        let landed = follow(&redirect_of(&page)).await;
+        let location = read(dir.path(), &format!("{program}.location"));
+        let landed = follow(&url::Url::parse(location.trim()).expect("a Location")).await;
         assert!(
             landed.contains("assumed-role/fed-e2e-browsers/"),
             "{browser}: {landed}"
@@ -161,7 +152,7 @@ async fn chromium_profiles_by_display_name() {
         ],
         "{argv}"
     );
-    assert!(lines[3].starts_with("file://"), "{argv}");
+    assert!(lines[3].starts_with("http://127.0.0.1:"), "{argv}");
     no_secret_in(dir.path(), "brave-browser");
     assert_eq!(
         std::fs::read_to_string(user_data.join("Local State")).expect("read"),
@@ -219,7 +210,7 @@ async fn auto_browser_profile_follows_the_aws_profile() {
     std::fs::remove_file(dir.path().join("chromium.argv")).expect("rm");
     let out = fed.run(&["url", "team-prod", "--open"]).await;
     assert_success(&out);
-    assert!(read(dir.path(), "chromium.argv").starts_with("file://"));
+    assert!(read(dir.path(), "chromium.argv").starts_with("http://127.0.0.1:"));
 }
 
 /// `--container` opens Firefox on the extension's URL, which holds a one-time 127.0.0.1 link
@@ -731,4 +722,53 @@ async fn clip_without_a_display_is_one_clear_error() {
         .await;
     assert_failure(&out, 1, "cannot use the clipboard");
     assert!(stderr(&out).contains("hint: over SSH or without a desktop, use --osc52"));
+}
+
+/// The one-time link answers another local user with 403 without being used up, and the
+/// user's own browser then follows it. It needs to act as another user (`nobody`), so it runs
+/// where the tests run as root with `setpriv`, and says it skipped otherwise.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_time_link_refuses_other_users() {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .map(|u| u.split_whitespace().next() == Some("0"))
+        })
+        .unwrap_or(false);
+    if !root || !support::on_path("setpriv") {
+        eprintln!("SKIPPED the_one_time_link_refuses_other_users: needs root and setpriv");
+        return;
+    }
+    let stack = start_stack().await;
+    let role = create_role(&stack, "fed-e2e-otheruser").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stub = dir.path().join("firefox");
+    std::fs::write(
+        &stub,
+        format!(
+            r#"#!/bin/bash
+link="${{@: -1}}"
+setpriv --reuid=65534 --regid=65534 --clear-groups curl -s -o /dev/null -w '%{{http_code}}' "$link" > '{dir}/other'
+curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{dir}/location'
+"#,
+            dir = dir.path().display()
+        ),
+    )
+    .expect("stub");
+    std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("executable");
+    let out = Fed::new(&stack)
+        .env("PATH", path_with(dir.path()))
+        .run(&["url", "--browser", "firefox", "--role-arn", &role])
+        .await;
+    assert_success(&out);
+    assert_eq!(read(dir.path(), "other"), "403", "another user is refused");
+    let location = read(dir.path(), "location");
+    let landed = follow(&url::Url::parse(location.trim()).expect("a Location")).await;
+    assert!(
+        landed.contains("assumed-role/fed-e2e-otheruser/"),
+        "{landed}"
+    );
 }

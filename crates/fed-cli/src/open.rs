@@ -6,9 +6,11 @@
 //!
 //! - a private page ([`page`]): a file that redirects to the URL, in a new directory only the
 //!   user can read, removed as soon as the browser has read it, or after [`READ_TIMEOUT`]. For
-//!   the system's browser and for named browsers.
-//! - a one-time link on 127.0.0.1 ([`loopback`]), answered once with a redirect. For Firefox
-//!   containers (extensions may not open files) and command templates.
+//!   the system's browser, and named browsers on macOS.
+//! - a one-time link on 127.0.0.1 ([`loopback`]), answered once with a redirect, to the user's
+//!   own processes only (on Linux). For named browsers on Linux (snap and flatpak browsers
+//!   cannot read the private directory), Firefox containers (extensions may not open files)
+//!   and command templates.
 //!
 //! The browser is started without fed's AWS credential variables. `--open-direct` gives the
 //! system's browser the URL itself, for browsers that can read neither (snap-packaged Firefox
@@ -84,7 +86,12 @@ pub(crate) fn open(url: &str, opener: &Opener<'_>) -> Result<Opened, String> {
                 }
                 (Some(_), Browser::Template(_)) => None,
             };
-            let through_loopback = container.is_some() || matches!(browser, Browser::Template(_));
+            // On Linux, snap- and flatpak-packaged browsers cannot read fed's private
+            // directory, and the link's owner check keeps other users out; on macOS, where that
+            // check is not available, the private page is used where it can be.
+            let through_loopback = platform == browser::Platform::Linux
+                || container.is_some()
+                || matches!(browser, Browser::Template(_));
             if through_loopback {
                 let link = loopback::Link::new()?;
                 let target = link.url()?;

@@ -82,7 +82,7 @@ impl Link {
         let local = self.listener.local_addr().ok();
         let (status, location) = if !line.starts_with(&wanted) {
             ("404 Not Found", None)
-        } else if !local.is_some_and(|local| same_user(peer, local)) {
+        } else if local.and_then(|local| same_user(peer, local)) == Some(false) {
             ("403 Forbidden", None)
         } else {
             ("302 Found", Some(url))
@@ -101,13 +101,12 @@ impl Link {
     }
 }
 
-/// Whether the connection from `peer` to `local` belongs to a process of this user. Where the
-/// kernel does not say (no `/proc/net/tcp`), it is taken to.
-fn same_user(peer: SocketAddr, local: SocketAddr) -> bool {
-    let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
-        return true;
-    };
-    let uid = current_uid();
+/// Whether the connection from `peer` to `local` belongs to a process of this user: `None`
+/// where the kernel does not say (no `/proc/net/tcp`, or the connection is not in it, as from
+/// another network namespace).
+fn same_user(peer: SocketAddr, local: SocketAddr) -> Option<bool> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let uid = current_uid()?;
     let hex = |address: SocketAddr| match address {
         SocketAddr::V4(v4) => format!(
             "{:08X}:{:04X}",
@@ -117,11 +116,10 @@ fn same_user(peer: SocketAddr, local: SocketAddr) -> bool {
         SocketAddr::V6(_) => String::new(),
     };
     let (peer, local) = (hex(peer), hex(local));
-    table.lines().skip(1).any(|row| {
+    table.lines().skip(1).find_map(|row| {
         let fields: Vec<&str> = row.split_whitespace().collect();
-        fields.get(1) == Some(&peer.as_str())
-            && fields.get(2) == Some(&local.as_str())
-            && fields.get(7).and_then(|u| u.parse::<u32>().ok()) == uid
+        (fields.get(1) == Some(&peer.as_str()) && fields.get(2) == Some(&local.as_str()))
+            .then(|| fields.get(7).and_then(|u| u.parse::<u32>().ok()) == Some(uid))
     })
 }
 
@@ -135,4 +133,23 @@ fn current_uid() -> Option<u32> {
         .next()?
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection of this process's own is seen as its user's.
+    #[test]
+    fn a_connection_of_this_user_is_recognised() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
+        let local = listener.local_addr().expect("address");
+        let client = TcpStream::connect(local).expect("connect");
+        let peer = client.local_addr().expect("peer");
+        if std::path::Path::new("/proc/net/tcp").exists() {
+            assert_eq!(same_user(peer, local), Some(true));
+        }
+        let unknown: SocketAddr = "127.0.0.1:1".parse().expect("address");
+        assert_eq!(same_user(unknown, local), None);
+    }
 }
