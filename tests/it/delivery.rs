@@ -28,6 +28,7 @@ for arg in "$@"; do
       curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{dir}/{name}.location' ;;
   esac
 done
+touch '{dir}/{name}.done'
 "#,
         dir = dir.display()
     );
@@ -44,6 +45,18 @@ fn path_with(dir: &Path) -> String {
         dir.display(),
         std::env::var("PATH").unwrap_or_default()
     )
+}
+
+/// Waits until the stub browser `name` has finished (fed may return first: it does once the
+/// link is followed), and forgets that it did, for the next run.
+fn finished(dir: &Path, name: &str) {
+    let done = dir.join(format!("{name}.done"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done.exists() {
+        assert!(std::time::Instant::now() < deadline, "{name} never finished");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::fs::remove_file(done).expect("rm");
 }
 
 fn read(dir: &Path, file: &str) -> String {
@@ -96,6 +109,7 @@ async fn named_browsers_get_a_one_time_link() {
             "{browser}: {}",
             stderr(&out)
         );
+        finished(dir.path(), program);
         let argv = read(dir.path(), &format!("{program}.argv"));
         let rest = argv
             .strip_prefix(first_args)
@@ -141,6 +155,7 @@ async fn chromium_profiles_by_display_name() {
         ])
         .await;
     assert_success(&out);
+    finished(dir.path(), "brave-browser");
     let argv = read(dir.path(), "brave-browser.argv");
     let lines: Vec<&str> = argv.lines().collect();
     assert_eq!(
@@ -165,6 +180,7 @@ async fn chromium_profiles_by_display_name() {
         .run(&["url", "--browser-profile", "team/new", "--role-arn", &role])
         .await;
     assert_success(&out);
+    finished(dir.path(), "brave-browser");
     let argv = read(dir.path(), "brave-browser.argv");
     assert!(argv.starts_with("--profile-directory=team-new\n"), "{argv}");
 }
@@ -200,6 +216,7 @@ async fn auto_browser_profile_follows_the_aws_profile() {
         .run(&["url", "team-prod", "--browser-profile", "auto"])
         .await;
     assert_success(&out);
+    finished(dir.path(), "chromium");
     let argv = read(dir.path(), "chromium.argv");
     assert!(
         argv.starts_with("--profile-directory=team-prod\n"),
@@ -210,6 +227,7 @@ async fn auto_browser_profile_follows_the_aws_profile() {
     std::fs::remove_file(dir.path().join("chromium.argv")).expect("rm");
     let out = fed.run(&["url", "team-prod", "--open"]).await;
     assert_success(&out);
+    finished(dir.path(), "chromium");
     assert!(read(dir.path(), "chromium.argv").starts_with("http://127.0.0.1:"));
 }
 
@@ -245,6 +263,7 @@ async fn containers_get_a_one_time_local_link() {
             .run(&args)
             .await;
         assert_success(&out);
+        finished(dir.path(), "firefox");
         let argv = read(dir.path(), "firefox.argv");
         let lines: Vec<&str> = argv.lines().collect();
         assert_eq!(lines.len(), 2, "{argv}");
@@ -287,6 +306,7 @@ async fn command_templates_fill_url_and_profile() {
         .run(&["url", "--open", "--role-arn", &role])
         .await;
     assert_success(&out);
+    finished(dir.path(), "my browser");
     let argv = read(dir.path(), "my browser.argv");
     let lines: Vec<&str> = argv.lines().collect();
     assert_eq!(lines[..2], ["--window", "name="], "{argv}");
@@ -752,6 +772,7 @@ async fn the_one_time_link_refuses_other_users() {
 link="${{@: -1}}"
 setpriv --reuid=65534 --regid=65534 --clear-groups curl -s -o /dev/null -w '%{{http_code}}' "$link" > '{dir}/other'
 curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{dir}/location'
+touch '{dir}/firefox.done'
 "#,
             dir = dir.path().display()
         ),
@@ -764,6 +785,7 @@ curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{d
         .run(&["url", "--browser", "firefox", "--role-arn", &role])
         .await;
     assert_success(&out);
+    finished(dir.path(), "firefox");
     assert_eq!(read(dir.path(), "other"), "403", "another user is refused");
     let location = read(dir.path(), "location");
     let landed = follow(&url::Url::parse(location.trim()).expect("a Location")).await;
@@ -771,4 +793,27 @@ curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{d
         landed.contains("assumed-role/fed-e2e-otheruser/"),
         "{landed}"
     );
+}
+
+/// A browser that is not installed is named before any AWS call, with what was looked for;
+/// Safari on Linux is a usage error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_browser_is_named_before_any_call() {
+    let stack = start_stack().await;
+    let empty = tempfile::tempdir().expect("temp dir");
+    let role = "arn:aws:iam::123456789012:role/nobody";
+    let out = Fed::new(&stack)
+        .env("PATH", empty.path().display().to_string())
+        .run(&["url", "--browser", "vivaldi", "--role-arn", role])
+        .await;
+    assert_failure(
+        &out,
+        1,
+        "vivaldi is not installed: none of vivaldi, vivaldi-stable is on PATH",
+    );
+    let out = Fed::new(&stack)
+        .run(&["url", "--browser", "safari", "--role-arn", role])
+        .await;
+    assert_failure(&out, 2, "safari is not available on this system");
+    assert_eq!(stack.log().count(fed_local::Service::Sts, "AssumeRole"), 0);
 }

@@ -61,7 +61,9 @@ pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
         let keys = crate::browser::ProfileKeys::before_sign_in(&args)
             .await
             .map_err(|e| failure(&e))?;
-        crate::browser::choose(&args, &keys)?;
+        if let Some(choice) = crate::browser::choose(&args, &keys)? {
+            crate::browser::check_installed(&choice)?;
+        }
     }
     if let Some(endpoint) = &args.signin_endpoint
         && !endpoint.host_str().is_some_and(|host| {

@@ -188,3 +188,27 @@ pub(crate) fn choose(args: &UrlArgs, keys: &ProfileKeys) -> Result<Option<Choice
         container: None,
     }))
 }
+
+/// Checks that a named browser is installed, before anything is asked of AWS: a browser this
+/// platform does not have is a usage error, a missing one a failure that says what was looked
+/// for.
+pub(crate) fn check_installed(choice: &Choice) -> Result<(), Failure> {
+    let Some(Browser::Named(named)) = &choice.browser else {
+        return Ok(());
+    };
+    let page = super::Page {
+        target: "",
+        profile_directory: None,
+        container: None,
+        aws_profile: None,
+    };
+    let platform = super::Platform::current();
+    match super::command_line(&Browser::Named(*named), platform, &page, &super::installed) {
+        Ok(_) => Ok(()),
+        Err(e) if *named == Named::Safari => Err(Failure::usage(format!("--browser: {e}"))
+            .hint("on Linux, use chrome, chromium, brave, edge, vivaldi or firefox")),
+        Err(e) => Err(Failure::new(e).hint(
+            "install it, or give --browser a command with {url}, such as '/opt/browser/run {url}'",
+        )),
+    }
+}
