@@ -53,7 +53,10 @@ fn finished(dir: &Path, name: &str) {
     let done = dir.join(format!("{name}.done"));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !done.exists() {
-        assert!(std::time::Instant::now() < deadline, "{name} never finished");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} never finished"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::fs::remove_file(done).expect("rm");

@@ -7,6 +7,9 @@ mod tidy;
 // `cargo xtask demo`, `sweep` and `local` against the local stack.
 mod demo;
 
+// `fed-broker check`: its configuration files.
+mod broker;
+
 // Helpers.
 mod support;
 

@@ -33,7 +33,16 @@ pub(crate) fn binary(name: &str) -> PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = Command::new(cargo)
             .current_dir(project_root())
-            .args(["build", "--quiet", "-p", "fed-cli", "-p", "xtask"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "fed-cli",
+                "-p",
+                "fed-broker",
+                "-p",
+                "xtask",
+            ])
             .status()
             .expect("cargo build runs");
         assert!(status.success(), "building the binaries failed");

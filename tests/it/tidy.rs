@@ -104,6 +104,16 @@ fn fed_cli_does_not_link_the_local_stack() {
     check_absent(&meta, "fed-cli", &["fed-local", "axum"]);
 }
 
+/// The broker is a service of its own: the `fed` binary and the library crates never link it.
+#[test]
+fn fed_cli_does_not_link_the_broker() {
+    let meta = metadata();
+    assert!(shipped_dependencies(&meta, "fed-broker").contains("fed-core"));
+    for package in ["fed-cli", "fed-core", "fed-aws", "fed-signin", "fed-flow"] {
+        check_absent(&meta, package, &["fed-broker"]);
+    }
+}
+
 /// IAM is the demo's alone: the `fed` binary never calls IAM, so neither it nor the library
 /// crates it is built from link aws-sdk-iam.
 #[test]

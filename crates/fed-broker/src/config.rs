@@ -1,0 +1,294 @@
+//! The broker's configuration file (TOML), checked as a whole at start: every mistake is
+//! reported with the key it is under, such as `oidc.issuer`.
+//!
+//! ```toml
+//! listen = "0.0.0.0:8080"
+//! public_url = "https://console.example.com"
+//! entitlements = "entitlements.toml"
+//!
+//! [oidc]
+//! issuer = "https://login.example.com"
+//! client_id = "fed-broker"
+//! client_secret_env = "FED_BROKER_CLIENT_SECRET"
+//! groups_claim = "groups"
+//!
+//! [session]
+//! keys_env = "FED_BROKER_COOKIE_KEYS"
+//! lifetime = "1h"
+//! ```
+//!
+//! Secrets (the client secret, the cookie keys, the database URL) are never in the file: it
+//! names the environment variables that hold them.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::Error;
+
+/// The whole configuration, checked.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// Where the broker listens.
+    pub listen: SocketAddr,
+    /// The URL people reach the broker at (behind the load balancer): the redirect URI's base
+    /// and the console's Issuer, so that an expired console session comes back here.
+    pub public_url: Url,
+    /// The entitlements file, resolved against the configuration file's directory.
+    pub entitlements: PathBuf,
+    /// The company's OpenID Connect provider.
+    pub oidc: Oidc,
+    /// The encrypted session cookies.
+    pub session: Session,
+    /// Rate limits.
+    pub limits: Limits,
+    /// The audit store.
+    pub audit: Audit,
+}
+
+/// The OpenID Connect provider and the client the broker is at it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Oidc {
+    /// The issuer, whose `/.well-known/openid-configuration` describes the provider.
+    pub issuer: Url,
+    /// The client id.
+    pub client_id: String,
+    /// The variable that holds the client secret.
+    pub client_secret_env: String,
+    /// The id_token claim that lists the user's groups.
+    pub groups_claim: String,
+    /// The id_token claim that names the user (`email` unless set).
+    pub user_claim: String,
+}
+
+/// The session cookies.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Session {
+    /// The variable that holds the cookie keys: base64, separated by commas or spaces, the
+    /// first encrypting and all of them decrypting, so keys can rotate.
+    pub keys_env: String,
+    /// How long a sign-in at the broker lasts.
+    pub lifetime: Duration,
+}
+
+/// Rate limits on issuing sessions.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Requests per minute per signed-in user.
+    pub per_user_per_minute: u32,
+    /// Requests per minute per client address.
+    pub per_ip_per_minute: u32,
+    /// The header a trusted proxy puts the client address in (such as `X-Forwarded-For`);
+    /// without it, the connection's address is the client's.
+    pub trusted_proxy_header: Option<String>,
+}
+
+/// Where audit records go besides stdout.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Audit {
+    /// The variable that holds a PostgreSQL URL; when set, a record that cannot be stored
+    /// means no session.
+    pub database_url_env: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    listen: String,
+    public_url: String,
+    entitlements: PathBuf,
+    oidc: RawOidc,
+    session: RawSession,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOidc {
+    issuer: String,
+    client_id: String,
+    client_secret_env: String,
+    groups_claim: String,
+    user_claim: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSession {
+    keys_env: String,
+    lifetime: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    per_user_per_minute: Option<u32>,
+    per_ip_per_minute: Option<u32>,
+    trusted_proxy_header: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    database_url_env: Option<String>,
+}
+
+/// The longest a broker sign-in may last.
+const MAX_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+
+impl Config {
+    /// Reads and checks the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Config::parse(&text, dir).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses and checks configuration text; relative paths are resolved against `dir`.
+    pub fn parse(text: &str, dir: &Path) -> Result<Config, Error> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| Error::toml(&e, text))?;
+        let listen = raw.listen.parse().map_err(|_| {
+            Error::key(
+                "listen",
+                &raw.listen,
+                "an address and port, such as 0.0.0.0:8080",
+            )
+        })?;
+        let public_url = https_url("public_url", &raw.public_url)?;
+        let issuer = https_url("oidc.issuer", &raw.oidc.issuer)?;
+        non_empty("oidc.client_id", &raw.oidc.client_id)?;
+        variable_name("oidc.client_secret_env", &raw.oidc.client_secret_env)?;
+        non_empty("oidc.groups_claim", &raw.oidc.groups_claim)?;
+        let user_claim = raw.oidc.user_claim.unwrap_or_else(|| "email".to_owned());
+        non_empty("oidc.user_claim", &user_claim)?;
+        variable_name("session.keys_env", &raw.session.keys_env)?;
+        let lifetime = match &raw.session.lifetime {
+            None => Duration::from_secs(3600),
+            Some(text) => {
+                let lifetime = fed_core::parse_duration(text).map_err(|_| {
+                    Error::key("session.lifetime", text, "a duration such as 30m, 1h or 8h")
+                })?;
+                if lifetime.is_zero() || lifetime > MAX_LIFETIME {
+                    return Err(Error::key(
+                        "session.lifetime",
+                        text,
+                        "a duration from 1s to 12h",
+                    ));
+                }
+                lifetime
+            }
+        };
+        let per_user = raw.limits.per_user_per_minute.unwrap_or(30);
+        let per_ip = raw.limits.per_ip_per_minute.unwrap_or(120);
+        for (key, value) in [
+            ("limits.per_user_per_minute", per_user),
+            ("limits.per_ip_per_minute", per_ip),
+        ] {
+            if value == 0 {
+                return Err(Error::key(
+                    key,
+                    "0",
+                    "a number of requests per minute, at least 1",
+                ));
+            }
+        }
+        if let Some(header) = &raw.limits.trusted_proxy_header
+            && (header.is_empty()
+                || !header
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        {
+            return Err(Error::key(
+                "limits.trusted_proxy_header",
+                header,
+                "a header name such as X-Forwarded-For",
+            ));
+        }
+        if let Some(name) = &raw.audit.database_url_env {
+            variable_name("audit.database_url_env", name)?;
+        }
+        Ok(Config {
+            listen,
+            public_url,
+            entitlements: dir.join(raw.entitlements),
+            oidc: Oidc {
+                issuer,
+                client_id: raw.oidc.client_id,
+                client_secret_env: raw.oidc.client_secret_env,
+                groups_claim: raw.oidc.groups_claim,
+                user_claim,
+            },
+            session: Session {
+                keys_env: raw.session.keys_env,
+                lifetime,
+            },
+            limits: Limits {
+                per_user_per_minute: per_user,
+                per_ip_per_minute: per_ip,
+                trusted_proxy_header: raw.limits.trusted_proxy_header,
+            },
+            audit: Audit {
+                database_url_env: raw.audit.database_url_env,
+            },
+        })
+    }
+}
+
+/// An https URL (http only for `localhost` and loopback addresses, for local runs).
+fn https_url(key: &str, text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text)
+        .map_err(|_| Error::key(key, text, "an https URL such as https://login.example.com"))?;
+    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if local => Ok(url),
+        _ => Err(Error::key(
+            key,
+            text,
+            "an https URL (http only for localhost and 127.0.0.1)",
+        )),
+    }
+}
+
+fn non_empty(key: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        Err(Error::key(key, value, "a value that is not empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The name of an environment variable: letters, digits and `_`, not starting with a digit.
+fn variable_name(key: &str, value: &str) -> Result<(), Error> {
+    let valid = !value.is_empty()
+        && !value.starts_with(|c: char| c.is_ascii_digit())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::key(
+            key,
+            value,
+            "the name of an environment variable, such as FED_BROKER_CLIENT_SECRET",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+//! Who may use which role: the entitlements file (TOML), read at start and on reload, and
+//! consulted on every request.
+//!
+//! ```toml
+//! [[role]]
+//! name = "Production, read-only"
+//! arn = "arn:aws:iam::111122223333:role/ReadOnly"
+//! account = "production"            # optional: how the account is shown
+//! groups = ["engineering"]           # members of any of these groups
+//! users = ["alice@example.com"]      # and these users
+//! max_session = "4h"                 # the longest console session (15m to 12h)
+//! services = ["cloudwatch", "s3"]    # optional: the console services offered
+//! regions = ["eu-west-1"]            # optional: the regions offered
+//! ```
+
+use std::path::Path;
+use std::time::Duration;
+
+use fed_core::{AssumeRoleDuration, Region, RoleArn, Service};
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// One role people may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Entitlement {
+    /// What people see.
+    pub name: String,
+    /// The role.
+    pub arn: RoleArn,
+    /// How the account is shown: `account` if set, else the account id.
+    pub account: String,
+    /// Groups whose members may use it.
+    pub groups: Vec<String>,
+    /// Users who may use it, whatever their groups.
+    pub users: Vec<String>,
+    /// The longest console session.
+    pub max_session: Duration,
+    /// The console services offered; empty: the console home.
+    pub services: Vec<Service>,
+    /// The regions offered; empty: any.
+    pub regions: Vec<Region>,
+}
+
+impl Entitlement {
+    /// Whether `user`, in `groups`, may use the role.
+    pub fn allows(&self, user: &str, groups: &[String]) -> bool {
+        self.users.iter().any(|u| u == user) || self.groups.iter().any(|g| groups.contains(g))
+    }
+}
+
+/// All entitlements, in the file's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entitlements {
+    roles: Vec<Entitlement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    role: Vec<RawRole>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRole {
+    name: String,
+    arn: String,
+    account: Option<String>,
+    #[serde(default)]
+    groups: Vec<String>,
+    #[serde(default)]
+    users: Vec<String>,
+    max_session: Option<String>,
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    regions: Vec<String>,
+}
+
+impl Entitlements {
+    /// Reads and checks the entitlements file at `path`.
+    pub fn load(path: &Path) -> Result<Entitlements, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Entitlements::parse(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses and checks entitlements text.
+    pub fn parse(text: &str) -> Result<Entitlements, Error> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| Error::toml(&e, text))?;
+        let mut roles = Vec::with_capacity(raw.role.len());
+        for (index, role) in raw.role.into_iter().enumerate() {
+            let key = |field: &str| format!("role[{index}].{field}");
+            if role.name.trim().is_empty() {
+                return Err(Error::key(&key("name"), &role.name, "a name to show"));
+            }
+            let arn: RoleArn = role.arn.parse().map_err(|_| {
+                Error::key(
+                    &key("arn"),
+                    &role.arn,
+                    "a role ARN, arn:PARTITION:iam::ACCOUNT:role/NAME",
+                )
+            })?;
+            if role.groups.is_empty() && role.users.is_empty() {
+                return Err(Error::key(
+                    &key("groups"),
+                    "[]",
+                    "at least one group or user (in groups or users) who may use the role",
+                ));
+            }
+            for (field, values) in [("groups", &role.groups), ("users", &role.users)] {
+                if let Some(empty) = values.iter().find(|v| v.trim().is_empty()) {
+                    return Err(Error::key(&key(field), empty, "names that are not empty"));
+                }
+            }
+            let max_session = match &role.max_session {
+                None => Duration::from_secs(3600),
+                Some(text) => fed_core::parse_duration(text)
+                    .ok()
+                    .filter(|d| AssumeRoleDuration::new(*d).is_ok())
+                    .ok_or_else(|| {
+                        Error::key(&key("max_session"), text, "a duration from 15m to 12h")
+                    })?,
+            };
+            let services = role
+                .services
+                .iter()
+                .map(|name| {
+                    Service::from_name(name).map_err(|_| {
+                        Error::key(
+                            &key("services"),
+                            name,
+                            "console services as `fed services` lists them, such as s3",
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let regions = role
+                .regions
+                .iter()
+                .map(|name| {
+                    Region::new(name.as_str())
+                        .ok()
+                        .filter(|r| r.partition() == arn.partition())
+                        .ok_or_else(|| {
+                            Error::key(
+                                &key("regions"),
+                                name,
+                                &format!("regions of the role's partition, {}", arn.partition()),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(first) = roles.iter().find(|r: &&Entitlement| r.arn == arn) {
+                return Err(Error::key(
+                    &key("arn"),
+                    &role.arn,
+                    &format!("a role not listed before (it is, as {:?})", first.name),
+                ));
+            }
+            roles.push(Entitlement {
+                name: role.name,
+                account: role.account.unwrap_or_else(|| arn.account_id().to_owned()),
+                arn,
+                groups: role.groups,
+                users: role.users,
+                max_session,
+                services,
+                regions,
+            });
+        }
+        Ok(Entitlements { roles })
+    }
+
+    /// The roles `user`, in `groups`, may use, in the file's order.
+    pub fn for_user<'a>(
+        &'a self,
+        user: &'a str,
+        groups: &'a [String],
+    ) -> impl Iterator<Item = &'a Entitlement> {
+        self.roles
+            .iter()
+            .filter(move |role| role.allows(user, groups))
+    }
+
+    /// The entitlement of `arn`, if `user` in `groups` may use it.
+    pub fn find(&self, arn: &str, user: &str, groups: &[String]) -> Option<&Entitlement> {
+        self.roles
+            .iter()
+            .find(|role| role.arn.to_string() == arn && role.allows(user, groups))
+    }
+
+    /// How many roles there are.
+    pub fn len(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! Tests of the entitlements file: who gets which role, and each mistake named by its key.
+
+use super::*;
+
+const FILE: &str = r#"
+[[role]]
+name = "Production, read-only"
+arn = "arn:aws:iam::111122223333:role/ReadOnly"
+account = "production"
+groups = ["engineering", "support"]
+max_session = "4h"
+services = ["cloudwatch", "s3"]
+regions = ["eu-west-1", "eu-central-1"]
+
+[[role]]
+name = "Production, admin"
+arn = "arn:aws:iam::111122223333:role/Admin"
+users = ["alice@example.com"]
+
+[[role]]
+name = "Sandbox"
+arn = "arn:aws:iam::444455556666:role/team/Sandbox"
+groups = ["engineering"]
+"#;
+
+fn names<'a>(roles: impl Iterator<Item = &'a Entitlement>) -> Vec<&'a str> {
+    roles.map(|r| r.name.as_str()).collect()
+}
+
+#[test]
+fn each_user_gets_the_roles_of_their_groups_and_name() {
+    let entitlements = Entitlements::parse(FILE).expect("valid");
+    assert_eq!(entitlements.len(), 3);
+    let engineering = vec!["engineering".to_owned()];
+    let support = vec!["support".to_owned()];
+    assert_eq!(
+        names(entitlements.for_user("bob@example.com", &engineering)),
+        ["Production, read-only", "Sandbox"]
+    );
+    assert_eq!(
+        names(entitlements.for_user("alice@example.com", &support)),
+        ["Production, read-only", "Production, admin"]
+    );
+    assert!(names(entitlements.for_user("eve@example.com", &[])).is_empty());
+    let role = entitlements
+        .find(
+            "arn:aws:iam::111122223333:role/ReadOnly",
+            "bob@example.com",
+            &engineering,
+        )
+        .expect("entitled");
+    assert_eq!(role.account, "production");
+    assert_eq!(role.max_session, Duration::from_secs(4 * 3600));
+    assert_eq!(role.services.len(), 2);
+    assert_eq!(role.regions.len(), 2);
+    assert!(
+        entitlements
+            .find(
+                "arn:aws:iam::111122223333:role/Admin",
+                "bob@example.com",
+                &engineering
+            )
+            .is_none(),
+        "not entitled"
+    );
+    let sandbox = entitlements
+        .find(
+            "arn:aws:iam::444455556666:role/team/Sandbox",
+            "x",
+            &engineering,
+        )
+        .expect("entitled");
+    assert_eq!(sandbox.account, "444455556666");
+    assert_eq!(sandbox.max_session, Duration::from_secs(3600));
+}
+
+#[test]
+fn each_mistake_names_its_key() {
+    let cases = [
+        (
+            r#"arn = "arn:aws:iam::111122223333:role/Admin""#,
+            r#"arn = "arn:aws:iam::111122223333:user/alice""#,
+            r#"role[1].arn: "arn:aws:iam::111122223333:user/alice" is not allowed; expected a role ARN, arn:PARTITION:iam::ACCOUNT:role/NAME"#,
+        ),
+        (
+            r#"max_session = "4h""#,
+            r#"max_session = "13h""#,
+            r#"role[0].max_session: "13h" is not allowed; expected a duration from 15m to 12h"#,
+        ),
+        (
+            r#"services = ["cloudwatch", "s3"]"#,
+            r#"services = ["cloudwatch", "s4"]"#,
+            r#"role[0].services: "s4" is not allowed; expected console services as `fed services` lists them, such as s3"#,
+        ),
+        (
+            r#"regions = ["eu-west-1", "eu-central-1"]"#,
+            r#"regions = ["eu-west-1", "cn-north-1"]"#,
+            r#"role[0].regions: "cn-north-1" is not allowed; expected regions of the role's partition, aws"#,
+        ),
+        (
+            r#"users = ["alice@example.com"]"#,
+            r#"users = []"#,
+            r#"role[1].groups: "[]" is not allowed; expected at least one group or user (in groups or users) who may use the role"#,
+        ),
+        (
+            r#"arn = "arn:aws:iam::444455556666:role/team/Sandbox""#,
+            r#"arn = "arn:aws:iam::111122223333:role/ReadOnly""#,
+            r#"role[2].arn: "arn:aws:iam::111122223333:role/ReadOnly" is not allowed; expected a role not listed before (it is, as "Production, read-only")"#,
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(FILE.contains(from), "{from}");
+        let err = Entitlements::parse(&FILE.replace(from, to)).expect_err("invalid");
+        assert_eq!(err.to_string(), expected);
+    }
+    let unknown = Entitlements::parse("[[role]]\nname = \"x\"\nrole_arn = \"y\"\n")
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        unknown.contains("unknown field `role_arn`") && unknown.contains("line 3"),
+        "{unknown}"
+    );
+}

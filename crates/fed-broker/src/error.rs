@@ -1,0 +1,94 @@
+//! The one error type of fed-broker: each variant names the file and the key it is about.
+
+use std::path::{Path, PathBuf};
+
+/// What can go wrong in the broker's files.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file cannot be read.
+    #[error("cannot read {}: {reason}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The text is not valid TOML, or has a key that is unknown or of the wrong type.
+    #[error("{}{message}", file_prefix(file.as_deref()))]
+    Syntax {
+        /// The file, once known.
+        file: Option<PathBuf>,
+        /// The parser's message, which names the key and the line.
+        message: String,
+    },
+    /// A key has a value that is not allowed.
+    #[error("{}{key}: {value:?} is not allowed; expected {expected}", file_prefix(file.as_deref()))]
+    Key {
+        /// The file, once known.
+        file: Option<PathBuf>,
+        /// The key, such as `oidc.issuer` or `role[2].arn`.
+        key: String,
+        /// Its value.
+        value: String,
+        /// What is allowed.
+        expected: String,
+    },
+}
+
+fn file_prefix(file: Option<&Path>) -> String {
+    file.map(|f| format!("{}: ", f.display()))
+        .unwrap_or_default()
+}
+
+impl Error {
+    pub(crate) fn key(key: &str, value: &str, expected: &str) -> Error {
+        Error::Key {
+            file: None,
+            key: key.to_owned(),
+            value: value.to_owned(),
+            expected: expected.to_owned(),
+        }
+    }
+
+    /// A TOML error of `text` on one line, with its line and column (toml's own rendering
+    /// spans several lines).
+    pub(crate) fn toml(err: &toml::de::Error, text: &str) -> Error {
+        let message = err.message().trim_end_matches('\n').to_owned();
+        let at = err
+            .span()
+            .map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!(" (line {line}, column {column})")
+            })
+            .unwrap_or_default();
+        Error::Syntax {
+            file: None,
+            message: format!("{message}{at}"),
+        }
+    }
+
+    /// The same error, naming `path`.
+    pub(crate) fn in_file(self, path: &Path) -> Error {
+        match self {
+            Error::Syntax { message, .. } => Error::Syntax {
+                file: Some(path.to_owned()),
+                message,
+            },
+            Error::Key {
+                key,
+                value,
+                expected,
+                ..
+            } => Error::Key {
+                file: Some(path.to_owned()),
+                key,
+                value,
+                expected,
+            },
+            other => other,
+        }
+    }
+}
