@@ -36,8 +36,8 @@
 //! # Brief overview
 //!
 //! - [`Partition`] knows the sign-in, console and logout hosts of `aws`,
-//!   `aws-us-gov` and `aws-cn`; [`Region`] is a checked region name and knows
-//!   its partition.
+//!   `aws-us-gov`, `aws-cn` and `aws-eusc`; [`Region`] is a checked region name
+//!   and knows its partition.
 //! - [`Arn`] parses principal ARNs into a [`Principal`]; [`RoleArn`] is an ARN
 //!   checked to name a role.
 //! - Validated inputs: [`RoleSessionName`], [`FederationName`], [`RoleName`],
