@@ -116,11 +116,13 @@ impl AsRef<str> for PortalLink {
     }
 }
 
-const START_URL_ALLOWED: &str = "an https URL of the AWS access portal, such as https://d-1234567890.awsapps.com/start";
+const START_URL_ALLOWED: &str =
+    "an https URL of the AWS access portal, such as https://d-1234567890.awsapps.com/start";
 
 /// The start URL without its fragment and trailing `/`.
 fn base(start_url: &Url) -> Result<String, Error> {
-    let bad = |problem: &str| Error::invalid("start URL", start_url.as_str(), problem, START_URL_ALLOWED);
+    let bad =
+        |problem: &str| Error::invalid("start URL", start_url.as_str(), problem, START_URL_ALLOWED);
     if start_url.scheme() != "https" {
         return Err(bad("not https"));
     }

@@ -316,7 +316,10 @@ fn role_profile(profiles: &ProfileSet, profile: &Profile) -> Error {
         let permission_set = profiles
             .get_profile(base)
             .and_then(|p| p.get("sso_role_name"))
-            .map_or_else(|| "permission set".to_owned(), |name| format!("permission set {name}"));
+            .map_or_else(
+                || "permission set".to_owned(),
+                |name| format!("permission set {name}"),
+            );
         return portal_error(
             profile,
             format!(

@@ -228,7 +228,11 @@ fn environment_keys(env: &Env) -> Option<Credentials> {
 }
 
 /// The region of the environment, else of `profile` in `profiles`.
-pub(crate) fn region(env: &Env, profiles: Option<&ProfileSet>, profile: Option<&str>) -> Option<String> {
+pub(crate) fn region(
+    env: &Env,
+    profiles: Option<&ProfileSet>,
+    profile: Option<&str>,
+) -> Option<String> {
     var(env, "AWS_REGION")
         .or_else(|| var(env, "AWS_DEFAULT_REGION"))
         .or_else(|| {

@@ -65,7 +65,12 @@ fn portal_links() {
     let cases: [(usize, &str, Option<&str>, Option<&Url>); 11] = [
         (0, "123456789012", Some("ReadOnlyAccess"), None),
         (0, "123456789012", None, None),
-        (0, "123456789012", Some("Admin+Ops=1,a@b.c_d-e"), Some(&s3_eu)),
+        (
+            0,
+            "123456789012",
+            Some("Admin+Ops=1,a@b.c_d-e"),
+            Some(&s3_eu),
+        ),
         (1, "000000000001", Some("PowerUser"), Some(&ec2_fragment)),
         (2, "210987654321", Some("Billing"), Some(&iam)),
         (2, "210987654321", Some("Dev"), Some(&path_with_query)),
@@ -120,15 +125,15 @@ fn check_encoding(input: &str, expect: &str) {
 /// The expected values are what `encodeURIComponent` returns in a browser.
 #[test]
 fn encodes_as_encode_uri_component() {
-    check_encoding(
-        "ABCXYZabcxyz0189-_.!~*'()",
-        "ABCXYZabcxyz0189-_.!~*'()",
-    );
+    check_encoding("ABCXYZabcxyz0189-_.!~*'()", "ABCXYZabcxyz0189-_.!~*'()");
     check_encoding(
         "https://a.example/p?q=1&r=2#f",
         "https%3A%2F%2Fa.example%2Fp%3Fq%3D1%26r%3D2%23f",
     );
-    check_encoding(" +=,@;$/:?#[]%\"<>\\^`{|}", "%20%2B%3D%2C%40%3B%24%2F%3A%3F%23%5B%5D%25%22%3C%3E%5C%5E%60%7B%7C%7D");
+    check_encoding(
+        " +=,@;$/:?#[]%\"<>\\^`{|}",
+        "%20%2B%3D%2C%40%3B%24%2F%3A%3F%23%5B%5D%25%22%3C%3E%5C%5E%60%7B%7C%7D",
+    );
     check_encoding("é€😀", "%C3%A9%E2%82%AC%F0%9F%98%80");
     check_encoding("\u{0}\n\u{7f}", "%00%0A%7F");
 }
@@ -147,26 +152,40 @@ fn bad_inputs_are_refused() {
         "http://d-1234567890.awsapps.com/start",
         "123456789012",
         None,
-        &format!("invalid start URL \"http://d-1234567890.awsapps.com/start\": not https; {START_ALLOWED}"),
+        &format!(
+            "invalid start URL \"http://d-1234567890.awsapps.com/start\": not https; {START_ALLOWED}"
+        ),
     );
     check_refused(
         "https://user:pw@d-1234567890.awsapps.com/start",
         "123456789012",
         None,
-        &format!("invalid start URL \"https://user:pw@d-1234567890.awsapps.com/start\": it has user info; {START_ALLOWED}"),
+        &format!(
+            "invalid start URL \"https://user:pw@d-1234567890.awsapps.com/start\": it has user info; {START_ALLOWED}"
+        ),
     );
     check_refused(
         "https://d-1234567890.awsapps.com/start?x=1",
         "123456789012",
         None,
-        &format!("invalid start URL \"https://d-1234567890.awsapps.com/start?x=1\": it has a query; {START_ALLOWED}"),
+        &format!(
+            "invalid start URL \"https://d-1234567890.awsapps.com/start?x=1\": it has a query; {START_ALLOWED}"
+        ),
     );
-    for account in ["12345678901", "1234567890123", "12345678901x", "", "１２３４５６７８９０１２"] {
+    for account in [
+        "12345678901",
+        "1234567890123",
+        "12345678901x",
+        "",
+        "１２３４５６７８９０１２",
+    ] {
         check_refused(
             PORTAL,
             account,
             None,
-            &format!("invalid account id {account:?}: not 12 digits; allowed: an AWS account id of 12 digits, such as 123456789012"),
+            &format!(
+                "invalid account id {account:?}: not 12 digits; allowed: an AWS account id of 12 digits, such as 123456789012"
+            ),
         );
     }
     const NAME_ALLOWED: &str = "allowed: 1 to 32 letters, digits and _+=,.@- (the name of an IAM Identity Center permission set)";

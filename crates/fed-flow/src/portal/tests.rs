@@ -139,14 +139,18 @@ async fn links_and_their_destinations() {
         link(
             PortalRequest::new()
                 .profile("bare-sso")
-                .page(Page::Destination("/ec2/home?region=us-east-1#Instances:".to_owned())),
+                .page(Page::Destination(
+                    "/ec2/home?region=us-east-1#Instances:".to_owned(),
+                )),
             &[],
         )
         .await,
         "https://corp.awsapps.com/start/#/console?account_id=111122223333&role_name=ReadOnly&destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fec2%2Fhome%3Fregion%3Dus-east-1%23Instances%3A",
     );
     // Nothing asked anywhere: no destination, so the permission set's relay state applies.
-    let bare = link(PortalRequest::new().profile("bare-sso"), &[]).await.unwrap();
+    let bare = link(PortalRequest::new().profile("bare-sso"), &[])
+        .await
+        .unwrap();
     assert_eq!(
         bare.link.as_str(),
         "https://corp.awsapps.com/start/#/console?account_id=111122223333&role_name=ReadOnly"
@@ -227,7 +231,7 @@ async fn the_profile_is_chosen_without_credentials() {
 
 #[track_caller]
 fn check_error(got: Result<PortalShortcut, Error>, message: &str, hint: &str) {
-    let err = got.err().expect("an error");
+    let err = got.expect_err("an error");
     assert_eq!(err.to_string(), message);
     assert_eq!(err.hint().as_deref(), Some(hint));
     assert_eq!(err.input(), Some(Input::Profile));
