@@ -19,6 +19,9 @@ mod completion;
 // `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
 mod profiles;
 
+// `fed url --portal`: IAM Identity Center shortcut links, with no AWS call.
+mod portal;
+
 // The profile picker, in a terminal.
 mod picker;
 
