@@ -186,14 +186,14 @@ async fn portal_refuses_what_it_cannot_serve() {
             "hint: name a profile with sso_session",
         ),
         (
-            &["url", "--portal", "sso-chained"],
-            "error: the profile sso-chained cannot give an IAM Identity Center shortcut link: it assumes arn:aws:iam::123456789012:role/admin with the credentials of the IAM Identity Center profile sso, and a shortcut link can only open sso's permission set ReadOnlyAccess itself, not a role assumed from it",
-            "hint: `fed url --portal sso` opens the permission set; `fed url sso-chained` without --portal signs in as the role",
+            &["url", "--portal", "sso-role"],
+            "error: the profile sso-role cannot give an IAM Identity Center shortcut link: it assumes arn:aws:iam::123456789012:role/admin with the credentials of the IAM Identity Center profile sso, and a shortcut link can only open sso's permission set ReadOnlyAccess itself, not a role assumed from it",
+            "hint: `fed url --portal sso` opens the permission set; `fed url sso-role` without --portal signs in as the role",
         ),
         (
-            &["url", "--portal", "sso-incomplete"],
-            "error: the profile sso-incomplete cannot give an IAM Identity Center shortcut link: it has no sso_account_id",
-            "hint: add sso_account_id = 123456789012 to the profile sso-incomplete",
+            &["url", "--portal", "sso-half"],
+            "error: the profile sso-half cannot give an IAM Identity Center shortcut link: it has no sso_account_id",
+            "hint: add sso_account_id = 123456789012 to the profile sso-half",
         ),
         (
             &["url", "--portal"],

@@ -126,11 +126,11 @@ impl World {
              sso_account_id = {ACCOUNT}\n\
              sso_role_name = ReadOnlyAccess\n\
              \n\
-             [profile sso-chained]\n\
+             [profile sso-role]\n\
              role_arn = {admin}\n\
              source_profile = sso\n\
              \n\
-             [profile sso-incomplete]\n\
+             [profile sso-half]\n\
              sso_session = fed\n\
              sso_role_name = ReadOnlyAccess\n\
              \n\
