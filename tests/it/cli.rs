@@ -11,15 +11,15 @@ use crate::support;
 
 /// How `fed` is run: the real binary, an environment that points only at the
 /// local stack, and the credentials given.
-struct Fed<'a> {
+pub(crate) struct Fed<'a> {
     stack: &'a LocalStack,
-    home: tempfile::TempDir,
+    pub(crate) home: tempfile::TempDir,
     env: Vec<(&'static str, String)>,
 }
 
 impl<'a> Fed<'a> {
     /// `fed` with the long-term keys of the stack's IAM user in its environment.
-    fn new(stack: &'a LocalStack) -> Fed<'a> {
+    pub(crate) fn new(stack: &'a LocalStack) -> Fed<'a> {
         let keys = stack.credentials();
         Fed {
             stack,
@@ -31,13 +31,13 @@ impl<'a> Fed<'a> {
         }
     }
 
-    fn env(mut self, key: &'static str, value: impl Into<String>) -> Fed<'a> {
+    pub(crate) fn env(mut self, key: &'static str, value: impl Into<String>) -> Fed<'a> {
         self.env.retain(|(k, _)| *k != key);
         self.env.push((key, value.into()));
         self
     }
 
-    async fn run(&self, args: &[&str]) -> Output {
+    pub(crate) async fn run(&self, args: &[&str]) -> Output {
         let mut cmd = support::isolated_command("fed", self.home.path());
         cmd.env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
             .env("AWS_REGION", self.stack.region())
@@ -49,16 +49,16 @@ impl<'a> Fed<'a> {
     }
 }
 
-fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("utf-8 stdout")
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).expect("utf-8 stderr")
 }
 
 #[track_caller]
-fn assert_success(out: &Output) {
+pub(crate) fn assert_success(out: &Output) {
     assert!(
         out.status.success(),
         "fed failed with {:?}; stderr:\n{}",
@@ -70,7 +70,7 @@ fn assert_success(out: &Output) {
 /// Exit code, empty stdout, and a one-line `error:` naming `fragment` with an
 /// optional `hint:` line.
 #[track_caller]
-fn assert_failure(out: &Output, code: i32, fragment: &str) {
+pub(crate) fn assert_failure(out: &Output, code: i32, fragment: &str) {
     let err = stderr(out);
     assert_eq!(out.status.code(), Some(code), "stderr:\n{err}");
     assert!(
@@ -95,7 +95,7 @@ fn assert_failure(out: &Output, code: i32, fragment: &str) {
 
 /// The one line on stdout, parsed.
 #[track_caller]
-fn the_url(out: &Output) -> url::Url {
+pub(crate) fn the_url(out: &Output) -> url::Url {
     let text = stdout(out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1, "exactly one line on stdout: {text:?}");
@@ -108,11 +108,11 @@ fn query(url: &url::Url, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-async fn start_stack() -> LocalStack {
+pub(crate) async fn start_stack() -> LocalStack {
     LocalStack::start().await.expect("the local stack starts")
 }
 
-async fn create_role(stack: &LocalStack, name: &str) -> String {
+pub(crate) async fn create_role(stack: &LocalStack, name: &str) -> String {
     let trusted = format!("arn:aws:iam::{}:root", stack.aws().account_id());
     // Twelve-hour sessions, so that `--duration` above one hour is allowed.
     stack
@@ -122,7 +122,7 @@ async fn create_role(stack: &LocalStack, name: &str) -> String {
 }
 
 /// Follows the URL with redirects, as a browser would, and returns the page.
-async fn follow(url: &url::Url) -> String {
+pub(crate) async fn follow(url: &url::Url) -> String {
     let response = reqwest::get(url.as_str()).await.expect("the URL answers");
     assert_eq!(response.status(), 200, "the sign-in ends on a page");
     response.text().await.expect("a text page")
@@ -636,7 +636,7 @@ async fn open_hands_a_private_page_to_the_browser() {
         "the page is removed"
     );
     assert!(
-        stderr(&out).contains("its page is removed"),
+        stderr(&out).contains("its one-time link is gone"),
         "{}",
         stderr(&out)
     );
@@ -694,7 +694,7 @@ fn version() {
 
 /// The browser used by [`a_real_browser_signs_in`]: `FED_CHROMIUM`, or
 /// Debian's `chromium` on the PATH.
-fn chromium() -> Option<std::path::PathBuf> {
+pub(crate) fn chromium() -> Option<std::path::PathBuf> {
     if let Some(path) = std::env::var_os("FED_CHROMIUM") {
         return Some(path.into());
     }

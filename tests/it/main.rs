@@ -22,6 +22,9 @@ mod profiles;
 // `fed url --portal`: IAM Identity Center shortcut links, with no AWS call.
 mod portal;
 
+// Where the console opens: browsers, profiles, containers; clipboard, OSC 52, QR.
+mod delivery;
+
 // The profile picker, in a terminal.
 mod picker;
 

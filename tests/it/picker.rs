@@ -172,7 +172,9 @@ async fn typing_a_filter_and_enter_signs_in_as_that_profile() {
     let world = World::new().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let terminal = Terminal::start(dir.path(), &person(&world), &[]);
-    let list = terminal.wait_for("Profile to sign in with");
+    // The list is drawn line by line; the last profile by name is `sso`.
+    let list = terminal.wait_for("SSO ReadOnlyAccess in 123456789012");
+    assert!(list.contains("Profile to sign in with"), "{list}");
     for line in [
         "admin       role admin in 123456789012",
         "sso         SSO ReadOnlyAccess in 123456789012",

@@ -1,5 +1,5 @@
 //! `fed url --portal` with real AWS config files: the access portal's shortcut link for an IAM
-//! Identity Center profile, printed, as JSON and opened, with no request at all to the local
+//! Identity Center profile, printed, as JSON, as a QR code and opened, with no request at all to the local
 //! stack (no STS, no SSO, no federation endpoint) and no SSO token; and each profile or flag it
 //! cannot serve, refused before anything is done.
 
@@ -132,6 +132,14 @@ async fn portal_links_make_no_request() {
             "destination": "https://console.aws.amazon.com/iam/home",
         })
     );
+
+    // --qr draws the link.
+    let out = world
+        .fed(&[], &["url", "--portal", "sso", "--qr", "-q"])
+        .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let code = String::from_utf8(out.stdout.clone()).expect("utf-8");
+    assert_eq!(crate::delivery::decode_qr(&code), link(&world, None));
     assert_no_request(&world);
 }
 

@@ -57,3 +57,9 @@ pub(crate) fn isolated_command(name: &str, home: &Path) -> tokio::process::Comma
         .env("AWS_EC2_METADATA_DISABLED", "true");
     cmd
 }
+
+/// Whether `program` is on PATH.
+pub(crate) fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}

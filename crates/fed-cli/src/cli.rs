@@ -12,7 +12,37 @@ use fed_core::{
 
 use fed_flow::SessionPolicy;
 
+use crate::browser::{Browser, Color, ContainerFormat, Icon};
 use crate::policy_alias;
+
+/// The ways of delivering the URL other than printing it, which exclude each other.
+const DELIVERY_BUT_CLIP: [&str; 7] = [
+    "json",
+    "open",
+    "osc52",
+    "qr",
+    "browser",
+    "browser_profile",
+    "container",
+];
+const DELIVERY_BUT_OSC52: [&str; 7] = [
+    "json",
+    "open",
+    "clip",
+    "qr",
+    "browser",
+    "browser_profile",
+    "container",
+];
+const DELIVERY_BUT_QR: [&str; 7] = [
+    "json",
+    "open",
+    "clip",
+    "osc52",
+    "browser",
+    "browser_profile",
+    "container",
+];
 
 /// Turn AWS credentials into an AWS Management Console sign-in URL.
 #[derive(Debug, Parser)]
@@ -36,6 +66,10 @@ pub(crate) enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Serves the URL of `--clip` on the clipboard (started by fed itself; the URL comes on
+    /// stdin).
+    #[command(hide = true)]
+    ClipboardHold,
 }
 
 /// Options of `fed url`.
@@ -157,8 +191,8 @@ pub(crate) struct UrlArgs {
     #[arg(long, help_heading = "Output")]
     pub(crate) json: bool,
 
-    /// Open the URL in the browser ($BROWSER, else the system's) through a private page that
-    /// is removed once read, so the URL is in no command line.
+    /// Open the URL in the browser (FED_BROWSER or the profile's fed_browser, else $BROWSER,
+    /// else the system's) through a one-time local link, so the URL is in no command line.
     #[arg(long, conflicts_with = "json", help_heading = "Output")]
     pub(crate) open: bool,
 
@@ -167,6 +201,89 @@ pub(crate) struct UrlArgs {
     /// command line, readable by other local users while it runs.
     #[arg(long, requires = "open", help_heading = "Output")]
     pub(crate) open_direct: bool,
+
+    /// Open the console in this browser: chrome, chromium, brave, edge, vivaldi, firefox,
+    /// safari, or a command with {url} (and {profile}, the AWS profile), such as
+    /// 'firefox -P work {url}'. Implies --open. FED_BROWSER, else the profile's fed_browser,
+    /// chooses the browser of --open.
+    #[arg(
+        long,
+        value_name = "BROWSER",
+        value_parser = Browser::parse,
+        conflicts_with = "open_direct",
+        help_heading = "Browser",
+        add = ArgValueCandidates::new(crate::complete::browsers)
+    )]
+    pub(crate) browser: Option<Browser>,
+
+    /// Open in this profile of a Chromium-family --browser, by the name the browser shows;
+    /// `auto`: a browser profile per AWS profile, created on first use. Implies --open.
+    /// FED_BROWSER_PROFILE, else the profile's fed_browser_profile, applies to --open.
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with_all = ["container", "open_direct"],
+        help_heading = "Browser"
+    )]
+    pub(crate) browser_profile: Option<String>,
+
+    /// Open in this Firefox container (with the Granted Containers extension; see
+    /// --container-format for the other). Implies --open and Firefox. The profile's
+    /// fed_container applies to --open.
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "open_direct",
+        help_heading = "Browser"
+    )]
+    pub(crate) container: Option<String>,
+
+    /// Colour of a container fed creates or updates.
+    #[arg(
+        long,
+        value_name = "COLOR",
+        value_parser = Color::parse,
+        requires = "container",
+        help_heading = "Browser",
+        add = ArgValueCandidates::new(crate::complete::container_colors)
+    )]
+    pub(crate) container_color: Option<Color>,
+
+    /// Icon of a container fed creates or updates.
+    #[arg(
+        long,
+        value_name = "ICON",
+        value_parser = Icon::parse,
+        requires = "container",
+        help_heading = "Browser",
+        add = ArgValueCandidates::new(crate::complete::container_icons)
+    )]
+    pub(crate) container_icon: Option<Icon>,
+
+    /// The extension that opens containers: granted (Granted Containers, the default) or
+    /// open-url-in-container ("Open external links in a container").
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        requires = "container",
+        help_heading = "Browser"
+    )]
+    pub(crate) container_format: Option<ContainerFormat>,
+
+    /// Put the URL on the system clipboard instead of printing it (on Linux, it stays there
+    /// until something else is copied, at most 15 minutes).
+    #[arg(long, conflicts_with_all = DELIVERY_BUT_CLIP, help_heading = "Output")]
+    pub(crate) clip: bool,
+
+    /// Put the URL on the clipboard of the terminal you sit at, also over SSH (OSC 52, written
+    /// to the terminal; tmux needs allow-passthrough).
+    #[arg(long, conflicts_with_all = DELIVERY_BUT_OSC52, help_heading = "Output")]
+    pub(crate) osc52: bool,
+
+    /// Draw the URL as a QR code on stdout, to scan with another device.
+    #[arg(long, conflicts_with_all = DELIVERY_BUT_QR, help_heading = "Output")]
+    pub(crate) qr: bool,
 
     /// Print nothing but the result and errors.
     #[arg(long, short = 'q', help_heading = "Output")]

@@ -125,6 +125,36 @@ pub(crate) fn regions() -> Vec<CompletionCandidate> {
         })
         .collect()
 }
+/// The browsers `--browser` knows by name.
+pub(crate) fn browsers() -> Vec<CompletionCandidate> {
+    crate::browser::Named::ALL
+        .iter()
+        .map(|named| {
+            let family = if named.is_chromium() {
+                "Chromium family: --browser-profile works"
+            } else {
+                "browser"
+            };
+            candidate(named.name(), family.to_owned())
+        })
+        .collect()
+}
+
+/// The colours of `--container-color`.
+pub(crate) fn container_colors() -> Vec<CompletionCandidate> {
+    crate::browser::Color::ALL
+        .iter()
+        .map(|c| CompletionCandidate::new(c.name()))
+        .collect()
+}
+
+/// The icons of `--container-icon`.
+pub(crate) fn container_icons() -> Vec<CompletionCandidate> {
+    crate::browser::Icon::ALL
+        .iter()
+        .map(|i| CompletionCandidate::new(i.name()))
+        .collect()
+}
 
 #[cfg(test)]
 mod tests;

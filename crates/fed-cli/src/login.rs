@@ -68,6 +68,15 @@ pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
             "the URL signs out of the console first; if the browser has the console's multi-session on, that sign-out answers HTTP 400: leave out --logout-first for a plain URL, which adds a session, or use --portal with an IAM Identity Center profile",
         );
     }
+    // Where the console opens is checked before any call.
+    if crate::browser::opening(&args) {
+        let keys = crate::browser::ProfileKeys::before_sign_in(&args)
+            .await
+            .map_err(|e| failure(&e))?;
+        if let Some(choice) = crate::browser::choose(&args, &keys)? {
+            crate::browser::check_installed(&choice)?;
+        }
+    }
     if let Some(endpoint) = &args.signin_endpoint
         && !endpoint.host_str().is_some_and(|host| {
             fed_core::Partition::ALL
@@ -86,12 +95,27 @@ pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
     for note in &signed_in.notes {
         notices.say(note);
     }
+    let keys = match &signed_in.source {
+        fed_flow::Source::Profile { name, .. } if crate::browser::opening(&args) => {
+            crate::browser::ProfileKeys::of(name)
+                .await
+                .map_err(|e| failure(&e))?
+        }
+        _ => crate::browser::ProfileKeys::default(),
+    };
+    let choice = crate::browser::choose(&args, &keys)?;
     let outcome = Outcome {
         principal_arn: signed_in.principal.to_string(),
         partition: signed_in.partition,
         console: signed_in.console,
     };
-    deliver(&args, &outcome, &notices)
+    crate::deliver::deliver(
+        &args,
+        &outcome,
+        choice.as_ref(),
+        keys.profile.as_deref(),
+        &notices,
+    )
 }
 
 /// The flow's request from the command line.
@@ -222,42 +246,8 @@ pub(crate) fn failure(err: &fed_flow::Error) -> Failure {
     failure
 }
 
-fn deliver(args: &UrlArgs, outcome: &Outcome, notices: &Notices) -> anyhow::Result<()> {
-    if args.open {
-        match crate::open::open(outcome.console.expose(), args.open_direct) {
-            Ok(crate::open::Opened::Read) => notices.say(
-                "opened the console sign-in URL in the browser (valid for 15 minutes); its page is removed",
-            ),
-            Ok(crate::open::Opened::Direct) => notices.say(
-                "opened the console sign-in URL in the browser (valid for 15 minutes); it was in the browser's command line",
-            ),
-            Ok(crate::open::Opened::NotRead) => notices.say(&format!(
-                "the browser did not read the sign-in page within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
-                crate::open::READ_TIMEOUT.as_secs(),
-                std::env::temp_dir().display()
-            )),
-            Err(e) => {
-                // The URL is not lost: it goes to stdout, as without --open.
-                eprintln!(
-                    "fed: {}; the sign-in URL follows on stdout, to open yourself",
-                    printable(&e)
-                );
-                return print(args, outcome);
-            }
-        }
-        return Ok(());
-    }
-    if !args.json {
-        notices.say(&format!(
-            "sign-in URL for {} (valid for 15 minutes)",
-            outcome.principal_arn
-        ));
-    }
-    print(args, outcome)
-}
-
 /// The URL, or with `--json` the JSON object, on stdout.
-fn print(args: &UrlArgs, outcome: &Outcome) -> anyhow::Result<()> {
+pub(crate) fn print(args: &UrlArgs, outcome: &Outcome) -> anyhow::Result<()> {
     if args.json {
         return output::print_line(&outcome.to_json().to_string());
     }

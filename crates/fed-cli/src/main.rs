@@ -5,8 +5,10 @@
 //! prints or opens the result. Only the URL (or `--json`) goes to stdout;
 //! notices, logs and errors go to stderr.
 
+mod browser;
 mod cli;
 mod complete;
+mod deliver;
 mod env_vars;
 mod failure;
 mod hardening;
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Completions { shell } => complete::print_registration(shell),
+        Command::ClipboardHold => deliver::clip::hold(),
         Command::Services => {
             for line in services::lines() {
                 output::print_line(&line)?;

@@ -1,12 +1,15 @@
 //! `fed url --portal`: the IAM Identity Center access portal's shortcut link for the profile's
-//! account and permission set, printed or opened instead of a sign-in URL. It makes no AWS
-//! call; the browser's portal session does the sign-in.
+//! account and permission set, printed or delivered (browser, clipboard, QR code) instead of a
+//! sign-in URL. It makes no AWS call; the browser's portal session does the sign-in.
 
 use fed_flow::{Page, PortalRequest, PortalShortcut};
 
+use crate::browser::{Choice, ProfileKeys};
 use crate::cli::UrlArgs;
+use crate::deliver::{clip, osc52, qr};
 use crate::failure::Failure;
 use crate::login::{Notices, failure};
+use crate::open::{Opened, Opener};
 use crate::output;
 use crate::printable::printable;
 
@@ -104,7 +107,9 @@ pub(crate) fn check_flags(args: &UrlArgs, notices: &Notices) -> anyhow::Result<(
     .into())
 }
 
-/// Prints or opens the shortcut link of the profile.
+/// Prints or delivers the shortcut link of the profile, as the flags say: a browser (with the
+/// profile's `fed_browser` and the rest, as for a sign-in URL), a clipboard, a QR code, or
+/// stdout.
 pub(crate) async fn run(args: &UrlArgs, notices: &Notices) -> anyhow::Result<()> {
     let mut request = PortalRequest::new();
     request.profile = args.profile_name().map(str::to_owned);
@@ -118,36 +123,90 @@ pub(crate) async fn run(args: &UrlArgs, notices: &Notices) -> anyhow::Result<()>
     let shortcut = fed_flow::portal_link(&request)
         .await
         .map_err(|e| failure(&e))?;
+    let keys = if crate::browser::opening(args) {
+        ProfileKeys::of(&shortcut.profile)
+            .await
+            .map_err(|e| failure(&e))?
+    } else {
+        ProfileKeys::default()
+    };
+    let choice = crate::browser::choose(args, &keys)?;
+    if let Some(choice) = &choice {
+        crate::browser::check_installed(choice)?;
+    }
+    deliver(args, &shortcut, choice.as_ref(), notices)
+}
+
+/// Hands the link over: clipboard, terminal clipboard, QR code, a browser, or stdout.
+fn deliver(
+    args: &UrlArgs,
+    shortcut: &PortalShortcut,
+    choice: Option<&Choice>,
+    notices: &Notices,
+) -> anyhow::Result<()> {
+    let link = shortcut.link.as_str();
     let about = format!(
         "the access portal's shortcut link for permission set {} in account {} (profile {})",
         shortcut.permission_set, shortcut.account_id, shortcut.profile
     );
-    if args.open {
-        match crate::open::open(shortcut.link.as_str(), args.open_direct) {
-            Ok(crate::open::Opened::Read | crate::open::Opened::Direct) => notices.say(&format!(
-                "opened {about}; it signs in once the browser is signed in to the portal"
-            )),
-            Ok(crate::open::Opened::NotRead) => notices.say(&format!(
-                "the browser did not read the page within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
+    const SIGNS_IN: &str = "it signs in once the browser is signed in to the portal";
+    if args.clip {
+        clip::copy(link).map_err(|e| {
+            Failure::new(e)
+                .hint("over SSH or without a desktop, use --osc52 or --qr; or print the link")
+        })?;
+        notices.say(&format!("{about} is on the clipboard; {SIGNS_IN}"));
+        return Ok(());
+    }
+    if args.osc52 {
+        osc52::copy(link).map_err(Failure::new)?;
+        notices.say(&format!(
+            "sent {about} to the terminal's clipboard (OSC 52); {SIGNS_IN}"
+        ));
+        return Ok(());
+    }
+    if args.qr {
+        let code = qr::render(link)
+            .map_err(|e| Failure::new(e).hint("use --clip, --osc52, or print the link"))?;
+        notices.say(&format!("scan the code to open {about}; {SIGNS_IN}"));
+        return output::print_line(code.trim_end_matches('\n'));
+    }
+    if let Some(choice) = choice {
+        let opener = match &choice.browser {
+            None => Opener::System {
+                direct: args.open_direct,
+            },
+            Some(browser) => Opener::Browser {
+                browser,
+                profile: choice.profile.as_deref(),
+                container: choice.container.as_ref(),
+                aws_profile: Some(&shortcut.profile),
+            },
+        };
+        match crate::open::open(link, &opener) {
+            Ok(Opened::Read | Opened::Direct) => {
+                notices.say(&format!("opened {about}; {SIGNS_IN}"));
+            }
+            Ok(Opened::NotRead) => notices.say(&format!(
+                "the browser did not follow the one-time link within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
                 crate::open::READ_TIMEOUT.as_secs(),
                 std::env::temp_dir().display()
             )),
             Err(e) => {
+                // The link is not lost: it goes to stdout, as without --open.
                 eprintln!(
                     "fed: {}; the link follows on stdout, to open yourself",
                     printable(&e)
                 );
-                return print(args, &shortcut);
+                return print(args, shortcut);
             }
         }
         return Ok(());
     }
     if !args.json {
-        notices.say(&format!(
-            "{about}: it signs in once the browser is signed in to the portal"
-        ));
+        notices.say(&format!("{about}: {SIGNS_IN}"));
     }
-    print(args, &shortcut)
+    print(args, shortcut)
 }
 
 /// The link, or with `--json` one object shaped as the sign-in URL's.

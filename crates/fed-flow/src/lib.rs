@@ -52,7 +52,7 @@ pub use crate::flow::{
     MfaPrompt, NoPrompt, SessionLength, Signable, SignedIn, console, federation_endpoint, sign_in,
 };
 pub use crate::portal::{PortalRequest, PortalShortcut, portal_link};
-pub use crate::profiles::{ProfileKind, ProfileSummary, profiles};
+pub use crate::profiles::{ProfileKind, ProfileSummary, profile_value, profiles};
 pub use crate::request::{Page, RoleToAssume, SessionPolicy, SignIn};
 pub use crate::source::{ChosenBy, Source};
 

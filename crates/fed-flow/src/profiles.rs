@@ -113,6 +113,33 @@ pub async fn profiles() -> Result<Vec<ProfileSummary>, Error> {
     profiles_with(&Env::real(), &Fs::real()).await
 }
 
+/// The value of `key` in the profile `name` of the AWS config files, when both exist: for
+/// settings of a tool's own, such as `fed_browser`. An empty value counts as unset.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), fed_flow::Error> {
+/// let browser = fed_flow::profile_value("prod", "fed_browser").await?;
+/// # Ok(()) }
+/// ```
+pub async fn profile_value(name: &str, key: &str) -> Result<Option<String>, Error> {
+    profile_value_with(&Env::real(), &Fs::real(), name, key).await
+}
+
+pub(crate) async fn profile_value_with(
+    env: &Env,
+    fs: &Fs,
+    name: &str,
+    key: &str,
+) -> Result<Option<String>, Error> {
+    let set = load_profiles(env, fs).await?;
+    Ok(set
+        .get_profile(name)
+        .and_then(|profile| profile.get(key))
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned))
+}
+
 pub(crate) async fn profiles_with(env: &Env, fs: &Fs) -> Result<Vec<ProfileSummary>, Error> {
     let set = load_profiles(env, fs).await?;
     let mut names: Vec<&str> = set.profiles().collect();

@@ -2,7 +2,7 @@
 
 use aws_types::os_shim_internal::{Env, Fs};
 
-use super::{ProfileKind, ProfileSummary, profiles_with};
+use super::{ProfileKind, ProfileSummary, profile_value_with, profiles_with};
 
 fn summary(
     name: &str,
@@ -86,4 +86,21 @@ async fn a_role_arn_that_does_not_parse_is_still_a_role() {
         listed("[profile odd]\nrole_arn = not-an-arn\n", "").await,
         vec![summary("odd", ProfileKind::Role, None, None)]
     );
+}
+
+#[tokio::test]
+async fn a_value_of_a_profile() {
+    let env = Env::from_slice(&[("HOME", "/home/u"), ("AWS_CONFIG_FILE", "/home/u/config")]);
+    let fs = Fs::from_slice(&[(
+        "/home/u/config",
+        "[profile prod]\nfed_browser = firefox\nfed_container =  \n",
+    )]);
+    let value = |name: &'static str, key: &'static str| profile_value_with(&env, &fs, name, key);
+    assert_eq!(
+        value("prod", "fed_browser").await.unwrap().as_deref(),
+        Some("firefox")
+    );
+    assert_eq!(value("prod", "fed_container").await.unwrap(), None);
+    assert_eq!(value("prod", "fed_region").await.unwrap(), None);
+    assert_eq!(value("other", "fed_browser").await.unwrap(), None);
 }
