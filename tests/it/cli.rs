@@ -324,6 +324,131 @@ async fn logout_first_wraps_the_login_url() {
     assert_eq!(query(&inner, "Action").as_deref(), Some("login"));
     let page = follow(&url).await;
     assert!(page.contains("assumed-role/fed-e2e-logout/carol"), "{page}");
+
+    // It says that the sign-out fails under multi-session, and what to use instead; -q
+    // silences it, and a plain URL does not say it.
+    let notice = "fed: the URL signs out of the console first; if the browser has the console's multi-session on, that sign-out answers HTTP 400: leave out --logout-first for a plain URL, which adds a session, or use --portal with an IAM Identity Center profile";
+    assert!(
+        stderr(&out).lines().any(|l| l == notice),
+        "{}",
+        stderr(&out)
+    );
+    let quiet = Fed::new(&stack)
+        .env("FED_LOGOUT_FIRST", "1")
+        .run(&["url", "-q", "--role-arn", role_arn.as_str()])
+        .await;
+    assert_success(&quiet);
+    assert_eq!(the_url(&quiet).path(), "/oauth", "FED_LOGOUT_FIRST is on");
+    assert!(
+        !stderr(&quiet).contains("multi-session"),
+        "{}",
+        stderr(&quiet)
+    );
+    let plain = Fed::new(&stack)
+        .run(&["url", "--role-arn", role_arn.as_str()])
+        .await;
+    assert_success(&plain);
+    assert!(
+        !stderr(&plain).contains("multi-session"),
+        "{}",
+        stderr(&plain)
+    );
+}
+
+/// The European Sovereign Cloud: the login URL's Destination is on the EUSC console host
+/// (regional with a region, `console.amazonaws-eusc.eu` without), and an emulator of aws-eusc
+/// signs it in. A region of aws-eusc with credentials of aws is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eusc_destinations_are_on_its_console_host() {
+    use fed_core::{Arn, CredentialOrigin, Partition};
+    use fed_local::federation::{self, Config, ResolvedIdentity, StaticResolver};
+
+    let stack = start_stack().await;
+    // A federation token, which the stack's gate answers GetCallerIdentity for in any region
+    // (moto keeps the sessions it issues in one partition's backend).
+    let sts = aws_sdk_sts::Client::new(&stack.sdk_config().await);
+    let token = sts
+        .get_federation_token()
+        .name("dora")
+        .send()
+        .await
+        .expect("GetFederationToken");
+    let credentials = token.credentials().expect("credentials");
+    // The emulator of aws-eusc knows the session as one of its own partition.
+    let principal = "arn:aws-eusc:sts::123456789012:federated-user/dora";
+    let resolver = StaticResolver::new().with(
+        credentials.access_key_id(),
+        ResolvedIdentity::new(
+            principal.parse::<Arn>().expect("an ARN"),
+            CredentialOrigin::FederationToken,
+        ),
+    );
+    let emulator = federation::start(Config::new(Partition::AwsEusc), resolver)
+        .await
+        .expect("the emulator starts");
+    let fed = Fed::new(&stack)
+        .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+        .env("AWS_SESSION_TOKEN", credentials.session_token())
+        .env("FED_SIGNIN_ENDPOINT", emulator.base_url().as_str());
+
+    let out = fed
+        .run(&[
+            "url",
+            "--json",
+            "--partition",
+            "aws-eusc",
+            "--region",
+            "eusc-de-east-1",
+            "--service",
+            "s3",
+        ])
+        .await;
+    assert_success(&out);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["partition"], "aws-eusc");
+    let url = url::Url::parse(json["url"].as_str().expect("a URL")).expect("a URL");
+    let destination =
+        url::Url::parse(&query(&url, "Destination").expect("a Destination")).expect("a URL");
+    assert_eq!(
+        destination.as_str(),
+        "https://eusc-de-east-1.console.amazonaws-eusc.eu/s3/home?region=eusc-de-east-1"
+    );
+    let page = follow(&url).await;
+    assert!(page.contains(principal), "{page}");
+
+    // Without a region, the console host without one.
+    let out = fed
+        .env("AWS_REGION", "")
+        .run(&["url", "--partition", "aws-eusc"])
+        .await;
+    assert_success(&out);
+    let url = the_url(&out);
+    assert_eq!(
+        query(&url, "Destination").as_deref(),
+        Some("https://console.amazonaws-eusc.eu/")
+    );
+    assert!(follow(&url).await.contains(principal));
+    let signed = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.action.as_deref() == Some("getSigninToken"))
+        .count();
+    assert_eq!(signed, 2);
+
+    // Credentials of aws with a region of aws-eusc: a usage error naming --region.
+    let out = Fed::new(&stack)
+        .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+        .env("AWS_SESSION_TOKEN", credentials.session_token())
+        .run(&["url", "--region", "eusc-de-east-1"])
+        .await;
+    assert_failure(&out, 2, "--region");
+    assert!(
+        stderr(&out).contains("a region of partition aws-eusc, not of aws"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Bad flags and values exit with 2, name the flag, and print nothing on stdout.
@@ -450,7 +575,7 @@ async fn trace_logs_carry_no_secrets() {
 }
 
 /// A `$BROWSER` script that records its arguments, its environment and the page it was given.
-fn recording_browser(dir: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn recording_browser(dir: &std::path::Path) -> std::path::PathBuf {
     let browser = dir.join("browser");
     let script = format!(
         "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{dir}/argv'\nenv > '{dir}/env'\n\

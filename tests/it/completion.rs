@@ -113,7 +113,11 @@ fn bash_completes_services_policies_partitions_and_regions() {
         ("fed url --service cf", &["cf", "cfn"]),
         ("fed url --policy read", &["readonly"]),
         ("fed url --policy s3-", &["s3-full", "s3-readonly"]),
-        ("fed url --partition aws-", &["aws-us-gov", "aws-cn"]),
+        (
+            "fed url --partition aws-",
+            &["aws-us-gov", "aws-cn", "aws-eusc"],
+        ),
+        ("fed url --region eusc", &["eusc-de-east-1"]),
         (
             "fed url --region eu-west-",
             &["eu-west-1", "eu-west-2", "eu-west-3"],

@@ -511,7 +511,7 @@ async fn qr_codes_decode_to_the_url() {
 
 /// Reads a code drawn with half blocks (light modules drawn, dark left blank) back into pixels
 /// and decodes it.
-fn decode_qr(text: &str) -> String {
+pub(crate) fn decode_qr(text: &str) -> String {
     let rows: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let height = rows.len() * 2;

@@ -22,6 +22,9 @@ mod completion;
 // `fed url` with real AWS config files: profiles, chains, MFA, SSO, precedence.
 mod profiles;
 
+// `fed url --portal`: IAM Identity Center shortcut links, with no AWS call.
+mod portal;
+
 // Where the console opens: browsers, profiles, containers; clipboard, OSC 52, QR.
 mod delivery;
 

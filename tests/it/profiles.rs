@@ -126,6 +126,14 @@ impl World {
              sso_account_id = {ACCOUNT}\n\
              sso_role_name = ReadOnlyAccess\n\
              \n\
+             [profile sso-role]\n\
+             role_arn = {admin}\n\
+             source_profile = sso\n\
+             \n\
+             [profile sso-half]\n\
+             sso_session = fed\n\
+             sso_role_name = ReadOnlyAccess\n\
+             \n\
              [sso-session fed]\n\
              sso_start_url = {start_url}\n\
              sso_region = {sso_region}\n\
@@ -165,7 +173,7 @@ impl World {
     }
 
     /// Runs `fed` with the config files, the stack's endpoints and `env`.
-    async fn fed(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
+    pub(crate) async fn fed(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
         let mut cmd = support::isolated_command("fed", self.home.path());
         cmd.envs(self.endpoints())
             .envs(env.iter().copied())
@@ -237,7 +245,7 @@ impl World {
     }
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -269,7 +277,7 @@ pub(crate) async fn landed_as(out: &Output) -> String {
 /// Exit `code`, nothing on stdout, one `error:` line naming `fragment` and maybe a `hint:`
 /// line, no Rust Debug rendering.
 #[track_caller]
-fn assert_failure(out: &Output, code: i32, fragment: &str) {
+pub(crate) fn assert_failure(out: &Output, code: i32, fragment: &str) {
     let err = stderr(out);
     assert_eq!(out.status.code(), Some(code), "stderr:\n{err}");
     assert!(out.stdout.is_empty(), "nothing on stdout");

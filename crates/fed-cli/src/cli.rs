@@ -150,9 +150,9 @@ pub(crate) struct UrlArgs {
     #[arg(long, value_name = "URL_OR_PATH", help_heading = "Destination")]
     pub(crate) destination: Option<String>,
 
-    /// Issuer shown by the console; where users go when the session ends.
-    #[arg(long, value_name = "ISSUER", default_value = "fed", value_parser = parse_issuer, help_heading = "Destination")]
-    pub(crate) issuer: Issuer,
+    /// Issuer shown by the console; where users go when the session ends [default: fed].
+    #[arg(long, value_name = "ISSUER", value_parser = parse_issuer, help_heading = "Destination")]
+    pub(crate) issuer: Option<Issuer>,
 
     /// Partition, instead of detecting it from the caller's ARN.
     #[arg(long, value_name = "PARTITION", value_parser = parse_partition, help_heading = "Sign-in endpoint", add = ArgValueCandidates::new(crate::complete::partitions))]
@@ -170,8 +170,9 @@ pub(crate) struct UrlArgs {
     #[arg(long, help_heading = "Sign-in endpoint")]
     pub(crate) get: bool,
 
-    /// Sign out of any console session first, then sign in (one URL). FED_LOGOUT_FIRST takes
-    /// 1, true, yes or on, and 0, false, no or off.
+    /// Sign out of any console session first, then sign in (one URL). With the console's
+    /// multi-session on, the sign-out answers HTTP 400; a plain URL adds a session there
+    /// instead. FED_LOGOUT_FIRST takes 1, true, yes or on, and 0, false, no or off.
     #[arg(
         long,
         env = "FED_LOGOUT_FIRST",
@@ -179,6 +180,12 @@ pub(crate) struct UrlArgs {
         help_heading = "Output"
     )]
     pub(crate) logout_first: bool,
+
+    /// Print the IAM Identity Center access portal's shortcut link to the console for the
+    /// profile's account and permission set, instead of a sign-in URL: no AWS call and no
+    /// credentials; it opens in a browser signed in to the portal.
+    #[arg(long, help_heading = "Output")]
+    pub(crate) portal: bool,
 
     /// Print one JSON object instead of the bare URL.
     #[arg(long, help_heading = "Output")]
@@ -285,6 +292,10 @@ pub(crate) struct UrlArgs {
     /// Log what fed does to stderr (-v, -vv); RUST_LOG also works.
     #[arg(long, short = 'v', action = ArgAction::Count, help_heading = "Output")]
     pub(crate) verbose: u8,
+
+    /// The ids of the arguments whose value came from an environment variable.
+    #[arg(skip)]
+    pub(crate) from_variables: Vec<String>,
 }
 
 impl UrlArgs {

@@ -4,7 +4,8 @@
 use std::ffi::{OsStr, OsString};
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Arg, Command};
+use clap::parser::ValueSource;
+use clap::{Arg, ArgMatches, Command};
 
 /// `command` with the environment variables that are set but empty taken off their flags, so
 /// that `AWS_REGION=` means what no `AWS_REGION` means.
@@ -59,4 +60,14 @@ pub(crate) fn name_variable(
         err.to_string()
             .replacen(&format!("'{shown}'"), &variable, 1),
     )
+}
+
+/// The ids of the arguments of `matches` (a subcommand's) whose value came from an environment
+/// variable rather than the command line.
+pub(crate) fn from_variables(matches: &ArgMatches) -> Vec<String> {
+    matches
+        .ids()
+        .filter(|id| matches.value_source(id.as_str()) == Some(ValueSource::EnvVariable))
+        .map(|id| id.as_str().to_owned())
+        .collect()
 }

@@ -49,12 +49,24 @@ impl MfaPrompt for TerminalPrompt {
 /// Runs `fed url`.
 pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
     let notices = Notices { quiet: args.quiet };
-    check_offline(&args)?;
+    if args.portal {
+        crate::portal::check_flags(&args, &notices)?;
+    } else {
+        check_offline(&args)?;
+    }
     if args.profile_name().is_none() && crate::picker::wanted() {
         let profiles = fed_flow::profiles().await.map_err(|e| failure(&e))?;
         if !profiles.is_empty() {
             args.profile = Some(crate::picker::choose(profiles).await?);
         }
+    }
+    if args.portal {
+        return crate::portal::run(&args, &notices).await;
+    }
+    if args.logout_first {
+        notices.say(
+            "the URL signs out of the console first; if the browser has the console's multi-session on, that sign-out answers HTTP 400: leave out --logout-first for a plain URL, which adds a session, or use --portal with an IAM Identity Center profile",
+        );
     }
     // Where the console opens is checked before any call.
     if crate::browser::opening(&args) {
@@ -108,7 +120,11 @@ pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
 
 /// The flow's request from the command line.
 fn sign_in_request(args: &UrlArgs) -> SignIn {
-    let mut request = SignIn::new(args.issuer.clone());
+    let issuer = args
+        .issuer
+        .clone()
+        .unwrap_or_else(|| fed_core::Issuer::new("fed").expect("`fed` is an issuer"));
+    let mut request = SignIn::new(issuer);
     request.profile = args.profile_name().map(str::to_owned);
     request.region = args.region.clone();
     request.role = args.role_arn.as_ref().map(|arn| {
@@ -184,7 +200,7 @@ fn check_offline(args: &UrlArgs) -> anyhow::Result<()> {
 
 /// A flow error as the one `error:` line (and `hint:`) the user sees: invalid inputs are usage
 /// errors naming their flag; the rest are runtime failures.
-fn failure(err: &fed_flow::Error) -> Failure {
+pub(crate) fn failure(err: &fed_flow::Error) -> Failure {
     let args_free_flag = |input: Input| match input {
         Input::Region => "--region",
         Input::RoleArn => "--role-arn",
@@ -202,7 +218,9 @@ fn failure(err: &fed_flow::Error) -> Failure {
         fed_flow::Error::Invalid { input, .. } if *input != Input::Profile => {
             Failure::usage(format!("{}: {text}", args_free_flag(*input)))
         }
-        fed_flow::Error::UnknownProfile { .. } => Failure::usage(text),
+        fed_flow::Error::UnknownProfile { .. }
+        | fed_flow::Error::PortalNoProfile
+        | fed_flow::Error::PortalProfile { .. } => Failure::usage(text),
         fed_flow::Error::MfaCodeUnused => Failure::usage(
             "the argument '--mfa-code <CODE>' requires '--mfa-serial <SERIAL>' (with --role-arn), or a profile whose role has mfa_serial",
         ),

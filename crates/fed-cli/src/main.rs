@@ -17,6 +17,7 @@ mod open;
 mod output;
 mod picker;
 mod policy_alias;
+mod portal;
 mod printable;
 mod services;
 mod suggest;
@@ -39,8 +40,13 @@ fn main() -> ExitCode {
     let cli = match command
         .clone()
         .try_get_matches_from(&args)
-        .and_then(|matches| Cli::from_arg_matches(&matches))
-    {
+        .and_then(|matches| {
+            let mut cli = Cli::from_arg_matches(&matches)?;
+            if let (Command::Url(url), Some((_, sub))) = (&mut cli.command, matches.subcommand()) {
+                url.from_variables = env_vars::from_variables(sub);
+            }
+            Ok(cli)
+        }) {
         Ok(cli) => cli,
         Err(err) => {
             let err = err.with_cmd(&command);
@@ -105,12 +111,25 @@ fn usage_error(err: &clap::Error, rendered: Option<String>) -> ExitCode {
         err.exit();
     }
     let (message, hint) = one_line_usage(&rendered.unwrap_or_else(|| err.to_string()));
+    let hint = hint.or_else(|| unsupported_partition_hint(err));
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", printable(&message));
     if let Some(hint) = hint {
         let _ = writeln!(stderr, "hint: {}", printable(&hint));
     }
     ExitCode::from(2)
+}
+
+/// The hint for a value of a partition fed does not support (an ISO partition's name or
+/// region).
+fn unsupported_partition_hint(err: &clap::Error) -> Option<String> {
+    let source = std::error::Error::source(err)?;
+    match source.downcast_ref::<fed_core::Error>()? {
+        fed_core::Error::UnsupportedPartition(name) => Some(format!(
+            "fed does not sign in to {name}, not even with --signin-endpoint and a full console URL in --destination: it knows no federation endpoint or console host there"
+        )),
+        _ => None,
+    }
 }
 
 /// The message of clap's rendered error on one line (with its list of

@@ -14,11 +14,13 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    /// The `--json` object. `expires_at` is when the sign-in URL stops working.
+    /// The `--json` object. `kind` tells it from `--portal`'s; `expires_at` is when the sign-in
+    /// URL stops working.
     pub(crate) fn to_json(&self) -> serde_json::Value {
         let expires = time::OffsetDateTime::from(self.console.expires_at());
         serde_json::json!({
             "url": self.console.expose(),
+            "kind": "federation",
             "principal_arn": self.principal_arn,
             "partition": self.partition.as_str(),
             "expires_at": expires.format(&Rfc3339).unwrap_or_default(),

@@ -35,3 +35,25 @@ fn usage_errors_fit_on_one_line() {
         Some("a similar value exists: 'zsh'"),
     );
 }
+
+/// ISO partitions, by name or region, are refused with a hint naming both endpoint flags; a
+/// supported partition's mistake gets no such hint.
+#[test]
+fn iso_partitions_name_the_endpoint_flags() {
+    for args in [
+        &["fed", "url", "--partition", "aws-iso-b"][..],
+        &["fed", "url", "--region", "us-isof-south-1"][..],
+        &["fed", "url", "--signin-region", "eu-isoe-west-1"][..],
+    ] {
+        let err = Cli::try_parse_from(args).expect_err("arguments are rejected");
+        let (message, _) = one_line_usage(&err.to_string());
+        assert!(message.contains("unsupported partition"), "{message}");
+        let hint = unsupported_partition_hint(&err).expect("a hint");
+        assert!(
+            hint.contains("--signin-endpoint") && hint.contains("--destination"),
+            "{hint}"
+        );
+    }
+    let err = Cli::try_parse_from(["fed", "url", "--partition", "aws-eu"]).expect_err("rejected");
+    assert_eq!(unsupported_partition_hint(&err), None);
+}

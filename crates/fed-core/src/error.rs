@@ -19,9 +19,10 @@ pub enum Error {
         /// What would be accepted.
         allowed: &'static str,
     },
-    /// A partition that fed does not support (no public sign-in endpoint).
+    /// A partition that fed does not support: the ISO partitions, for which AWS publishes
+    /// neither a federation endpoint nor a console host.
     #[error(
-        "unsupported partition {0:?}: console federation is available in aws, aws-us-gov and aws-cn"
+        "unsupported partition {0:?}: AWS publishes no federation endpoint or console host for it; console federation is available in aws, aws-us-gov, aws-cn and aws-eusc"
     )]
     UnsupportedPartition(String),
     /// A string that is not a well-formed ARN.

@@ -36,8 +36,8 @@
 //! # Brief overview
 //!
 //! - [`Partition`] knows the sign-in, console and logout hosts of `aws`,
-//!   `aws-us-gov` and `aws-cn`; [`Region`] is a checked region name and knows
-//!   its partition.
+//!   `aws-us-gov`, `aws-cn` and `aws-eusc`; [`Region`] is a checked region name
+//!   and knows its partition.
 //! - [`Arn`] parses principal ARNs into a [`Principal`]; [`RoleArn`] is an ARN
 //!   checked to name a role.
 //! - Validated inputs: [`RoleSessionName`], [`FederationName`], [`RoleName`],
@@ -51,6 +51,9 @@
 //!   aliases); [`Destination`] resolves the console page to land on; [`LoginUrl`] builds
 //!   the `Action=login` URL and its logout-first form; [`RedactedUrl`] renders
 //!   one without its token, for logs and snapshot tests.
+//! - [`PortalLink`] is the IAM Identity Center access portal's shortcut link
+//!   to a console page as an account and permission set: no credentials, no
+//!   token.
 //! - [`Error`] is the one error type; [`one_line`] writes any error with its
 //!   sources on one line.
 #![deny(missing_docs)]
@@ -64,6 +67,7 @@ mod form;
 mod login_url;
 mod names;
 mod partition;
+mod portal_link;
 mod redacted;
 mod region;
 mod services;
@@ -83,6 +87,7 @@ pub use crate::names::{
     SourceIdentity,
 };
 pub use crate::partition::Partition;
+pub use crate::portal_link::PortalLink;
 pub use crate::redacted::RedactedUrl;
 pub use crate::region::Region;
 pub use crate::services::Service;

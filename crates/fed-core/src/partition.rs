@@ -11,9 +11,16 @@ mod regions;
 
 /// An AWS partition that offers console federation.
 ///
-/// Partitions without a public sign-in endpoint (`aws-iso*`, `aws-eusc`) are
-/// rejected with [`Error::UnsupportedPartition`] rather than silently treated
-/// as `aws`.
+/// The ISO partitions (`aws-iso*`), for which AWS publishes neither a
+/// federation endpoint nor a console host, are rejected with
+/// [`Error::UnsupportedPartition`] rather than silently treated as `aws`.
+///
+/// The AWS European Sovereign Cloud (`aws-eusc`) has no global sign-in host:
+/// its federation endpoint is always the regional one,
+/// `https://{region}.signin.amazonaws-eusc.eu/federation`, of
+/// `eusc-de-east-1` when no region is given. Its logout endpoint is not
+/// documented anywhere; fed uses the one the other partitions have, by
+/// analogy.
 ///
 /// The table of hosts:
 ///
@@ -30,6 +37,11 @@ mod regions;
 /// }
 /// let china: Partition = "aws-cn".parse()?;
 /// assert_eq!(china.console_host(None), "console.amazonaws.cn");
+/// let eusc: Partition = "aws-eusc".parse()?;
+/// assert_eq!(
+///     eusc.federation_endpoint(None).as_str(),
+///     "https://eusc-de-east-1.signin.amazonaws-eusc.eu/federation"
+/// );
 /// # Ok::<(), fed_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,11 +53,18 @@ pub enum Partition {
     AwsUsGov,
     /// AWS China, `aws-cn`.
     AwsCn,
+    /// The AWS European Sovereign Cloud, `aws-eusc`.
+    AwsEusc,
 }
 
 impl Partition {
     /// All supported partitions.
-    pub const ALL: [Partition; 3] = [Partition::Aws, Partition::AwsUsGov, Partition::AwsCn];
+    pub const ALL: [Partition; 4] = [
+        Partition::Aws,
+        Partition::AwsUsGov,
+        Partition::AwsCn,
+        Partition::AwsEusc,
+    ];
 
     /// The partition a region belongs to, from its prefix.
     pub fn from_region(region: &str) -> Result<Partition, Error> {
@@ -55,15 +74,14 @@ impl Partition {
                 "region",
                 region,
                 "not a region name",
-                "a region such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1",
+                "a region such as us-east-1, eu-west-1, us-gov-west-1, cn-north-1 or eusc-de-east-1",
             ));
         }
-        const UNSUPPORTED: [(&str, &str); 5] = [
+        const UNSUPPORTED: [(&str, &str); 4] = [
             ("us-isob-", "aws-iso-b"),
             ("us-isof-", "aws-iso-f"),
             ("us-iso-", "aws-iso"),
             ("eu-isoe-", "aws-iso-e"),
-            ("eusc-", "aws-eusc"),
         ];
         if let Some((_, name)) = UNSUPPORTED
             .iter()
@@ -75,6 +93,8 @@ impl Partition {
             Partition::AwsCn
         } else if region.starts_with("us-gov-") {
             Partition::AwsUsGov
+        } else if region.starts_with("eusc-") {
+            Partition::AwsEusc
         } else {
             Partition::Aws
         })
@@ -111,6 +131,7 @@ impl Partition {
             Partition::Aws => "aws",
             Partition::AwsUsGov => "aws-us-gov",
             Partition::AwsCn => "aws-cn",
+            Partition::AwsEusc => "aws-eusc",
         }
     }
 
@@ -129,28 +150,49 @@ impl Partition {
             Partition::Aws => regions::AWS,
             Partition::AwsUsGov => regions::AWS_US_GOV,
             Partition::AwsCn => regions::AWS_CN,
+            Partition::AwsEusc => regions::AWS_EUSC,
         }
     }
 
-    /// The region whose sign-in endpoint is the partition's global one.
+    /// The region whose sign-in endpoint is the partition's global one, or
+    /// for a partition without a global sign-in host (`aws-eusc`), the region
+    /// whose sign-in host is used when none is given.
     pub fn default_region(self) -> &'static str {
         match self {
             Partition::Aws => "us-east-1",
             Partition::AwsUsGov => "us-gov-west-1",
             Partition::AwsCn => "cn-north-1",
+            Partition::AwsEusc => "eusc-de-east-1",
         }
     }
 
+    /// Whether the partition has a global sign-in host, `signin.{domain}`.
+    /// `aws-eusc` has none: its sign-in hosts are all regional.
+    ///
+    /// ```
+    /// use fed_core::Partition;
+    ///
+    /// assert!(Partition::Aws.has_global_signin_host());
+    /// assert!(!Partition::AwsEusc.has_global_signin_host());
+    /// ```
+    pub fn has_global_signin_host(self) -> bool {
+        self != Partition::AwsEusc
+    }
+
+    /// The domain of the partition's sign-in and console hosts.
     fn domain(self) -> &'static str {
         match self {
             Partition::Aws => "aws.amazon.com",
             Partition::AwsUsGov => "amazonaws-us-gov.com",
             Partition::AwsCn => "amazonaws.cn",
+            Partition::AwsEusc => "amazonaws-eusc.eu",
         }
     }
 
     /// The sign-in host: the global one, or `{region}.signin…` for a regional
-    /// endpoint. The partition's default region has no prefix.
+    /// endpoint. The partition's default region has no prefix, except in a
+    /// partition without a global sign-in host (`aws-eusc`), where the host
+    /// is always regional (of the default region when none is given).
     ///
     /// ```
     /// use fed_core::{Partition, Region};
@@ -161,19 +203,25 @@ impl Partition {
     ///     Partition::Aws.signin_host(Some(&region)),
     ///     "eu-west-1.signin.aws.amazon.com"
     /// );
+    /// assert_eq!(
+    ///     Partition::AwsEusc.signin_host(None),
+    ///     "eusc-de-east-1.signin.amazonaws-eusc.eu"
+    /// );
     /// # Ok::<(), fed_core::Error>(())
     /// ```
     pub fn signin_host(self, signin_region: Option<&Region>) -> String {
-        match signin_region.map(Region::as_str) {
-            Some(region) if region != self.default_region() => {
-                format!("{region}.signin.{}", self.domain())
-            }
-            _ => format!("signin.{}", self.domain()),
+        let region = signin_region.map_or(self.default_region(), Region::as_str);
+        if self.has_global_signin_host() && region == self.default_region() {
+            format!("signin.{}", self.domain())
+        } else {
+            format!("{region}.signin.{}", self.domain())
         }
     }
 
     /// Whether `host` is a sign-in host of this partition: `signin.…` or
-    /// `{region}.signin.…` for a region of the partition.
+    /// `{region}.signin.…` for a region of the partition. The bare
+    /// `signin.amazonaws-eusc.eu` counts too: it is AWS's, though fed never
+    /// sends to it.
     pub fn is_signin_host(self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
         let apex = format!("signin.{}", self.domain());
@@ -221,6 +269,11 @@ impl Partition {
     }
 
     /// The logout endpoint, `https://{default-region}.signin…/oauth`.
+    ///
+    /// AWS documents none of them; those of `aws`, `aws-us-gov` and `aws-cn`
+    /// are in wide use, while that of `aws-eusc`
+    /// (`https://eusc-de-east-1.signin.amazonaws-eusc.eu/oauth`) is built by
+    /// analogy and unconfirmed.
     ///
     /// A `redirect_uri` is honoured only on the region-prefixed host, so the
     /// login URL of a logout-first link must use
@@ -270,14 +323,15 @@ impl FromStr for Partition {
             "aws" => Ok(Partition::Aws),
             "aws-us-gov" => Ok(Partition::AwsUsGov),
             "aws-cn" => Ok(Partition::AwsCn),
-            other if other.starts_with("aws-iso") || other == "aws-eusc" => {
+            "aws-eusc" => Ok(Partition::AwsEusc),
+            other if other.starts_with("aws-iso") => {
                 Err(Error::UnsupportedPartition(other.to_owned()))
             }
             other => Err(Error::invalid(
                 "partition",
                 other,
                 "unknown partition",
-                "aws, aws-us-gov or aws-cn",
+                "aws, aws-us-gov, aws-cn or aws-eusc",
             )),
         }
     }

@@ -16,6 +16,7 @@ use crate::{Error, Partition};
 /// let region: Region = "eu-west-1".parse()?;
 /// assert_eq!(region.partition(), Partition::Aws);
 /// assert_eq!(Region::new("cn-north-1")?.partition(), Partition::AwsCn);
+/// assert_eq!(Region::new("eusc-de-east-1")?.partition(), Partition::AwsEusc);
 /// assert!(Region::new("eu west 1").is_err());
 /// # Ok::<(), fed_core::Error>(())
 /// ```
@@ -27,7 +28,7 @@ pub struct Region {
 
 impl Region {
     /// Checks a region name and finds its partition. Regions of partitions
-    /// without console federation (`us-iso-…`, `eusc-…`) are
+    /// without console federation (`us-iso-…`, `eu-isoe-…`) are
     /// [`Error::UnsupportedPartition`].
     pub fn new(name: impl Into<String>) -> Result<Region, Error> {
         let name = name.into();

@@ -189,6 +189,21 @@ pub enum Error {
         "GetSessionToken credentials cannot sign in to the console: the federation endpoint refuses them, and they cannot call GetFederationToken"
     )]
     SessionTokenCredentials,
+    /// An IAM Identity Center shortcut link was asked for, and no profile is chosen.
+    #[error(
+        "an IAM Identity Center shortcut link is made from a profile, and none is chosen: no profile is named, AWS_PROFILE is not set and there is no default profile"
+    )]
+    PortalNoProfile,
+    /// An IAM Identity Center shortcut link was asked for a profile that cannot give one.
+    #[error("the profile {profile} cannot give an IAM Identity Center shortcut link: {problem}")]
+    PortalProfile {
+        /// The profile.
+        profile: String,
+        /// What it is or lacks.
+        problem: String,
+        /// What to do instead.
+        fix: String,
+    },
     /// STS could not be reached.
     #[error("{operation} could not reach STS at {endpoint}: {reason}")]
     Unreachable {
@@ -231,6 +246,7 @@ impl Error {
             Error::OverMaxSessionDuration { .. } => Some(Input::Duration),
             Error::PolicyNeeded => Some(Input::Policy),
             Error::MfaCodeUnused => Some(Input::MfaCode),
+            Error::PortalNoProfile | Error::PortalProfile { .. } => Some(Input::Profile),
             _ => None,
         }
     }
@@ -251,6 +267,8 @@ impl Error {
             Error::PolicyNeeded => "pass --policy readonly (or admin, poweruser, viewonly, s3-readonly, a managed policy ARN), or use --role-arn".to_owned(),
             Error::SessionTokenCredentials => "assume a role with --role-arn, use IAM Identity Center or role credentials, or use long-term IAM user keys with --policy".to_owned(),
             Error::CredentialProcess { .. } => "run the credential_process command yourself to see what it needs".to_owned(),
+            Error::PortalNoProfile => "name an IAM Identity Center profile: fed url --portal PROFILE".to_owned(),
+            Error::PortalProfile { fix, .. } => fix.clone(),
             Error::Unreachable { .. } => "check the network and any proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one".to_owned(),
             _ => return None,
         })

@@ -120,6 +120,7 @@ fn name_unreachable(err: Error, request: &SignIn, env: &Env) -> Error {
                 .as_ref()
                 .map(ToString::to_string)
                 .or_else(|| var("AWS_REGION"))
+                .or_else(|| request.partition.map(|p| p.default_region().to_owned()))
                 .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned());
             format!("the regional STS endpoint of {region}")
         });
@@ -194,8 +195,14 @@ async fn sign_in_with(
     });
 
     let base = base::resolve(&plan.base).await?;
-    let mut options = ConfigOptions::default()
-        .with_region(region.as_ref().map_or(DEFAULT_STS_REGION, Region::as_str));
+    // Without a region, STS is called in the partition's default region when the partition is
+    // known (aws-eusc's STS is not in us-east-1).
+    let sts_region = region
+        .as_ref()
+        .map(Region::as_str)
+        .or(known_partition.map(Partition::default_region))
+        .unwrap_or(DEFAULT_STS_REGION);
+    let mut options = ConfigOptions::default().with_region(sts_region);
     options.profile = plan.profile().map(str::to_owned);
     let sdk = fed_aws::load_sdk_config(&options).await;
     let sts = StsClient::new(&sdk);
@@ -306,6 +313,13 @@ async fn sign_in_with(
     check_partition(request, partition, region.as_ref())?;
     // The page is checked before the sign-in client is set up.
     destination(request, partition)?;
+    if request.logout_first && request.signin_endpoint.is_none() && partition == Partition::AwsEusc
+    {
+        notes.push(format!(
+            "AWS documents no logout endpoint for {partition}: the logout-first link uses {} by analogy with the other partitions",
+            partition.logout_endpoint()
+        ));
+    }
     let client = match early {
         Some(task) if known_partition == Some(partition) => task
             .await
@@ -444,14 +458,7 @@ async fn console_in(
 /// (a `fed_service` instead of the console home), the region and the session length.
 fn with_profile_defaults(request: &SignIn, defaults: &source::ProfileDefaults) -> SignIn {
     let mut request = request.clone();
-    if request.page == Page::Home
-        && let Some(service) = defaults.service
-    {
-        request.page = Page::Service(service);
-    }
-    if request.region.is_none() {
-        request.region.clone_from(&defaults.region);
-    }
+    defaults.apply(&mut request.page, &mut request.region);
     if request.duration.is_none() {
         request.duration = defaults.duration;
     }
@@ -585,10 +592,20 @@ fn check_partition(
 }
 
 fn destination(request: &SignIn, partition: Partition) -> Result<Destination, Error> {
-    match &request.page {
+    page_destination(&request.page, partition, request.signin_endpoint.is_some())
+}
+
+/// The console page of `page` in `partition`; a URL may be on any host when `any_host` (for
+/// emulators).
+pub(crate) fn page_destination(
+    page: &Page,
+    partition: Partition,
+    any_host: bool,
+) -> Result<Destination, Error> {
+    match page {
         Page::Home => Ok(Destination::ConsoleHome),
         Page::Service(service) => Ok(Destination::Service(*service)),
-        Page::Destination(d) => Destination::parse(d, partition, request.signin_endpoint.is_some())
+        Page::Destination(d) => Destination::parse(d, partition, any_host)
             .map_err(|e| Error::invalid(Input::Destination, e)),
     }
 }

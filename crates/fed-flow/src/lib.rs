@@ -19,6 +19,8 @@
 //!   `SessionDuration` decision, the token and the login URL, as a [`ConsoleUrl`].
 //! - [`console`] is the second half on its own: from [`Signable`] credentials (such as a role
 //!   session a tool just assumed, [`Signable::assumed`]) to the URL.
+//! - [`portal_link`] reads an IAM Identity Center profile into the access portal's shortcut
+//!   link ([`PortalShortcut`]) for a [`PortalRequest`]: no AWS call, no credentials.
 //! - [`profiles`] lists the profiles of the AWS config files with their [`ProfileKind`], for
 //!   a tool that lets its user choose one.
 //! - [`Error`] names the cause, the [`Input`] involved, and a [`Error::hint`].
@@ -39,6 +41,7 @@ mod base;
 mod console_url;
 mod error;
 mod flow;
+mod portal;
 mod profiles;
 mod request;
 mod source;
@@ -48,6 +51,7 @@ pub use crate::error::{Error, Input};
 pub use crate::flow::{
     MfaPrompt, NoPrompt, SessionLength, Signable, SignedIn, console, federation_endpoint, sign_in,
 };
+pub use crate::portal::{PortalRequest, PortalShortcut, portal_link};
 pub use crate::profiles::{ProfileKind, ProfileSummary, profile_value, profiles};
 pub use crate::request::{Page, RoleToAssume, SessionPolicy, SignIn};
 pub use crate::source::{ChosenBy, Source};

@@ -65,7 +65,7 @@ impl ProfileSummary {
         }
     }
 
-    fn of(profile: &Profile) -> ProfileSummary {
+    pub(crate) fn of(profile: &Profile) -> ProfileSummary {
         let get = |key: &str| profile.get(key).map(str::trim).filter(|v| !v.is_empty());
         let (kind, account, role) = if let Some(arn) = get("role_arn") {
             let role: Option<fed_core::RoleArn> = arn.parse().ok();

@@ -18,6 +18,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 use fed_core::{Credentials, ExternalId, MfaSerial, RoleArn, RoleSessionName};
 
 use crate::error::{Error, Input};
+use crate::request::Page;
 
 /// Where a sign-in's credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,8 +150,21 @@ pub(crate) struct ProfileDefaults {
 }
 
 impl ProfileDefaults {
+    /// Fills what the caller leaves open: the page (a `fed_service` instead of the console
+    /// home) and the region.
+    pub(crate) fn apply(&self, page: &mut Page, region: &mut Option<fed_core::Region>) {
+        if *page == Page::Home
+            && let Some(service) = self.service
+        {
+            *page = Page::Service(service);
+        }
+        if region.is_none() {
+            region.clone_from(&self.region);
+        }
+    }
+
     /// The keys of `profile`, checked; a bad value names the profile and the key.
-    fn of(profile: &Profile) -> Result<ProfileDefaults, Error> {
+    pub(crate) fn of(profile: &Profile) -> Result<ProfileDefaults, Error> {
         let bad = |key: &str, raw: &str, problem: String| {
             Error::invalid(
                 Input::Profile,
@@ -199,7 +213,7 @@ impl Plan {
 }
 
 /// A non-empty environment variable.
-fn var(env: &Env, name: &str) -> Option<String> {
+pub(crate) fn var(env: &Env, name: &str) -> Option<String> {
     env.get(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -214,7 +228,11 @@ fn environment_keys(env: &Env) -> Option<Credentials> {
 }
 
 /// The region of the environment, else of `profile` in `profiles`.
-fn region(env: &Env, profiles: Option<&ProfileSet>, profile: Option<&str>) -> Option<String> {
+pub(crate) fn region(
+    env: &Env,
+    profiles: Option<&ProfileSet>,
+    profile: Option<&str>,
+) -> Option<String> {
     var(env, "AWS_REGION")
         .or_else(|| var(env, "AWS_DEFAULT_REGION"))
         .or_else(|| {
@@ -318,7 +336,7 @@ fn seconds(profile: &Profile, key: &str) -> Result<Option<u64>, Error> {
 
 /// Follows `role_arn` and `source_profile` from `start` to the base; the hops come out in the
 /// order they are made (the base's first).
-fn walk(profiles: &ProfileSet, start: &Profile) -> Result<(Base, Vec<Hop>), Error> {
+pub(crate) fn walk(profiles: &ProfileSet, start: &Profile) -> Result<(Base, Vec<Hop>), Error> {
     let mut hops = Vec::new();
     let mut visited: Vec<String> = Vec::new();
     let mut profile = start;

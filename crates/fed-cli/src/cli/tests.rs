@@ -60,3 +60,34 @@ fn durations_accept_units() {
     };
     assert_eq!(args.duration, Some(Duration::from_secs(5400)));
 }
+
+#[test]
+fn partitions_and_their_regions_parse() {
+    let cli = Cli::try_parse_from([
+        "fed",
+        "url",
+        "--partition",
+        "aws-eusc",
+        "--region",
+        "eusc-de-east-1",
+    ])
+    .expect("valid");
+    let Command::Url(args) = cli.command else {
+        panic!("url subcommand")
+    };
+    assert_eq!(args.partition, Some(Partition::AwsEusc));
+    assert_eq!(args.region.map(|r| r.partition()), Some(Partition::AwsEusc));
+    check_rejected(&["fed", "url", "--region", "us-iso-east-1"], "--region");
+}
+
+#[test]
+fn portal_and_issuer() {
+    let cli = Cli::try_parse_from(["fed", "url", "--portal", "sso"]).expect("valid");
+    let Command::Url(args) = cli.command else {
+        panic!("url subcommand")
+    };
+    assert!(args.portal);
+    assert_eq!(args.profile_name(), Some("sso"));
+    // No --issuer is None, so that --portal can tell it was not given.
+    assert_eq!(args.issuer, None);
+}

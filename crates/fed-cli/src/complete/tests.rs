@@ -37,10 +37,14 @@ fn policies_are_the_aliases_that_parse() {
 
 #[test]
 fn partitions_and_regions_parse() {
-    assert_eq!(values(&partitions()), ["aws", "aws-us-gov", "aws-cn"]);
+    assert_eq!(
+        values(&partitions()),
+        ["aws", "aws-us-gov", "aws-cn", "aws-eusc"]
+    );
     let regions = values(&regions());
     assert!(regions.iter().any(|r| r == "eu-west-1"));
     assert!(regions.iter().any(|r| r == "us-gov-west-1"));
+    assert!(regions.iter().any(|r| r == "eusc-de-east-1"));
     for value in &regions {
         assert!(fed_core::Region::new(value.as_str()).is_ok(), "{value}");
     }

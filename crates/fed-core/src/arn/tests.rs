@@ -45,6 +45,14 @@ fn principal_kinds() {
         r#"aws-cn 123456789012 User { path: "/", name: "alice" }"#,
     );
     check(
+        "arn:aws-eusc:sts::123456789012:assumed-role/Admin/alice",
+        r#"aws-eusc 123456789012 AssumedRole { role_name: "Admin", session_name: "alice" }"#,
+    );
+    check(
+        "arn:aws-eusc:iam::123456789012:role/Admin",
+        r#"aws-eusc 123456789012 Role { path: "/", name: "Admin" }"#,
+    );
+    check(
         "arn:aws:iam::123456789012:user/division/team/alice",
         r#"aws 123456789012 User { path: "/division/team/", name: "alice" }"#,
     );
@@ -124,11 +132,11 @@ fn errors() {
     ] {
         check(input, &invalid(input, problem));
     }
-    for partition in ["aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] {
+    for partition in ["aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"] {
         check(
             &format!("arn:{partition}:iam::123456789012:role/R"),
             &format!(
-                "error: unsupported partition \"{partition}\": console federation is available in aws, aws-us-gov and aws-cn"
+                "error: unsupported partition \"{partition}\": AWS publishes no federation endpoint or console host for it; console federation is available in aws, aws-us-gov, aws-cn and aws-eusc"
             ),
         );
     }

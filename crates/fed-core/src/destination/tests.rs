@@ -144,6 +144,7 @@ fn global_and_regional_services() {
             (Partition::Aws, "ap-southeast-2"),
             (Partition::AwsUsGov, "us-gov-west-1"),
             (Partition::AwsCn, "cn-north-1"),
+            (Partition::AwsEusc, "eusc-de-east-1"),
         ] {
             let url = Destination::Service(service).to_url(partition, Some(&region_of(region)));
             assert!(partition.is_console_host(url.host_str().unwrap()), "{url}");

@@ -44,3 +44,6 @@ pub(super) const AWS_US_GOV: &[&str] = &["us-gov-east-1", "us-gov-west-1"];
 
 /// `aws-cn`, AWS China.
 pub(super) const AWS_CN: &[&str] = &["cn-north-1", "cn-northwest-1"];
+
+/// `aws-eusc`, the AWS European Sovereign Cloud.
+pub(super) const AWS_EUSC: &[&str] = &["eusc-de-east-1"];

@@ -24,6 +24,13 @@ fn check_name(name: &str, expect: &str) {
     assert_eq!(render(name.parse()), expect, "partition {name:?}");
 }
 
+/// The error for a partition fed does not support.
+fn unsupported(name: &str) -> String {
+    format!(
+        "error: unsupported partition \"{name}\": AWS publishes no federation endpoint or console host for it; console federation is available in aws, aws-us-gov, aws-cn and aws-eusc"
+    )
+}
+
 #[test]
 fn partition_from_region() {
     check_region("us-east-1", "aws");
@@ -34,19 +41,18 @@ fn partition_from_region() {
     check_region("us-gov-east-1", "aws-us-gov");
     check_region("cn-north-1", "aws-cn");
     check_region("cn-northwest-1", "aws-cn");
-    let unsupported = |name: &str| {
-        format!(
-            "error: unsupported partition \"{name}\": console federation is available in aws, aws-us-gov and aws-cn"
-        )
-    };
+    check_region("eusc-de-east-1", "aws-eusc");
+    check_region("eusc-de-west-2", "aws-eusc");
+    // `eu-` regions are commercial ones; only `eusc-` is the sovereign cloud.
+    check_region("eu-south-2", "aws");
+    let unsupported = |name: &str| unsupported(name);
     check_region("us-iso-east-1", &unsupported("aws-iso"));
     check_region("us-isob-east-1", &unsupported("aws-iso-b"));
     check_region("us-isof-south-1", &unsupported("aws-iso-f"));
     check_region("eu-isoe-west-1", &unsupported("aws-iso-e"));
-    check_region("eusc-de-east-1", &unsupported("aws-eusc"));
     let not_a_region = |value: &str| {
         format!(
-            "error: invalid region {value:?}: not a region name; allowed: a region such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1"
+            "error: invalid region {value:?}: not a region name; allowed: a region such as us-east-1, eu-west-1, us-gov-west-1, cn-north-1 or eusc-de-east-1"
         )
     };
     for bad in [
@@ -75,19 +81,15 @@ fn partition_from_name() {
     check_name("aws", "aws");
     check_name("aws-us-gov", "aws-us-gov");
     check_name("aws-cn", "aws-cn");
-    for name in ["aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] {
-        check_name(
-            name,
-            &format!(
-                "error: unsupported partition \"{name}\": console federation is available in aws, aws-us-gov and aws-cn"
-            ),
-        );
+    check_name("aws-eusc", "aws-eusc");
+    for name in ["aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"] {
+        check_name(name, &unsupported(name));
     }
-    for name in ["", "AWS", "aws-gov", "amazon"] {
+    for name in ["", "AWS", "aws-gov", "amazon", "aws-eu", "eusc"] {
         check_name(
             name,
             &format!(
-                "error: invalid partition {name:?}: unknown partition; allowed: aws, aws-us-gov or aws-cn"
+                "error: invalid partition {name:?}: unknown partition; allowed: aws, aws-us-gov, aws-cn or aws-eusc"
             ),
         );
     }
@@ -196,6 +198,27 @@ logout_first_federation_endpoint = https://cn-north-1.signin.amazonaws.cn/federa
     );
 }
 
+/// The European Sovereign Cloud has no global sign-in host: every sign-in host is regional,
+/// the default region's when none is given, and the logout-first link uses the same host.
+#[test]
+fn eusc_hosts() {
+    insta::with_settings!({
+        description => "hosts of partition aws-eusc",
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(hosts(Partition::AwsEusc, "eusc-de-east-1"));
+    });
+    let eusc = Partition::AwsEusc;
+    assert_eq!(
+        eusc.federation_endpoint(None),
+        eusc.logout_first_federation_endpoint()
+    );
+    assert!(eusc.is_signin_host("eusc-de-east-1.signin.amazonaws-eusc.eu"));
+    assert!(!eusc.is_signin_host("eu-west-1.signin.amazonaws-eusc.eu"));
+    assert!(!eusc.is_signin_host("eusc-de-east-1.signin.aws.amazon.com"));
+    assert!(!Partition::Aws.is_signin_host("eusc-de-east-1.signin.aws.amazon.com"));
+}
+
 #[track_caller]
 fn check_console_host(partition: Partition, host: &str, expect: bool) {
     assert_eq!(
@@ -232,6 +255,14 @@ fn console_hosts() {
     check_console_host(Partition::AwsCn, "console.amazonaws.cn", true);
     check_console_host(Partition::AwsCn, "cn-north-1.console.amazonaws.cn", true);
     check_console_host(Partition::AwsCn, "console.amazonaws.com.cn", false);
+    check_console_host(Partition::AwsEusc, "console.amazonaws-eusc.eu", true);
+    check_console_host(
+        Partition::AwsEusc,
+        "eusc-de-east-1.console.amazonaws-eusc.eu",
+        true,
+    );
+    check_console_host(Partition::AwsEusc, "console.amazonaws.eu", false);
+    check_console_host(Partition::Aws, "console.amazonaws-eusc.eu", false);
 }
 
 #[track_caller]
@@ -248,6 +279,12 @@ fn check_region_matches_partition() {
     check_region_of(Partition::Aws, "eu-west-1", "ok");
     check_region_of(Partition::AwsUsGov, "us-gov-east-1", "ok");
     check_region_of(Partition::AwsCn, "cn-north-1", "ok");
+    check_region_of(Partition::AwsEusc, "eusc-de-east-1", "ok");
+    check_region_of(
+        Partition::AwsEusc,
+        "eu-central-1",
+        "error: invalid region \"eu-central-1\": a region of partition aws, not of aws-eusc; allowed: a region of the credentials' partition",
+    );
     check_region_of(
         Partition::AwsCn,
         "us-east-1",
@@ -258,11 +295,7 @@ fn check_region_matches_partition() {
         "us-gov-west-1",
         "error: invalid region \"us-gov-west-1\": a region of partition aws-us-gov, not of aws; allowed: a region of the credentials' partition",
     );
-    check_region_of(
-        Partition::Aws,
-        "us-iso-east-1",
-        "error: unsupported partition \"aws-iso\": console federation is available in aws, aws-us-gov and aws-cn",
-    );
+    check_region_of(Partition::Aws, "us-iso-east-1", &unsupported("aws-iso"));
 }
 
 #[test]
@@ -288,4 +321,36 @@ fn every_listed_region_is_a_region_of_its_partition() {
             assert_eq!(region.partition(), partition, "{name}");
         }
     }
+}
+
+/// The partition of ARNs and regions of the European Sovereign Cloud, next to the others they
+/// could be mistaken for.
+#[test]
+fn eusc_partition_of_arns_and_regions() {
+    let mut out = String::new();
+    for arn in [
+        "arn:aws-eusc:sts::123456789012:assumed-role/Admin/alice",
+        "arn:aws-eusc:iam::123456789012:role/Admin",
+        "arn:aws-eusc:sts::123456789012:federated-user/bob",
+        "arn:aws:sts::123456789012:assumed-role/Admin/alice",
+        "arn:aws-eu:iam::123456789012:role/Admin",
+    ] {
+        let got = match arn.parse::<crate::Arn>() {
+            Ok(arn) => arn.partition().to_string(),
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!("{arn} -> {got}\n"));
+    }
+    for region in ["eusc-de-east-1", "eu-central-1", "eu-isoe-west-1"] {
+        out.push_str(&format!(
+            "{region} -> {}\n",
+            render(Partition::from_region(region))
+        ));
+    }
+    insta::with_settings!({
+        description => "partitions of aws-eusc ARNs and regions",
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(out);
+    });
 }

@@ -61,6 +61,7 @@ fn every_entry_builds_a_valid_destination() {
             (Partition::Aws, "eu-west-1"),
             (Partition::AwsUsGov, "us-gov-east-1"),
             (Partition::AwsCn, "cn-northwest-1"),
+            (Partition::AwsEusc, "eusc-de-east-1"),
         ] {
             let region = Region::new(region).unwrap();
             let url = Destination::Service(service).to_url(partition, Some(&region));
