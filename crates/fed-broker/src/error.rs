@@ -22,6 +22,15 @@ pub enum Error {
         /// The parser's message, which names the key and the line.
         message: String,
     },
+    /// An environment variable the configuration names is unset or holds something unusable.
+    /// The message never holds the variable's value.
+    #[error("{name}: {problem}")]
+    Variable {
+        /// The variable.
+        name: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A key has a value that is not allowed.
     #[error("{}{key}: {value:?} is not allowed; expected {expected}", file_prefix(file.as_deref()))]
     Key {

@@ -4,7 +4,8 @@
 //! person's name on the session, and hands the browser a console sign-in URL.
 //!
 //! What is here so far: the configuration file and the entitlements file, each checked as a
-//! whole with errors that name the key, and the audit record of each decision.
+//! whole with errors that name the key; the sealed cookies that keep the broker stateless;
+//! and the audit record of each decision.
 //!
 //! ```
 //! use fed_broker::Entitlements;
@@ -26,10 +27,12 @@
 
 mod audit;
 mod config;
+mod cookies;
 mod entitlements;
 mod error;
 
 pub use crate::audit::{Decision, Record};
 pub use crate::config::{Audit, Config, Limits, Oidc, Session};
+pub use crate::cookies::{KeyRing, Refusal};
 pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
