@@ -30,9 +30,11 @@ mod config;
 mod cookies;
 mod entitlements;
 mod error;
+mod oidc;
 
 pub use crate::audit::{Decision, Record};
 pub use crate::config::{Audit, Config, Limits, Oidc, Session};
 pub use crate::cookies::{KeyRing, Refusal};
 pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
+pub use crate::oidc::{Pending, Person, Provider, SignInError};

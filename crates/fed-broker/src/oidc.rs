@@ -1,0 +1,311 @@
+//! Sign-in with the company's OpenID Connect provider: the authorization code flow with PKCE,
+//! `state` and `nonce`, and an id_token verified against the provider's keys (signature,
+//! `iss`, `aud`, `exp`, `nonce`). When a token is signed with a key id the broker has not seen,
+//! it fetches the provider's keys again once, so the provider can rotate its keys.
+//!
+//! What is pending between the redirect to the provider and its callback ([`Pending`]) goes
+//! into a sealed cookie; the broker keeps nothing.
+
+use std::sync::{Arc, RwLock};
+
+use base64::Engine;
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, HttpRequest, HttpResponse, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// A client of a discovered provider.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// Why a sign-in at the provider failed; each is an audit reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignInError {
+    /// The provider cannot be reached or described.
+    #[error("the OpenID provider cannot be used: {0}")]
+    Provider(String),
+    /// The callback's `state` is not the one the broker sent.
+    #[error("the sign-in's state does not match")]
+    WrongState,
+    /// The provider refused the code (used before, expired, or not this client's).
+    #[error("the provider refused the authorization code: {0}")]
+    Code(String),
+    /// The id_token did not verify: signature, issuer, audience, expiry or nonce.
+    #[error("the provider's id_token does not verify: {0}")]
+    Token(String),
+    /// The id_token lacks the claim that names the user.
+    #[error("the id_token has no {0} claim")]
+    MissingClaim(String),
+}
+
+impl SignInError {
+    /// The reason as audit records write it.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SignInError::Provider(_) => "provider_unavailable",
+            SignInError::WrongState => "wrong_state",
+            SignInError::Code(_) => "code_refused",
+            SignInError::Token(_) => "token_invalid",
+            SignInError::MissingClaim(_) => "claim_missing",
+        }
+    }
+}
+
+/// What the broker must remember from sending the user to the provider until the callback.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pending {
+    state: String,
+    nonce: String,
+    verifier: String,
+}
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// The user's name, from the user claim.
+    pub user: String,
+    /// The user's groups, from the groups claim.
+    pub groups: Vec<String>,
+}
+
+/// The company's provider, as the broker's client.
+pub struct Provider {
+    client: RwLock<Arc<Client>>,
+    http: reqwest::Client,
+    issuer: IssuerUrl,
+    client_id: ClientId,
+    secret: ClientSecret,
+    redirect: RedirectUrl,
+    user_claim: String,
+    groups_claim: String,
+}
+
+/// The HTTP client of the OpenID library, over the broker's reqwest client.
+fn http_client(
+    http: &reqwest::Client,
+) -> impl Fn(
+    HttpRequest,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send>>
++ use<> {
+    let http = http.clone();
+    move |request: HttpRequest| {
+        let http = http.clone();
+        Box::pin(async move {
+            let request =
+                reqwest::Request::try_from(request).map_err(|e| HttpError(e.to_string()))?;
+            let response = http
+                .execute(request)
+                .await
+                .map_err(|e| HttpError(e.to_string()))?;
+            let mut built = http::Response::builder().status(response.status());
+            for (name, value) in response.headers() {
+                built = built.header(name, value);
+            }
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| HttpError(e.to_string()))?;
+            built
+                .body(body.to_vec())
+                .map_err(|e| HttpError(e.to_string()))
+        })
+    }
+}
+
+/// A request to the provider that failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct HttpError(String);
+
+impl Provider {
+    /// Discovers the provider at `issuer` (its `/.well-known/openid-configuration` and keys).
+    pub async fn discover(
+        issuer: &Url,
+        client_id: &str,
+        secret: &str,
+        redirect: &Url,
+        user_claim: &str,
+        groups_claim: &str,
+    ) -> Result<Provider, SignInError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SignInError::Provider(e.to_string()))?;
+        let issuer = IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_owned())
+            .map_err(|e| SignInError::Provider(e.to_string()))?;
+        let redirect = RedirectUrl::new(redirect.to_string())
+            .map_err(|e| SignInError::Provider(e.to_string()))?;
+        let provider = Provider {
+            client: RwLock::new(Arc::new(
+                Self::client(&http, &issuer, client_id, secret, &redirect).await?,
+            )),
+            http,
+            issuer,
+            client_id: ClientId::new(client_id.to_owned()),
+            secret: ClientSecret::new(secret.to_owned()),
+            redirect,
+            user_claim: user_claim.to_owned(),
+            groups_claim: groups_claim.to_owned(),
+        };
+        Ok(provider)
+    }
+
+    async fn client(
+        http: &reqwest::Client,
+        issuer: &IssuerUrl,
+        client_id: &str,
+        secret: &str,
+        redirect: &RedirectUrl,
+    ) -> Result<Client, SignInError> {
+        let call = http_client(http);
+        let metadata = CoreProviderMetadata::discover_async(issuer.clone(), &call)
+            .await
+            .map_err(|e| SignInError::Provider(e.to_string()))?;
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(client_id.to_owned()),
+            Some(ClientSecret::new(secret.to_owned())),
+        )
+        .set_redirect_uri(redirect.clone()))
+    }
+
+    fn current(&self) -> Arc<Client> {
+        self.client
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    /// Where to send the user to sign in, and what to remember until the callback.
+    pub fn start(&self) -> (Url, Pending) {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let client = self.current();
+        let (url, state, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("email".to_owned()))
+            .add_scope(Scope::new(self.groups_claim.clone()))
+            .set_pkce_challenge(challenge)
+            .url();
+        (
+            url,
+            Pending {
+                state: state.secret().clone(),
+                nonce: nonce.secret().clone(),
+                verifier: verifier.secret().clone(),
+            },
+        )
+    }
+
+    /// Completes the sign-in from the callback's `state` and `code`.
+    pub async fn finish(
+        &self,
+        pending: Pending,
+        state: &str,
+        code: &str,
+    ) -> Result<Person, SignInError> {
+        if !constant_time_eq(state.as_bytes(), pending.state.as_bytes()) {
+            return Err(SignInError::WrongState);
+        }
+        let client = self.current();
+        let call = http_client(&self.http);
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| SignInError::Provider(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()))
+            .request_async(&call)
+            .await
+            .map_err(|e| SignInError::Code(describe(&e)))?;
+        let id_token = response
+            .id_token()
+            .ok_or_else(|| SignInError::Token("the token response has no id_token".to_owned()))?;
+        let nonce = Nonce::new(pending.nonce.clone());
+        let verified = id_token
+            .claims(&client.id_token_verifier(), &nonce)
+            .map(|_| ());
+        if let Err(err) = verified {
+            // A key the broker has not seen: the provider may have rotated its keys.
+            let unknown_key = matches!(
+                err,
+                openidconnect::ClaimsVerificationError::SignatureVerification(
+                    openidconnect::SignatureVerificationError::NoMatchingKey
+                )
+            );
+            if !unknown_key {
+                return Err(SignInError::Token(err.to_string()));
+            }
+            let fresh = Arc::new(
+                Self::client(
+                    &self.http,
+                    &self.issuer,
+                    self.client_id.as_str(),
+                    self.secret.secret(),
+                    &self.redirect,
+                )
+                .await?,
+            );
+            id_token
+                .claims(&fresh.id_token_verifier(), &nonce)
+                .map_err(|e| SignInError::Token(e.to_string()))?;
+            if let Ok(mut current) = self.client.write() {
+                *current = fresh;
+            }
+        }
+        // The signature is verified: the payload's other claims can be read.
+        let payload = id_token
+            .to_string()
+            .split('.')
+            .nth(1)
+            .and_then(|p| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(p)
+                    .ok()
+            })
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .ok_or_else(|| SignInError::Token("the id_token's payload is not JSON".to_owned()))?;
+        let user = payload
+            .get(&self.user_claim)
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| SignInError::MissingClaim(self.user_claim.clone()))?
+            .to_owned();
+        let groups = match payload.get(&self.groups_claim) {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|g| g.as_str().map(str::to_owned))
+                .collect(),
+            Some(serde_json::Value::String(one)) => vec![one.clone()],
+            _ => Vec::new(),
+        };
+        Ok(Person { user, groups })
+    }
+}
+
+/// The provider's error, without a Debug rendering.
+fn describe(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
