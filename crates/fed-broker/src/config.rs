@@ -48,6 +48,19 @@ pub struct Config {
     pub limits: Limits,
     /// The audit store.
     pub audit: Audit,
+    /// AWS: the region of STS calls, and another federation endpoint (for local stacks).
+    pub aws: Aws,
+}
+
+/// How the broker reaches AWS. Its own credentials come from the AWS SDK's chain: instance or
+/// task role, IRSA, environment, profile.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Aws {
+    /// The region of STS calls (else the SDK's).
+    pub region: Option<String>,
+    /// A federation endpoint other than AWS's, such as a local emulator's.
+    pub signin_endpoint: Option<Url>,
 }
 
 /// The OpenID Connect provider and the client the broker is at it.
@@ -111,6 +124,15 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     audit: RawAudit,
+    #[serde(default)]
+    aws: RawAws,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAws {
+    region: Option<String>,
+    signin_endpoint: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +243,24 @@ impl Config {
         if let Some(name) = &raw.audit.database_url_env {
             variable_name("audit.database_url_env", name)?;
         }
+        if let Some(region) = &raw.aws.region {
+            fed_core::Region::new(region.as_str())
+                .map_err(|_| Error::key("aws.region", region, "a region such as eu-west-1"))?;
+        }
+        let signin_endpoint = raw
+            .aws
+            .signin_endpoint
+            .as_deref()
+            .map(|text| {
+                Url::parse(text).map_err(|_| {
+                    Error::key(
+                        "aws.signin_endpoint",
+                        text,
+                        "the base URL of a federation endpoint",
+                    )
+                })
+            })
+            .transpose()?;
         Ok(Config {
             listen,
             public_url,
@@ -243,6 +283,10 @@ impl Config {
             },
             audit: Audit {
                 database_url_env: raw.audit.database_url_env,
+            },
+            aws: Aws {
+                region: raw.aws.region,
+                signin_endpoint,
             },
         })
     }

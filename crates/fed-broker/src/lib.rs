@@ -3,9 +3,11 @@
 //! broker decides which roles each may use from its entitlements, assumes the role with the
 //! person's name on the session, and hands the browser a console sign-in URL.
 //!
-//! What is here so far: the configuration file and the entitlements file, each checked as a
-//! whole with errors that name the key; the sealed cookies that keep the broker stateless;
-//! and the audit record of each decision.
+//! The pieces: the configuration and entitlements files ([`Config`], [`Entitlements`]),
+//! checked as a whole with errors that name the key; the sign-in at the provider
+//! ([`Provider`]); the sealed cookies that keep the broker stateless ([`KeyRing`]); the web
+//! server ([`Broker`]) and what issues sessions ([`Issuer`]); the audit record of each
+//! decision ([`Record`]).
 //!
 //! ```
 //! use fed_broker::Entitlements;
@@ -31,10 +33,12 @@ mod cookies;
 mod entitlements;
 mod error;
 mod oidc;
+mod server;
 
 pub use crate::audit::{Decision, Record};
-pub use crate::config::{Audit, Config, Limits, Oidc, Session};
+pub use crate::config::{Audit, Aws, Config, Limits, Oidc, Session};
 pub use crate::cookies::{KeyRing, Refusal};
 pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
 pub use crate::oidc::{Pending, Person, Provider, SignInError};
+pub use crate::server::{Broker, Issuer};

@@ -1,11 +1,15 @@
-//! `fed-broker`: `fed-broker check --config FILE` checks the configuration and the
-//! entitlements it names, and says what it found.
+//! `fed-broker`: `fed-broker serve --config FILE` runs the broker; `fed-broker check --config
+//! FILE` checks the configuration and the entitlements it names, and says what it found.
+//!
+//! Audit records go to stdout, one JSON line each; logs go to stderr. SIGHUP reloads the
+//! entitlements; SIGTERM and Ctrl-C stop it gracefully.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use fed_broker::{Config, Entitlements};
+use fed_broker::{Broker, Config, Entitlements, Issuer, KeyRing, Provider};
 
 /// The custom identity broker for the AWS console.
 #[derive(Debug, Parser)]
@@ -17,6 +21,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the broker.
+    Serve {
+        /// The configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
     /// Check the configuration file and the entitlements file it names.
     Check {
         /// The configuration file.
@@ -28,6 +38,29 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve { config } => {
+            tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                )
+                .init();
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    eprintln!("error: cannot start: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(serve(&config)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check { config } => match check(&config) {
             Ok(summary) => {
                 println!("{summary}");
@@ -53,4 +86,94 @@ fn check(path: &Path) -> Result<String, fed_broker::Error> {
         config.oidc.issuer,
         entitlements.len()
     ))
+}
+
+/// A variable the configuration names, which must be set.
+fn secret(name: &str) -> anyhow::Result<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| anyhow::anyhow!("{name} is not set; the configuration names it"))
+}
+
+async fn serve(path: &Path) -> anyhow::Result<()> {
+    let config = Config::load(path)?;
+    let entitlements = Entitlements::load(&config.entitlements)?;
+    let client_secret = secret(&config.oidc.client_secret_env)?;
+    let keys = KeyRing::parse(
+        &config.session.keys_env,
+        &secret(&config.session.keys_env)?,
+        config.public_url.scheme() == "https",
+    )?;
+    let redirect = config.public_url.join("callback")?;
+    let provider = Provider::discover(
+        &config.oidc.issuer,
+        &config.oidc.client_id,
+        &client_secret,
+        &redirect,
+        &config.oidc.user_claim,
+        &config.oidc.groups_claim,
+    )
+    .await?;
+    let mut options = fed_aws::ConfigOptions::default();
+    if let Some(region) = &config.aws.region {
+        options = options.with_region(region.clone());
+    }
+    let sdk = fed_aws::load_sdk_config(&options).await;
+    let sts = fed_aws::StsClient::new(&sdk);
+    let signin_config = match &config.aws.signin_endpoint {
+        Some(endpoint) => fed_signin::Config::new(endpoint.clone()),
+        None => fed_signin::Config::for_partition(fed_core::Partition::Aws, None),
+    };
+    let signin = fed_signin::Client::new(signin_config)?;
+    let issuer = Issuer::new(sts, signin, config.aws.signin_endpoint.clone());
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let address = listener.local_addr()?;
+    let entitlements_path = config.entitlements.clone();
+    let broker = Arc::new(Broker::new(config, provider, keys, entitlements, issuer));
+    tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));
+    tracing::info!(%address, "fed-broker listening");
+    axum::serve(
+        listener,
+        Arc::clone(&broker)
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    Ok(())
+}
+
+/// Reloads the entitlements on each SIGHUP; a file with a mistake keeps the old ones.
+async fn reload_on_hangup(broker: Arc<Broker>, path: PathBuf) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match Entitlements::load(&path) {
+            Ok(entitlements) => {
+                tracing::info!(roles = entitlements.len(), "entitlements reloaded");
+                broker.set_entitlements(entitlements);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "entitlements not reloaded; the previous ones stay")
+            }
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown() {
+    let terminate = async {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            term.recv().await;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }

@@ -1,0 +1,293 @@
+//! The broker's web server: sign-in at the company's provider, the page of roles, and console
+//! sessions issued by POST with a CSRF token. Everything between requests lives in sealed
+//! cookies, so any replica serves any request.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /` | the roles the signed-in person may use, or a redirect to `/login` |
+//! | `GET /login` | a redirect to the provider; what the callback needs goes in a cookie |
+//! | `GET /callback` | the provider's answer: the person is signed in at the broker |
+//! | `POST /console` | a console session for a role: 303 to the sign-in URL |
+//! | `POST /logout` | signs out of the broker |
+//! | `GET /healthz`, `GET /readyz` | liveness and readiness |
+
+mod issue;
+mod pages;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use cookie::CookieJar;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{Decision, Record};
+use crate::config::Config;
+use crate::cookies::KeyRing;
+use crate::entitlements::Entitlements;
+use crate::oidc::{Pending, Person, Provider};
+
+pub use issue::Issuer;
+
+/// The cookie of a pending sign-in at the provider.
+const LOGIN_COOKIE: &str = "fed_login";
+/// The cookie of a signed-in person.
+const SESSION_COOKIE: &str = "fed_session";
+/// How long a sign-in at the provider may take.
+const LOGIN_LIFETIME: Duration = Duration::from_secs(600);
+
+/// A signed-in person and their CSRF token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Session {
+    person: Person,
+    csrf: String,
+}
+
+/// What every request shares.
+pub struct Broker {
+    config: Config,
+    provider: Provider,
+    keys: KeyRing,
+    entitlements: RwLock<Arc<Entitlements>>,
+    issuer: Issuer,
+}
+
+impl Broker {
+    /// A broker of `config`, signing people in at `provider`, sealing cookies with `keys`,
+    /// deciding with `entitlements` and issuing sessions with `issuer`.
+    pub fn new(
+        config: Config,
+        provider: Provider,
+        keys: KeyRing,
+        entitlements: Entitlements,
+        issuer: Issuer,
+    ) -> Broker {
+        Broker {
+            config,
+            provider,
+            keys,
+            entitlements: RwLock::new(Arc::new(entitlements)),
+            issuer,
+        }
+    }
+
+    /// Replaces the entitlements, as a reload does.
+    pub fn set_entitlements(&self, entitlements: Entitlements) {
+        if let Ok(mut current) = self.entitlements.write() {
+            *current = Arc::new(entitlements);
+        }
+    }
+
+    fn entitlements(&self) -> Arc<Entitlements> {
+        self.entitlements
+            .read()
+            .map(|e| Arc::clone(&e))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    /// The router of all routes.
+    pub fn router(self: Arc<Self>) -> axum::Router {
+        axum::Router::new()
+            .route("/", get(home))
+            .route("/login", get(login))
+            .route("/callback", get(callback))
+            .route("/console", post(console))
+            .route("/logout", post(logout))
+            .route("/healthz", get(|| async { "ok\n" }))
+            .route("/readyz", get(|| async { "ready\n" }))
+            .with_state(self)
+    }
+
+    /// The client's address: from the trusted proxy's header when one is configured, else the
+    /// connection's.
+    fn client_ip(&self, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+        self.config
+            .limits
+            .trusted_proxy_header
+            .as_deref()
+            .and_then(|name| headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(peer.ip())
+    }
+
+    fn audit(&self, record: &Record) {
+        let _ = record.write_to(&mut std::io::stdout().lock());
+    }
+}
+
+type Shared = State<Arc<Broker>>;
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // Without randomness there can be no tokens; an all-zero one would be guessable, so stop.
+    getrandom::fill(&mut buf).expect("the system's random number generator");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn jar(headers: &HeaderMap) -> CookieJar {
+    let mut jar = CookieJar::new();
+    for value in headers.get_all(header::COOKIE) {
+        if let Ok(text) = value.to_str() {
+            for cookie in cookie::Cookie::split_parse(text.to_owned()).flatten() {
+                jar.add_original(cookie);
+            }
+        }
+    }
+    jar
+}
+
+fn with_cookies(mut response: Response, cookies: &[cookie::Cookie<'static>]) -> Response {
+    for cookie in cookies {
+        if let Ok(value) = cookie.to_string().parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// A refusal: its status and page, with an audit record.
+fn refuse(broker: &Broker, status: StatusCode, reason: &str, record: Record) -> Response {
+    let mut record = record;
+    record.reason = Some(reason.to_owned());
+    broker.audit(&record);
+    let page = pages::refused(status, reason, &record.request_id);
+    (status, Html(page)).into_response()
+}
+
+async fn home(State(broker): Shared, headers: HeaderMap) -> Response {
+    let session: Session = match broker.keys.open(&jar(&headers), SESSION_COOKIE) {
+        Ok(session) => session,
+        Err(_) => return Redirect::to("/login").into_response(),
+    };
+    let entitlements = broker.entitlements();
+    let roles: Vec<_> = entitlements
+        .for_user(&session.person.user, &session.person.groups)
+        .collect();
+    with_cookies(
+        Html(pages::roles(&session.person, &roles, &session.csrf)).into_response(),
+        &[],
+    )
+}
+
+async fn login(State(broker): Shared) -> Response {
+    let (url, pending) = broker.provider.start();
+    let cookie = broker.keys.seal(LOGIN_COOKIE, &pending, LOGIN_LIFETIME);
+    with_cookies(Redirect::to(url.as_str()).into_response(), &[cookie])
+}
+
+#[derive(Deserialize)]
+struct Callback {
+    state: Option<String>,
+    code: Option<String>,
+}
+
+async fn callback(
+    State(broker): Shared,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<Callback>,
+) -> Response {
+    let mut record = Record::new(Decision::Denied, random_hex(8));
+    record.source_ip = Some(broker.client_ip(&headers, peer));
+    let pending: Pending = match broker.keys.open(&jar(&headers), LOGIN_COOKIE) {
+        Ok(pending) => pending,
+        Err(refusal) => return refuse(&broker, StatusCode::BAD_REQUEST, refusal.reason(), record),
+    };
+    let (Some(state), Some(code)) = (query.state, query.code) else {
+        return refuse(&broker, StatusCode::BAD_REQUEST, "no_code", record);
+    };
+    let person = match broker.provider.finish(pending, &state, &code).await {
+        Ok(person) => person,
+        Err(err) => {
+            tracing::info!(request_id = %record.request_id, error = %err, "sign-in refused");
+            return refuse(&broker, StatusCode::BAD_REQUEST, err.reason(), record);
+        }
+    };
+    let session = Session {
+        person,
+        csrf: random_hex(32),
+    };
+    let cookie = broker
+        .keys
+        .seal(SESSION_COOKIE, &session, broker.config.session.lifetime);
+    let removal = broker.keys.removal(LOGIN_COOKIE);
+    with_cookies(Redirect::to("/").into_response(), &[cookie, removal])
+}
+
+#[derive(Deserialize)]
+struct ConsoleForm {
+    role: String,
+    csrf: Option<String>,
+    service: Option<String>,
+    region: Option<String>,
+}
+
+async fn console(
+    State(broker): Shared,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ConsoleForm>,
+) -> Response {
+    let mut record = Record::new(Decision::Denied, random_hex(8));
+    record.source_ip = Some(broker.client_ip(&headers, peer));
+    record.role_arn = Some(form.role.clone());
+    let session: Session = match broker.keys.open(&jar(&headers), SESSION_COOKIE) {
+        Ok(session) => session,
+        Err(refusal) => return refuse(&broker, StatusCode::UNAUTHORIZED, refusal.reason(), record),
+    };
+    record.user = Some(session.person.user.clone());
+    record.groups = session.person.groups.clone();
+    let csrf_ok = form.csrf.as_deref().is_some_and(|token| {
+        token.len() == session.csrf.len()
+            && token
+                .bytes()
+                .zip(session.csrf.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    });
+    if !csrf_ok {
+        return refuse(&broker, StatusCode::FORBIDDEN, "csrf", record);
+    }
+    let entitlements = broker.entitlements();
+    let Some(role) = entitlements.find(&form.role, &session.person.user, &session.person.groups)
+    else {
+        return refuse(&broker, StatusCode::FORBIDDEN, "not_entitled", record);
+    };
+    let choice = match issue::Choice::of(role, form.service.as_deref(), form.region.as_deref()) {
+        Ok(choice) => choice,
+        Err(reason) => return refuse(&broker, StatusCode::BAD_REQUEST, reason, record),
+    };
+    match broker
+        .issuer
+        .issue(&session.person, role, &choice, &broker.config.public_url)
+        .await
+    {
+        Ok(issued) => {
+            record.decision = Decision::Issued;
+            record.duration_seconds = Some(issued.duration_seconds);
+            broker.audit(&record);
+            let mut response = Redirect::to(issued.url.expose()).into_response();
+            *response.status_mut() = StatusCode::SEE_OTHER;
+            with_cookies(response, &[])
+        }
+        Err(err) => {
+            tracing::warn!(request_id = %record.request_id, error = %err, "issuing failed");
+            refuse(&broker, StatusCode::BAD_GATEWAY, "upstream_failed", record)
+        }
+    }
+}
+
+async fn logout(State(broker): Shared) -> Response {
+    let removal = broker.keys.removal(SESSION_COOKIE);
+    with_cookies(Html(pages::signed_out()).into_response(), &[removal])
+}

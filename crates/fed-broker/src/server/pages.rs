@@ -1,0 +1,102 @@
+//! The broker's HTML pages: plain, accessible, and working without JavaScript.
+
+use axum::http::StatusCode;
+
+use crate::entitlements::Entitlement;
+use crate::oidc::Person;
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn document(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"referrer\" content=\"no-referrer\">\
+         <title>{}</title></head>\n<body>\n<main>\n{body}</main>\n</body></html>\n",
+        escape(title)
+    )
+}
+
+/// A session length as people say it: `4h`, `90m`, `1h30m`.
+fn length(duration: std::time::Duration) -> String {
+    let minutes = duration.as_secs() / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
+/// The roles `person` may use, each with a form that opens the console.
+pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> String {
+    let mut body = format!(
+        "<h1>AWS console</h1>\n<p>Signed in as <strong id=\"user\">{}</strong>.</p>\n",
+        escape(&person.user)
+    );
+    if roles.is_empty() {
+        body += "<p id=\"no-roles\">You may not use any role. Ask your administrator.</p>\n";
+    } else {
+        body += "<ul id=\"roles\">\n";
+        for role in roles {
+            let arn = role.arn.to_string();
+            body += &format!(
+                "<li><form method=\"post\" action=\"/console\">\
+                 <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+                 <input type=\"hidden\" name=\"role\" value=\"{arn}\">\
+                 <h2>{name}</h2><p>Account {account}, at most {hours}</p>",
+                csrf = escape(csrf),
+                arn = escape(&arn),
+                name = escape(&role.name),
+                account = escape(&role.account),
+                hours = length(role.max_session),
+            );
+            if !role.services.is_empty() {
+                body += "<label>Service <select name=\"service\">";
+                for service in &role.services {
+                    body += &format!("<option>{}</option>", escape(service.name()));
+                }
+                body += "</select></label> ";
+            }
+            if !role.regions.is_empty() {
+                body += "<label>Region <select name=\"region\">";
+                for region in &role.regions {
+                    body += &format!("<option>{}</option>", escape(region.as_str()));
+                }
+                body += "</select></label> ";
+            }
+            body += "<button type=\"submit\">Open the console</button></form></li>\n";
+        }
+        body += "</ul>\n";
+    }
+    body += "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>\n";
+    document("AWS console", &body)
+}
+
+/// A refusal, naming its reason and the request id to quote.
+pub(crate) fn refused(status: StatusCode, reason: &str, request_id: &str) -> String {
+    document(
+        "Refused",
+        &format!(
+            "<h1>{}</h1>\n<p>The broker refused this request: <code id=\"reason\">{}</code>. \
+             Quote request <code>{}</code> when you ask for help.</p>\n<p><a href=\"/\">Start again</a></p>\n",
+            status.as_u16(),
+            escape(reason),
+            escape(request_id)
+        ),
+    )
+}
+
+/// After signing out.
+pub(crate) fn signed_out() -> String {
+    document(
+        "Signed out",
+        "<h1>Signed out</h1>\n<p>You are signed out of the broker. Console sessions it opened last until they end.</p>\n<p><a href=\"/\">Sign in again</a></p>\n",
+    )
+}

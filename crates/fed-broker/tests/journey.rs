@@ -1,0 +1,341 @@
+//! The broker end to end, as a person uses it: the real `fed-broker serve`, a real OpenID
+//! provider (oidc-provider), and the strict local AWS (STS and the federation endpoint
+//! emulator). Sign in at the provider, see exactly the entitled roles, open the console as
+//! `assumed-role/<role>/<user>` with SourceIdentity set, with an audit record; refusals for a
+//! role not entitled and a missing CSRF token.
+
+mod support;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use base64::Engine;
+use fed_local::{LocalStack, Service};
+use serde_json::json;
+use support::{OpenIdProvider, browser, follow_to};
+use tokio::io::AsyncReadExt;
+use url::Url;
+
+/// A role that the stack's IAM user (the broker's credentials) may assume, setting a source
+/// identity and session tags, as AWS requires of a broker.
+async fn role(stack: &LocalStack, name: &str) -> String {
+    let trust = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"AWS": stack.user_arn().to_string()},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+    }]});
+    stack
+        .create_role(name, &trust, Some(43_200))
+        .await
+        .expect("CreateRole")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running broker; killed on drop.
+struct BrokerProcess {
+    child: tokio::process::Child,
+    url: Url,
+    _dir: tempfile::TempDir,
+}
+
+impl BrokerProcess {
+    /// A broker on `port` that people reach at `public` (its own address, or another
+    /// replica's, as behind a load balancer).
+    async fn start(
+        port: u16,
+        public: &Url,
+        provider: &OpenIdProvider,
+        stack: &LocalStack,
+        entitlements: &str,
+    ) -> BrokerProcess {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+        std::fs::write(
+            dir.path().join("broker.toml"),
+            format!(
+                "listen = \"127.0.0.1:{port}\"\npublic_url = \"{url}\"\nentitlements = \"entitlements.toml\"\n\
+                 [oidc]\nissuer = \"{issuer}\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n\
+                 [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n\
+                 [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n",
+                url = public,
+                issuer = provider.issuer,
+                region = stack.region(),
+                signin = stack.signin_base_url(),
+            ),
+        )
+        .expect("config");
+        std::fs::write(dir.path().join("entitlements.toml"), entitlements).expect("entitlements");
+        let keys = stack.credentials();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
+            .args(["serve", "--config"])
+            .arg(dir.path().join("broker.toml"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("AWS_ACCESS_KEY_ID", keys.access_key_id())
+            .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
+            .env("AWS_ENDPOINT_URL", stack.endpoint_url())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("FED_BROKER_CLIENT_SECRET", "test-secret")
+            .env(
+                "FED_BROKER_COOKIE_KEYS",
+                base64::engine::general_purpose::STANDARD.encode([7u8; 64]),
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("fed-broker runs");
+        let broker = BrokerProcess {
+            child,
+            url,
+            _dir: dir,
+        };
+        let health = broker.url.join("healthz").expect("a URL");
+        for _ in 0..100 {
+            if reqwest::get(health.clone())
+                .await
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return broker;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the broker did not start");
+    }
+
+    /// Stops the broker; what it wrote on stdout (audit records) and stderr (logs).
+    async fn stop(mut self) -> (String, String) {
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
+        let mut out = String::new();
+        let mut err = String::new();
+        if let Some(mut stdout) = self.child.stdout.take() {
+            let _ = stdout.read_to_string(&mut out).await;
+        }
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = stderr.read_to_string(&mut err).await;
+        }
+        (out, err)
+    }
+}
+
+/// The value of the hidden input `name` in the first form of `page` that has it.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).expect("the input") + marker.len();
+    page[start..].split('"').next().expect("a value").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_see_the_entitled_roles_and_open_the_console() {
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let finance = role(&stack, "finance").await;
+    let admin = role(&stack, "admin").await;
+    let entitlements = format!(
+        "[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\nmax_session = \"2h\"\nservices = [\"s3\", \"ec2\"]\nregions = [\"eu-west-1\"]\n\
+         [[role]]\nname = \"Finance\"\narn = \"{finance}\"\ngroups = [\"finance\"]\n\
+         [[role]]\nname = \"Admin\"\narn = \"{admin}\"\nusers = [\"bob@example.com\"]\n"
+    );
+    let port = free_port();
+    let callback = format!("http://127.0.0.1:{port}/callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
+
+    // Sign in: the broker sends the browser to the provider and back.
+    let browser = browser();
+    let (back, _) = follow_to(&browser, &broker.url, "alice", &callback).await;
+    let response = browser.get(back).send().await.expect("callback");
+    assert_eq!(response.status(), 303);
+    let page = browser
+        .get(broker.url.clone())
+        .send()
+        .await
+        .expect("the role page")
+        .text()
+        .await
+        .expect("a page");
+    assert!(page.contains("alice@example.com"), "{page}");
+    assert!(
+        page.contains("Read-only") && page.contains(&reader),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Finance") && !page.contains(&finance),
+        "only entitled roles: {page}"
+    );
+    assert!(!page.contains(&admin), "only entitled roles: {page}");
+    let csrf = hidden(&page, "csrf");
+
+    // Open the console: a POST with the CSRF token, answered with the sign-in URL.
+    stack.log().clear();
+    let response = browser
+        .post(broker.url.join("console").expect("a URL"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("role", reader.as_str()),
+            ("service", "s3"),
+            ("region", "eu-west-1"),
+        ])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    let signin = response.headers()["location"]
+        .to_str()
+        .expect("a URL")
+        .to_owned();
+    let landed = reqwest::get(&signin)
+        .await
+        .expect("the URL answers")
+        .text()
+        .await
+        .expect("a page");
+    assert!(
+        landed.contains("assumed-role/reader/alice@example.com"),
+        "the console page shows the person's session: {landed}"
+    );
+    let assumed = stack.log().calls(Service::Sts, "AssumeRole");
+    assert_eq!(assumed.len(), 1);
+    assert_eq!(
+        assumed[0].param("SourceIdentity"),
+        Some("alice@example.com")
+    );
+    assert_eq!(
+        assumed[0].param("RoleSessionName"),
+        Some("alice@example.com")
+    );
+    assert_eq!(assumed[0].param("DurationSeconds"), Some("7200"));
+
+    // Refusals: a role not entitled, and no CSRF token.
+    let not_entitled = browser
+        .post(broker.url.join("console").expect("a URL"))
+        .form(&[("csrf", csrf.as_str()), ("role", finance.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(not_entitled.status(), 403);
+    let no_csrf = browser
+        .post(broker.url.join("console").expect("a URL"))
+        .form(&[("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(no_csrf.status(), 403);
+    assert_eq!(
+        stack.log().calls(Service::Sts, "AssumeRole").len(),
+        1,
+        "no more sessions"
+    );
+
+    let (audit, logs) = broker.stop().await;
+    let records: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect();
+    let decisions: Vec<(&str, Option<&str>)> = records
+        .iter()
+        .map(|r| (r["decision"].as_str().unwrap_or(""), r["reason"].as_str()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("issued", None),
+            ("denied", Some("not_entitled")),
+            ("denied", Some("csrf"))
+        ]
+    );
+    assert_eq!(records[0]["user"], "alice@example.com");
+    assert_eq!(records[0]["groups"], json!(["engineering", "on-call"]));
+    assert_eq!(records[0]["role_arn"], reader.as_str());
+    assert_eq!(records[0]["duration_seconds"], 7200);
+    // No secret in the records or the logs.
+    let token = Url::parse(&signin)
+        .expect("a URL")
+        .query_pairs()
+        .find(|(k, _)| k == "SigninToken")
+        .map(|(_, v)| v.into_owned())
+        .expect("a token");
+    for text in [&audit, &logs] {
+        assert!(!text.contains(&token), "the sign-in token leaked");
+        assert!(!text.contains("test-secret"), "the client secret leaked");
+        assert!(
+            !text.contains(stack.credentials().secret_access_key()),
+            "credentials leaked"
+        );
+    }
+    provider.stop().await;
+}
+
+/// Two replicas with the same keys and no shared store: the journey works with requests
+/// alternating between them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_replica_serves_any_request() {
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let entitlements =
+        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (port_a, port_b) = (free_port(), free_port());
+    let public = Url::parse(&format!("http://127.0.0.1:{port_a}")).expect("a URL");
+    let callback = format!("{public}callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let a = BrokerProcess::start(port_a, &public, &provider, &stack, &entitlements).await;
+    let b = BrokerProcess::start(port_b, &public, &provider, &stack, &entitlements).await;
+
+    let browser = browser();
+    // B starts the sign-in; the provider sends the browser back to A.
+    let (back, _) = follow_to(
+        &browser,
+        &b.url.join("login").expect("a URL"),
+        "bob",
+        &callback,
+    )
+    .await;
+    assert_eq!(
+        browser.get(back).send().await.expect("callback").status(),
+        303
+    );
+    // B shows the roles; A issues the session.
+    let page = browser
+        .get(b.url.clone())
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains(&reader), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let response = browser
+        .post(a.url.join("console").expect("a URL"))
+        .form(&[("csrf", csrf.as_str()), ("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    let signin = response.headers()["location"]
+        .to_str()
+        .expect("a URL")
+        .to_owned();
+    let landed = reqwest::get(&signin)
+        .await
+        .expect("answers")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        landed.contains("assumed-role/reader/bob@example.com"),
+        "{landed}"
+    );
+    a.stop().await;
+    b.stop().await;
+    provider.stop().await;
+}

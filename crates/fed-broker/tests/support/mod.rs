@@ -1,0 +1,144 @@
+//! The OpenID provider of the tests: oidc-provider from `tests/oidc-provider`, started on
+//! loopback, and a browser that signs in at it.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use url::Url;
+
+/// The redirect URI of tests that complete the sign-in themselves.
+pub const REDIRECT: &str = "http://localhost:9/callback";
+
+/// The provider's directory, with its npm packages installed (once) from the lock file.
+fn provider_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider");
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        if !dir.join("node_modules/oidc-provider").is_dir() {
+            let status = std::process::Command::new("npm")
+                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status()
+                .expect("npm runs");
+            assert!(status.success(), "npm ci failed");
+        }
+    });
+    dir
+}
+
+/// A running provider; killed on drop.
+pub struct OpenIdProvider {
+    child: tokio::process::Child,
+    /// The provider's issuer URL.
+    pub issuer: Url,
+}
+
+impl OpenIdProvider {
+    /// Starts a provider on `port` (0: any) signing with a new key `key_id`, for a client that
+    /// redirects to `redirect`.
+    pub async fn start(port: u16, key_id: &str, redirect: &str) -> OpenIdProvider {
+        let mut child = tokio::process::Command::new("node")
+            .arg("server.mjs")
+            .current_dir(provider_dir())
+            .env("PORT", port.to_string())
+            .env("KEY_ID", key_id)
+            .env("CLIENT_ID", "fed-broker")
+            .env("CLIENT_SECRET", "test-secret")
+            .env("REDIRECT_URIS", redirect)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node runs");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("the provider starts")
+            .expect("a line")
+            .expect("a line");
+        let issuer = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected: {line}"))
+            .to_owned();
+        // Keep reading, so that the provider never writes to a closed pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        OpenIdProvider {
+            child,
+            issuer: Url::parse(&issuer).expect("a URL"),
+        }
+    }
+
+    /// Its port.
+    pub fn port(&self) -> u16 {
+        self.issuer.port().expect("a port")
+    }
+
+    /// Stops it.
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// Signs in at the provider as `user`, as a browser does, from `start` to the callback; the
+/// callback's `state` and `code`.
+pub async fn sign_in_at_provider(start: &Url, user: &str) -> (String, String) {
+    let browser = browser();
+    let (url, _) = follow_to(&browser, start, user, REDIRECT).await;
+    let pairs: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    (pairs["state"].clone(), pairs["code"].clone())
+}
+
+/// A browser: cookies kept, redirects not followed.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Follows `start` through the provider's sign-in as `user` until a URL that starts with
+/// `until`; that URL, and the browser's count of steps.
+pub async fn follow_to(
+    browser: &reqwest::Client,
+    start: &Url,
+    user: &str,
+    until: &str,
+) -> (Url, usize) {
+    let mut next = start.clone();
+    for step in 0..12 {
+        if next.as_str().starts_with(until) {
+            return (next, step);
+        }
+        let response = browser
+            .get(next.clone())
+            .send()
+            .await
+            .expect("the server answers");
+        if response.status().is_redirection() {
+            let location = response.headers()["location"].to_str().expect("text");
+            next = next.join(location).expect("a URL");
+            continue;
+        }
+        let page = response.text().await.expect("a page");
+        assert!(page.contains("Company sign-in"), "{page}");
+        let action = page
+            .split("action=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a form");
+        let response = browser
+            .post(next.join(action).expect("a URL"))
+            .form(&[("login", user), ("password", user)])
+            .send()
+            .await
+            .expect("the provider answers");
+        let location = response.headers()["location"].to_str().expect("a redirect");
+        next = next.join(location).expect("a URL");
+    }
+    panic!("the sign-in did not reach {until}");
+}
