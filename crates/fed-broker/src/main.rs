@@ -1,7 +1,7 @@
 //! `fed-broker`: `fed-broker serve --config FILE` runs the broker; `fed-broker check --config
 //! FILE` checks the configuration and the entitlements it names, and says what it found.
 //!
-//! Audit records go to stdout, one JSON line each; logs go to stderr. SIGHUP reloads the
+//! Audit records go to stdout, one JSON line each; logs go to stderr, one JSON line each. SIGHUP reloads the
 //! entitlements; SIGTERM and Ctrl-C stop it gracefully.
 
 use std::path::{Path, PathBuf};
@@ -40,6 +40,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve { config } => {
             tracing_subscriber::fmt()
+                .json()
                 .with_writer(std::io::stderr)
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()

@@ -339,3 +339,171 @@ async fn any_replica_serves_any_request() {
     b.stop().await;
     provider.stop().await;
 }
+
+/// Each refusal has its status and an audit record with its reason: a missing or tampered
+/// cookie, a callback with a wrong state, a replayed code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_have_their_status_and_audit_record() {
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let entitlements =
+        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let port = free_port();
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let callback = format!("{public}callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
+    let console = broker.url.join("console").expect("a URL");
+
+    // No session cookie.
+    let stranger = browser();
+    let response = stranger
+        .post(console.clone())
+        .form(&[("csrf", "x"), ("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 401);
+    // A session cookie that was changed.
+    let response = reqwest::Client::new()
+        .post(console.clone())
+        .header(
+            "cookie",
+            "fed_session=AAAAaGVsbG8gd29ybGQgdGhpcyBpcyBub3QgaXQ=",
+        )
+        .form(&[("csrf", "x"), ("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 401);
+    // A callback whose state is not the one sent.
+    let browser = browser();
+    let (back, _) = follow_to(
+        &browser,
+        &broker.url.join("login").expect("a URL"),
+        "alice",
+        &callback,
+    )
+    .await;
+    let mut forged = back.clone();
+    let code: String = back
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("a code");
+    forged.set_query(Some(&format!("state=forged&code={code}")));
+    assert_eq!(
+        browser.get(forged).send().await.expect("callback").status(),
+        400
+    );
+    // The real callback, then the same again: the login cookie is gone, and the code used.
+    let (back, _) = follow_to(
+        &browser,
+        &broker.url.join("login").expect("a URL"),
+        "alice",
+        &callback,
+    )
+    .await;
+    assert_eq!(
+        browser
+            .get(back.clone())
+            .send()
+            .await
+            .expect("callback")
+            .status(),
+        303
+    );
+    assert_eq!(
+        browser.get(back).send().await.expect("callback").status(),
+        400
+    );
+
+    let (audit, _) = broker.stop().await;
+    let reasons: Vec<String> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .map(|r| {
+            assert_eq!(r["decision"], "denied");
+            r["reason"].as_str().unwrap_or_default().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "missing_cookie",
+            "tampered_cookie",
+            "wrong_state",
+            "missing_cookie"
+        ]
+    );
+    provider.stop().await;
+}
+
+/// SIGHUP reloads the entitlements: a role added to the file is on the page at the next
+/// request, without a restart; a file with a mistake keeps the previous ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_entitlements() {
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let writer = role(&stack, "writer").await;
+    let first =
+        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let port = free_port();
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let callback = format!("{public}callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let broker = BrokerProcess::start(port, &public, &provider, &stack, &first).await;
+    let browser = browser();
+    let (back, _) = follow_to(&browser, &broker.url, "bob", &callback).await;
+    assert_eq!(
+        browser.get(back).send().await.expect("callback").status(),
+        303
+    );
+    let page = || async {
+        browser
+            .get(broker.url.clone())
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("text")
+    };
+    assert!(!page().await.contains(&writer));
+
+    let file = broker._dir.path().join("entitlements.toml");
+    let hangup = || {
+        let pid = broker.child.id().expect("running");
+        let status = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    };
+    std::fs::write(&file, "[[role]]\nname = \"broken\"\n").expect("write");
+    hangup();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        page().await.contains(&reader),
+        "a broken file keeps the previous entitlements"
+    );
+
+    std::fs::write(
+        &file,
+        format!("{first}[[role]]\nname = \"Writer\"\narn = \"{writer}\"\nusers = [\"bob@example.com\"]\n"),
+    )
+    .expect("write");
+    hangup();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !page().await.contains(&writer) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new role never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, logs) = broker.stop().await;
+    assert!(logs.contains("entitlements not reloaded"), "{logs}");
+    assert!(logs.contains("entitlements reloaded"), "{logs}");
+    provider.stop().await;
+}
