@@ -10,8 +10,10 @@
 //! | `POST /console` | a console session for a role: 303 to the sign-in URL |
 //! | `POST /logout` | signs out of the broker |
 //! | `GET /healthz`, `GET /readyz` | liveness and readiness |
+//! | `GET /metrics` | counters in Prometheus's text format |
 
 mod issue;
+mod metrics;
 mod pages;
 
 use std::net::{IpAddr, SocketAddr};
@@ -54,6 +56,7 @@ pub struct Broker {
     keys: KeyRing,
     entitlements: RwLock<Arc<Entitlements>>,
     issuer: Issuer,
+    metrics: metrics::Metrics,
 }
 
 impl Broker {
@@ -72,6 +75,7 @@ impl Broker {
             keys,
             entitlements: RwLock::new(Arc::new(entitlements)),
             issuer,
+            metrics: metrics::Metrics::default(),
         }
     }
 
@@ -99,6 +103,7 @@ impl Broker {
             .route("/logout", post(logout))
             .route("/healthz", get(|| async { "ok\n" }))
             .route("/readyz", get(|| async { "ready\n" }))
+            .route("/metrics", get(metrics))
             .with_state(self)
     }
 
@@ -159,6 +164,7 @@ fn with_cookies(mut response: Response, cookies: &[cookie::Cookie<'static>]) -> 
 fn refuse(broker: &Broker, status: StatusCode, reason: &str, record: Record) -> Response {
     let mut record = record;
     record.reason = Some(reason.to_owned());
+    broker.metrics.denied(reason);
     broker.audit(&record);
     let page = pages::refused(status, reason, &record.request_id);
     (status, Html(page)).into_response()
@@ -267,12 +273,14 @@ async fn console(
         Ok(choice) => choice,
         Err(reason) => return refuse(&broker, StatusCode::BAD_REQUEST, reason, record),
     };
+    let started = std::time::Instant::now();
     match broker
         .issuer
         .issue(&session.person, role, &choice, &broker.config.public_url)
         .await
     {
         Ok(issued) => {
+            broker.metrics.issued(started.elapsed());
             record.decision = Decision::Issued;
             record.duration_seconds = Some(issued.duration_seconds);
             broker.audit(&record);
@@ -285,6 +293,15 @@ async fn console(
             refuse(&broker, StatusCode::BAD_GATEWAY, "upstream_failed", record)
         }
     }
+}
+
+async fn metrics(State(broker): Shared) -> Response {
+    let mut response = broker.metrics.render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    response
 }
 
 async fn logout(State(broker): Shared) -> Response {

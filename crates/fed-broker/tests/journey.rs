@@ -236,6 +236,21 @@ async fn sign_in_see_the_entitled_roles_and_open_the_console() {
         "no more sessions"
     );
 
+    let metrics = reqwest::get(broker.url.join("metrics").expect("a URL"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "fed_broker_sessions_issued_total 1",
+        "fed_broker_requests_denied_total{reason=\"csrf\"} 1",
+        "fed_broker_requests_denied_total{reason=\"not_entitled\"} 1",
+        "fed_broker_upstream_seconds_count 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in:\n{metrics}");
+    }
+
     let (audit, logs) = broker.stop().await;
     let records: Vec<serde_json::Value> = audit
         .lines()
