@@ -13,6 +13,7 @@
 //! | `GET /metrics` | counters in Prometheus's text format |
 
 mod issue;
+mod limits;
 mod metrics;
 mod pages;
 
@@ -57,6 +58,7 @@ pub struct Broker {
     entitlements: RwLock<Arc<Entitlements>>,
     issuer: Issuer,
     metrics: metrics::Metrics,
+    limits: limits::Limits,
 }
 
 impl Broker {
@@ -70,10 +72,11 @@ impl Broker {
         issuer: Issuer,
     ) -> Broker {
         Broker {
-            config,
             provider,
             keys,
             entitlements: RwLock::new(Arc::new(entitlements)),
+            limits: limits::Limits::new(&config.limits),
+            config,
             issuer,
             metrics: metrics::Metrics::default(),
         }
@@ -204,7 +207,16 @@ async fn callback(
     Query(query): Query<Callback>,
 ) -> Response {
     let mut record = Record::new(Decision::Denied, random_hex(8));
-    record.source_ip = Some(broker.client_ip(&headers, peer));
+    let ip = broker.client_ip(&headers, peer);
+    record.source_ip = Some(ip);
+    if !broker.limits.ip_allows(ip) {
+        return refuse(
+            &broker,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited_ip",
+            record,
+        );
+    }
     let pending: Pending = match broker.keys.open(&jar(&headers), LOGIN_COOKIE) {
         Ok(pending) => pending,
         Err(refusal) => return refuse(&broker, StatusCode::BAD_REQUEST, refusal.reason(), record),
@@ -245,14 +257,31 @@ async fn console(
     Form(form): Form<ConsoleForm>,
 ) -> Response {
     let mut record = Record::new(Decision::Denied, random_hex(8));
-    record.source_ip = Some(broker.client_ip(&headers, peer));
+    let ip = broker.client_ip(&headers, peer);
+    record.source_ip = Some(ip);
     record.role_arn = Some(form.role.clone());
+    if !broker.limits.ip_allows(ip) {
+        return refuse(
+            &broker,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited_ip",
+            record,
+        );
+    }
     let session: Session = match broker.keys.open(&jar(&headers), SESSION_COOKIE) {
         Ok(session) => session,
         Err(refusal) => return refuse(&broker, StatusCode::UNAUTHORIZED, refusal.reason(), record),
     };
     record.user = Some(session.person.user.clone());
     record.groups = session.person.groups.clone();
+    if !broker.limits.user_allows(&session.person.user) {
+        return refuse(
+            &broker,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited_user",
+            record,
+        );
+    }
     let csrf_ok = form.csrf.as_deref().is_some_and(|token| {
         token.len() == session.csrf.len()
             && token

@@ -54,6 +54,18 @@ impl BrokerProcess {
         stack: &LocalStack,
         entitlements: &str,
     ) -> BrokerProcess {
+        Self::start_with(port, public, provider, stack, entitlements, "").await
+    }
+
+    /// [`BrokerProcess::start`] with `extra` tables at the end of the configuration.
+    async fn start_with(
+        port: u16,
+        public: &Url,
+        provider: &OpenIdProvider,
+        stack: &LocalStack,
+        entitlements: &str,
+        extra: &str,
+    ) -> BrokerProcess {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
         std::fs::write(
@@ -62,7 +74,7 @@ impl BrokerProcess {
                 "listen = \"127.0.0.1:{port}\"\npublic_url = \"{url}\"\nentitlements = \"entitlements.toml\"\n\
                  [oidc]\nissuer = \"{issuer}\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n\
                  [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n\
-                 [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n",
+                 [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n{extra}",
                 url = public,
                 issuer = provider.issuer,
                 region = stack.region(),
@@ -520,5 +532,86 @@ async fn sighup_reloads_the_entitlements() {
     let (_, logs) = broker.stop().await;
     assert!(logs.contains("entitlements not reloaded"), "{logs}");
     assert!(logs.contains("entitlements reloaded"), "{logs}");
+    provider.stop().await;
+}
+
+/// Rate limits: per user on sessions, and per client address as the trusted proxy's header
+/// gives it; a refused request is 429 with an audit record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_per_user_and_per_client_address() {
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let entitlements =
+        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let port = free_port();
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let callback = format!("{public}callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let limits = "[limits]\nper_user_per_minute = 2\nper_ip_per_minute = 5\ntrusted_proxy_header = \"X-Forwarded-For\"\n";
+    let broker =
+        BrokerProcess::start_with(port, &public, &provider, &stack, &entitlements, limits).await;
+    let browser = browser();
+    let (back, _) = follow_to(&browser, &broker.url, "bob", &callback).await;
+    let response = browser
+        .get(back)
+        .header("X-Forwarded-For", "203.0.113.1")
+        .send()
+        .await
+        .expect("callback");
+    assert_eq!(response.status(), 303);
+    let page = browser
+        .get(broker.url.clone())
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    let csrf = hidden(&page, "csrf");
+    let open = |ip: &'static str| {
+        browser
+            .post(broker.url.join("console").expect("a URL"))
+            .header("X-Forwarded-For", ip)
+            .form(&[("csrf", csrf.as_str()), ("role", reader.as_str())])
+            .send()
+    };
+    // Two sessions for bob, then his limit; from other addresses, so theirs is not the cause.
+    assert_eq!(open("203.0.113.2").await.expect("console").status(), 303);
+    assert_eq!(open("203.0.113.3").await.expect("console").status(), 303);
+    assert_eq!(open("203.0.113.4").await.expect("console").status(), 429);
+    // One address: five requests, then its limit (before the user's is even looked at).
+    for _ in 0..5 {
+        assert_eq!(open("198.51.100.7").await.expect("console").status(), 429);
+    }
+    assert_eq!(open("198.51.100.7").await.expect("console").status(), 429);
+    let (audit, _) = broker.stop().await;
+    let reasons: Vec<String> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .map(|r| r["reason"].as_str().unwrap_or("issued").to_owned())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "issued",
+            "issued",
+            "rate_limited_user",
+            "rate_limited_user",
+            "rate_limited_user",
+            "rate_limited_user",
+            "rate_limited_user",
+            "rate_limited_user",
+            "rate_limited_ip",
+        ]
+    );
+    let ips: Vec<String> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .map(|r| r["source_ip"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        ips[0], "203.0.113.2",
+        "the address is the trusted proxy's header"
+    );
     provider.stop().await;
 }
