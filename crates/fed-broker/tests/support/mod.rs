@@ -92,23 +92,103 @@ pub async fn sign_in_at_provider(start: &Url, user: &str) -> (String, String) {
     (pairs["state"].clone(), pairs["code"].clone())
 }
 
-/// A browser: cookies kept, redirects not followed.
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+/// A browser: cookies kept (by name, for the loopback host: the provider's and the broker's
+/// names differ), redirects not followed.
+pub struct Browser {
+    http: reqwest::Client,
+    jar: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+/// A request of a [`Browser`], which keeps the cookies its response sets.
+pub struct Request<'a> {
+    browser: &'a Browser,
+    inner: reqwest::RequestBuilder,
+}
+
+impl Browser {
+    fn request(&self, inner: reqwest::RequestBuilder) -> Request<'_> {
+        let cookies: Vec<String> = self
+            .jar
+            .lock()
+            .expect("jar")
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let inner = if cookies.is_empty() {
+            inner
+        } else {
+            inner.header("cookie", cookies.join("; "))
+        };
+        Request {
+            browser: self,
+            inner,
+        }
+    }
+
+    pub fn get(&self, url: impl reqwest::IntoUrl) -> Request<'_> {
+        self.request(self.http.get(url))
+    }
+
+    pub fn post(&self, url: impl reqwest::IntoUrl) -> Request<'_> {
+        self.request(self.http.post(url))
+    }
+
+    fn keep(&self, response: &reqwest::Response) {
+        let mut jar = self.jar.lock().expect("jar");
+        for value in response.headers().get_all("set-cookie") {
+            let Ok(text) = value.to_str() else { continue };
+            let pair = text.split(';').next().unwrap_or_default();
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            let removed = value.is_empty()
+                || text.to_ascii_lowercase().contains("max-age=0")
+                || text.contains("1970");
+            if removed {
+                jar.remove(name.trim());
+            } else {
+                jar.insert(name.trim().to_owned(), value.trim().to_owned());
+            }
+        }
+    }
+}
+
+impl Request<'_> {
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Request {
+            browser: self.browser,
+            inner: self.inner.header(name, value),
+        }
+    }
+
+    pub fn form(self, form: &[(&str, &str)]) -> Self {
+        Request {
+            browser: self.browser,
+            inner: self.inner.form(form),
+        }
+    }
+
+    pub async fn send(self) -> reqwest::Result<reqwest::Response> {
+        let response = self.inner.send().await?;
+        self.browser.keep(&response);
+        Ok(response)
+    }
+}
+
+/// A new browser.
+pub fn browser() -> Browser {
+    Browser {
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        jar: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+    }
 }
 
 /// Follows `start` through the provider's sign-in as `user` until a URL that starts with
 /// `until`; that URL, and the browser's count of steps.
-pub async fn follow_to(
-    browser: &reqwest::Client,
-    start: &Url,
-    user: &str,
-    until: &str,
-) -> (Url, usize) {
+pub async fn follow_to(browser: &Browser, start: &Url, user: &str, until: &str) -> (Url, usize) {
     let mut next = start.clone();
     for step in 0..12 {
         if next.as_str().starts_with(until) {
