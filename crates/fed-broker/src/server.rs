@@ -124,6 +124,30 @@ impl Broker {
             .unwrap_or(peer.ip())
     }
 
+    /// A new request's audit record (refused until issued), with the client's address and the
+    /// role asked for; the refusal when that address is over its rate limit.
+    fn admit(
+        &self,
+        headers: &HeaderMap,
+        peer: SocketAddr,
+        role: Option<&str>,
+    ) -> Result<Record, Box<Response>> {
+        let mut record = Record::new(Decision::Denied, random_hex(8));
+        let ip = self.client_ip(headers, peer);
+        record.source_ip = Some(ip);
+        record.role_arn = role.map(str::to_owned);
+        if self.limits.ip_allows(ip) {
+            Ok(record)
+        } else {
+            Err(Box::new(refuse(
+                self,
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited_ip",
+                record,
+            )))
+        }
+    }
+
     fn audit(&self, record: &Record) {
         let _ = record.write_to(&mut std::io::stdout().lock());
     }
@@ -206,17 +230,10 @@ async fn callback(
     headers: HeaderMap,
     Query(query): Query<Callback>,
 ) -> Response {
-    let mut record = Record::new(Decision::Denied, random_hex(8));
-    let ip = broker.client_ip(&headers, peer);
-    record.source_ip = Some(ip);
-    if !broker.limits.ip_allows(ip) {
-        return refuse(
-            &broker,
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited_ip",
-            record,
-        );
-    }
+    let record = match broker.admit(&headers, peer, None) {
+        Ok(record) => record,
+        Err(refused) => return *refused,
+    };
     let pending: Pending = match broker.keys.open(&jar(&headers), LOGIN_COOKIE) {
         Ok(pending) => pending,
         Err(refusal) => return refuse(&broker, StatusCode::BAD_REQUEST, refusal.reason(), record),
@@ -256,18 +273,10 @@ async fn console(
     headers: HeaderMap,
     Form(form): Form<ConsoleForm>,
 ) -> Response {
-    let mut record = Record::new(Decision::Denied, random_hex(8));
-    let ip = broker.client_ip(&headers, peer);
-    record.source_ip = Some(ip);
-    record.role_arn = Some(form.role.clone());
-    if !broker.limits.ip_allows(ip) {
-        return refuse(
-            &broker,
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited_ip",
-            record,
-        );
-    }
+    let mut record = match broker.admit(&headers, peer, Some(&form.role)) {
+        Ok(record) => record,
+        Err(refused) => return *refused,
+    };
     let session: Session = match broker.keys.open(&jar(&headers), SESSION_COOKIE) {
         Ok(session) => session,
         Err(refusal) => return refuse(&broker, StatusCode::UNAUTHORIZED, refusal.reason(), record),

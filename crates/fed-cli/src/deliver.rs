@@ -9,7 +9,7 @@ pub(crate) mod qr;
 use crate::browser::Choice;
 use crate::cli::UrlArgs;
 use crate::login::Notices;
-use crate::open::{Opened, Opener};
+use crate::open::Opened;
 use crate::output::Outcome;
 use crate::printable::printable;
 
@@ -51,17 +51,7 @@ pub(crate) fn deliver(
         return crate::output::print_line(code.trim_end_matches('\n'));
     }
     if let Some(choice) = choice {
-        let opener = match &choice.browser {
-            None => Opener::System {
-                direct: args.open_direct,
-            },
-            Some(browser) => Opener::Browser {
-                browser,
-                profile: choice.profile.as_deref(),
-                container: choice.container.as_ref(),
-                aws_profile,
-            },
-        };
+        let opener = choice.opener(args.open_direct, aws_profile);
         match crate::open::open(url, &opener) {
             Ok(Opened::Read) => notices.say(&format!(
                 "opened the console sign-in URL for {principal} in the browser (valid for 15 minutes); its one-time link is gone"
@@ -69,11 +59,7 @@ pub(crate) fn deliver(
             Ok(Opened::Direct) => notices.say(
                 "opened the console sign-in URL in the browser (valid for 15 minutes); it was in the browser's command line",
             ),
-            Ok(Opened::NotRead) => notices.say(&format!(
-                "the browser did not follow the one-time link within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
-                crate::open::READ_TIMEOUT.as_secs(),
-                std::env::temp_dir().display()
-            )),
+            Ok(Opened::NotRead) => notices.say(&crate::open::not_read_notice()),
             Err(e) => {
                 // The URL is not lost: it goes to stdout, as without --open.
                 eprintln!(

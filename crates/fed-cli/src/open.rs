@@ -38,6 +38,15 @@ pub(crate) enum Opened {
     Direct,
 }
 
+/// The notice when the browser did not follow the link in time.
+pub(crate) fn not_read_notice() -> String {
+    format!(
+        "the browser did not follow the one-time link within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
+        READ_TIMEOUT.as_secs(),
+        std::env::temp_dir().display()
+    )
+}
+
 /// Which browser, and how.
 pub(crate) enum Opener<'a> {
     /// `$BROWSER`, else the system's browser; with the URL itself when `direct`.

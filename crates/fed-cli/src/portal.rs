@@ -9,7 +9,7 @@ use crate::cli::UrlArgs;
 use crate::deliver::{clip, osc52, qr};
 use crate::failure::Failure;
 use crate::login::{Notices, failure};
-use crate::open::{Opened, Opener};
+use crate::open::Opened;
 use crate::output;
 use crate::printable::printable;
 
@@ -172,26 +172,12 @@ fn deliver(
         return output::print_line(code.trim_end_matches('\n'));
     }
     if let Some(choice) = choice {
-        let opener = match &choice.browser {
-            None => Opener::System {
-                direct: args.open_direct,
-            },
-            Some(browser) => Opener::Browser {
-                browser,
-                profile: choice.profile.as_deref(),
-                container: choice.container.as_ref(),
-                aws_profile: Some(&shortcut.profile),
-            },
-        };
+        let opener = choice.opener(args.open_direct, Some(&shortcut.profile));
         match crate::open::open(link, &opener) {
             Ok(Opened::Read | Opened::Direct) => {
                 notices.say(&format!("opened {about}; {SIGNS_IN}"));
             }
-            Ok(Opened::NotRead) => notices.say(&format!(
-                "the browser did not follow the one-time link within {}s, so it was removed; run fed again, or use --open-direct for browsers that cannot read {}",
-                crate::open::READ_TIMEOUT.as_secs(),
-                std::env::temp_dir().display()
-            )),
+            Ok(Opened::NotRead) => notices.say(&crate::open::not_read_notice()),
             Err(e) => {
                 // The link is not lost: it goes to stdout, as without --open.
                 eprintln!(

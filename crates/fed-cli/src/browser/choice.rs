@@ -57,6 +57,26 @@ pub(crate) struct Choice {
     pub(crate) container: Option<Container>,
 }
 
+impl Choice {
+    /// How to open: this choice's browser, else the system's (with the URL itself when
+    /// `direct`); `aws_profile` fills a template's `{profile}`.
+    pub(crate) fn opener<'a>(
+        &'a self,
+        direct: bool,
+        aws_profile: Option<&'a str>,
+    ) -> crate::open::Opener<'a> {
+        match &self.browser {
+            None => crate::open::Opener::System { direct },
+            Some(browser) => crate::open::Opener::Browser {
+                browser,
+                profile: self.profile.as_deref(),
+                container: self.container.as_ref(),
+                aws_profile,
+            },
+        }
+    }
+}
+
 /// A non-empty environment variable.
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
