@@ -133,6 +133,7 @@ async fn serve(path: &Path) -> anyhow::Result<()> {
     let entitlements_path = config.entitlements.clone();
     let broker = Arc::new(Broker::new(config, provider, keys, entitlements, issuer));
     tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));
+    tokio::spawn(forget_idle_clients(Arc::clone(&broker)));
     tracing::info!(%address, "fed-broker listening");
     axum::serve(
         listener,
@@ -161,6 +162,15 @@ async fn reload_on_hangup(broker: Arc<Broker>, path: PathBuf) {
                 tracing::error!(error = %e, "entitlements not reloaded; the previous ones stay")
             }
         }
+    }
+}
+
+/// Every minute, forgets the rate limits' clients that are within their allowance again.
+async fn forget_idle_clients(broker: Arc<Broker>) {
+    let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        minutes.tick().await;
+        broker.forget_idle_clients();
     }
 }
 

@@ -201,6 +201,12 @@ async fn sign_in_see_the_entitled_roles_and_open_the_console() {
         .await
         .expect("console");
     assert_eq!(response.status(), 303);
+    let timing = response.headers()["server-timing"].to_str().expect("text");
+    let upstream: f64 = timing
+        .strip_prefix("upstream;dur=")
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or_else(|| panic!("the time AWS took: {timing}"));
+    assert!(upstream > 0.0, "{timing}");
     let signin = response.headers()["location"]
         .to_str()
         .expect("a URL")
@@ -577,7 +583,14 @@ async fn rate_limits_per_user_and_per_client_address() {
     };
     // Two sessions for bob, then his limit; from other addresses, so theirs is not the cause.
     assert_eq!(open("203.0.113.2").await.expect("console").status(), 303);
-    assert_eq!(open("203.0.113.3").await.expect("console").status(), 303);
+    // What the client wrote in front of the proxy's address is not believed.
+    assert_eq!(
+        open("192.0.2.66, 203.0.113.3")
+            .await
+            .expect("console")
+            .status(),
+        303
+    );
     assert_eq!(open("203.0.113.4").await.expect("console").status(), 429);
     // One address: five requests, then its limit (before the user's is even looked at).
     for _ in 0..5 {
@@ -612,6 +625,10 @@ async fn rate_limits_per_user_and_per_client_address() {
     assert_eq!(
         ips[0], "203.0.113.2",
         "the address is the trusted proxy's header"
+    );
+    assert_eq!(
+        ips[1], "203.0.113.3",
+        "the address is the one the proxy appended"
     );
     provider.stop().await;
 }

@@ -30,6 +30,21 @@ impl Limits {
         self.per_ip.check_key(&ip).is_ok()
     }
 
+    /// Forgets the clients whose allowance is whole again, so that the limiters hold only the
+    /// recently active ones however many addresses and users have come by.
+    pub(crate) fn forget_idle(&self) {
+        self.per_ip.retain_recent();
+        self.per_ip.shrink_to_fit();
+        self.per_user.retain_recent();
+        self.per_user.shrink_to_fit();
+    }
+
+    /// How many clients (addresses and users) the limiters hold.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.per_ip.len() + self.per_user.len()
+    }
+
     /// Whether one more session for `user` is allowed now.
     pub(crate) fn user_allows(&self, user: &str) -> bool {
         self.per_user.check_key(&user.to_owned()).is_ok()
