@@ -70,3 +70,132 @@ fn check_names_the_file_and_key_of_a_mistake() {
         "{stderr}"
     );
 }
+
+/// `cargo xtask broker --local`: the local stack, the OpenID Provider and the broker come up
+/// with one command, the broker sends people to the provider, and Ctrl-C stops all three.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let mut xtask = tokio::process::Command::new(support::binary("xtask"))
+        .args(["broker", "--local", "--port", &port.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("xtask runs");
+    let mut lines = BufReader::new(xtask.stderr.take().expect("stderr")).lines();
+    let mut told = Vec::new();
+    let up = tokio::time::timeout(std::time::Duration::from_secs(300), async {
+        while let Some(line) = lines.next_line().await.expect("stderr") {
+            told.push(line);
+            if told.last().is_some_and(|l| l.contains("Press Ctrl-C")) {
+                return;
+            }
+        }
+        panic!(
+            "xtask stopped before the broker was up:\n{}",
+            told.join("\n")
+        );
+    })
+    .await;
+    assert!(
+        up.is_ok(),
+        "the broker was not up within 300 s:\n{}",
+        told.join("\n")
+    );
+    let text = told.join("\n");
+    let broker = format!("http://127.0.0.1:{port}/");
+    assert!(
+        text.contains(&format!("fed-broker is up: open {broker}")),
+        "{text}"
+    );
+    for user in ["alice", "bob", "carol"] {
+        assert!(text.contains(user), "the test users are named: {text}");
+    }
+    let issuer = text
+        .split("Sign in at the test OpenID Provider (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("the provider is named: {text}"))
+        .to_owned();
+
+    // The broker sends a person to the provider's sign-in, which answers.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let home = http.get(&broker).send().await.expect("the broker answers");
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()["location"], "/login");
+    let login = http
+        .get(format!("{broker}login"))
+        .send()
+        .await
+        .expect("the broker answers");
+    assert_eq!(login.status(), 303);
+    let authorize = login.headers()["location"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        authorize.starts_with(&format!("{issuer}auth?")),
+        "{authorize}"
+    );
+    assert!(
+        authorize.contains(&format!(
+            "redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback"
+        )),
+        "{authorize}"
+    );
+    let at_provider = http
+        .get(&authorize)
+        .send()
+        .await
+        .expect("the provider answers");
+    assert!(
+        at_provider.status().is_redirection(),
+        "{}",
+        at_provider.status()
+    );
+    let ready = http
+        .get(format!("{broker}readyz"))
+        .send()
+        .await
+        .expect("the broker answers");
+    assert_eq!(ready.status(), 200);
+
+    // Ctrl-C stops the broker, the provider and the stack.
+    let pid = xtask.id().expect("a pid");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = tokio::time::timeout(std::time::Duration::from_secs(60), xtask.wait())
+        .await
+        .expect("xtask stops within 60 s")
+        .expect("xtask exits");
+    assert_eq!(exit.code(), Some(0), "Ctrl-C is the way out");
+    while let Ok(Some(line)) = lines.next_line().await {
+        told.push(line);
+    }
+    assert!(
+        told.iter()
+            .any(|l| l.contains("stopping the broker, the provider and the stack"))
+    );
+    for (what, url) in [
+        ("the broker", broker.clone()),
+        ("the provider", issuer.clone()),
+    ] {
+        assert!(
+            http.get(&url).send().await.is_err(),
+            "{what} still answers at {url} after Ctrl-C"
+        );
+    }
+}

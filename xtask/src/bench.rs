@@ -7,14 +7,15 @@
 //!   paths ([`paths`]), next to the floor of each path ([`floor`]): the fewest requests the path
 //!   needs, made in sequence by clients created once.
 
+mod broker;
 mod demo;
 mod fed;
 mod floor;
 mod paths;
+mod sign_in;
 mod url;
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -40,6 +41,10 @@ pub(crate) struct BenchArgs {
     /// trip to AWS.
     #[arg(long, value_name = "MS", default_value_t = 50)]
     pub(crate) latency_ms: u64,
+
+    /// For `broker`: how many console sessions to issue, timed one by one.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) sessions: u32,
 }
 
 /// Parses `KEY=VALUE`.
@@ -59,6 +64,10 @@ pub(crate) enum Benchmark {
     /// paths on the local stack over https with latency, next to each path's floor: its fewest
     /// sequential requests, made by clients created once.
     Url,
+    /// fed-broker in release on the local stack over https with --latency-ms: the latency it
+    /// adds to each issued session over its two calls to AWS (p50/p99, --sessions of them), and
+    /// the signed-in role pages it serves per second on one replica (with wrk).
+    Broker,
     /// Internal: the floor process of `url`, which times the floor's requests on request.
     #[value(hide = true)]
     Floor,
@@ -69,6 +78,7 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     match args.benchmark {
         Benchmark::Demo => demo::run(args.runs).await,
         Benchmark::Url => url::run(&args).await,
+        Benchmark::Broker => broker::run(&args).await,
         Benchmark::Floor => floor::serve().await,
     }
     .map(|()| Exit::Success)
@@ -76,39 +86,7 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<Exit> {
 
 /// Builds `fed` in release with the cargo that runs this xtask, and returns its path.
 async fn build_fed() -> anyhow::Result<PathBuf> {
-    tell!("building fed in release (cargo build --release -p fed-cli)…");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = tokio::process::Command::new(cargo)
-        .args(["build", "--release", "-p", "fed-cli"])
-        .current_dir(project_root())
-        .stdin(Stdio::null())
-        .status()
-        .await?;
-    anyhow::ensure!(
-        status.success(),
-        "cargo build --release -p fed-cli failed ({status})"
-    );
-    let fed = target_dir()
-        .join("release")
-        .join(format!("fed{}", std::env::consts::EXE_SUFFIX));
-    anyhow::ensure!(fed.is_file(), "no fed binary at {}", fed.display());
-    Ok(fed)
-}
-
-/// The workspace root.
-fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace root")
-        .to_path_buf()
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR`, or `target` in the workspace root.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => project_root().join(dir),
-        None => project_root().join("target"),
-    }
+    crate::build::binary("fed-cli", "fed", crate::build::Profile::Release).await
 }
 
 /// Median, minimum and maximum of a set of timings.

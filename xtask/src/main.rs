@@ -32,6 +32,8 @@ macro_rules! tell {
 }
 
 mod bench;
+mod broker;
+mod build;
 mod demo;
 mod iam;
 mod local;
@@ -74,6 +76,11 @@ enum Command {
     /// prints a table of the medians, their ratio (target <= 1.1) and the requests of each.
     /// See docs/performance.md.
     Bench(bench::BenchArgs),
+    /// Run fed-broker on this machine: the local stack, the test OpenID Provider with users
+    /// alice, bob and carol (password = user name), and the broker on http://127.0.0.1:8080.
+    ///
+    /// See docs/broker.md.
+    Broker(broker::BrokerArgs),
 }
 
 /// Exit codes.
@@ -140,6 +147,7 @@ async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Sweep(args) => sweep::run(args).await,
         Command::Local(args) => local::run(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Broker(args) => broker::run(args).await,
     }
 }
 

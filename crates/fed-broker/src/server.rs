@@ -283,6 +283,7 @@ async fn console(
     headers: HeaderMap,
     Form(form): Form<ConsoleForm>,
 ) -> Response {
+    let received = std::time::Instant::now();
     let mut record = match broker.admit(&headers, peer, Some(&form.role)) {
         Ok(record) => record,
         Err(refused) => return *refused,
@@ -335,9 +336,13 @@ async fn console(
             broker.audit(&record);
             let mut response = Redirect::to(issued.url.expose()).into_response();
             *response.status_mut() = StatusCode::SEE_OTHER;
-            // The time AWS took (AssumeRole and the sign-in token), as browsers' developer tools
-            // and `cargo xtask bench broker` read it.
-            let timing = format!("upstream;dur={:.3}", upstream.as_secs_f64() * 1000.0);
+            // The time AWS took (AssumeRole and the sign-in token) and the whole request's, as
+            // browsers' developer tools and `cargo xtask bench broker` read them.
+            let timing = format!(
+                "upstream;dur={:.3}, total;dur={:.3}",
+                upstream.as_secs_f64() * 1000.0,
+                received.elapsed().as_secs_f64() * 1000.0
+            );
             if let Ok(value) = header::HeaderValue::from_str(&timing) {
                 response.headers_mut().insert("server-timing", value);
             }

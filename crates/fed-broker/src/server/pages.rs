@@ -34,6 +34,9 @@ fn length(duration: std::time::Duration) -> String {
     }
 }
 
+/// The list of services that fields suggest, made once.
+static SERVICES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// The roles `person` may use, each with a form that opens the console.
 pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> String {
     let mut body = format!(
@@ -44,6 +47,7 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
         body += "<p id=\"no-roles\">You may not use any role. Ask your administrator.</p>\n";
     } else {
         body += "<ul id=\"roles\">\n";
+        let mut partitions: Vec<fed_core::Partition> = Vec::new();
         for role in roles {
             let arn = role.arn.to_string();
             body += &format!(
@@ -57,14 +61,29 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
                 account = escape(&role.account),
                 hours = length(role.max_session),
             );
-            if !role.services.is_empty() {
+            // A role limited to some services or regions offers those; any other, a field
+            // that suggests every service (or its partition's regions) and may stay empty.
+            if role.services.is_empty() {
+                body += "<label>Service <input name=\"service\" list=\"services\" \
+                         placeholder=\"console home\" autocomplete=\"off\"></label> ";
+            } else {
                 body += "<label>Service <select name=\"service\">";
                 for service in &role.services {
                     body += &format!("<option>{}</option>", escape(service.name()));
                 }
                 body += "</select></label> ";
             }
-            if !role.regions.is_empty() {
+            if role.regions.is_empty() {
+                let partition = role.arn.partition();
+                body += &format!(
+                    "<label>Region <input name=\"region\" list=\"regions-{id}\" \
+                     placeholder=\"default\" autocomplete=\"off\"></label> ",
+                    id = partition.as_str()
+                );
+                if !partitions.contains(&partition) {
+                    partitions.push(partition);
+                }
+            } else {
                 body += "<label>Region <select name=\"region\">";
                 for region in &role.regions {
                     body += &format!("<option>{}</option>", escape(region.as_str()));
@@ -74,6 +93,20 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
             body += "<button type=\"submit\">Open the console</button></form></li>\n";
         }
         body += "</ul>\n";
+        body += SERVICES.get_or_init(|| {
+            let mut list = String::from("<datalist id=\"services\">");
+            for service in fed_core::Service::all() {
+                list += &format!("<option value=\"{}\">", escape(service.name()));
+            }
+            list + "</datalist>\n"
+        });
+        for partition in partitions {
+            body += &format!("<datalist id=\"regions-{}\">", partition.as_str());
+            for region in partition.regions() {
+                body += &format!("<option value=\"{}\">", escape(region));
+            }
+            body += "</datalist>\n";
+        }
     }
     body += "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>\n";
     document("AWS console", &body)

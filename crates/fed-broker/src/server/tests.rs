@@ -1,3 +1,6 @@
+//! The server's own rules: the address a trusted proxy names, the rate limiters forgetting idle
+//! clients, and what the role page offers for each role.
+
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -60,4 +63,61 @@ fn idle_clients_are_forgotten_and_limited_ones_kept() {
     assert_eq!(slow.len(), 2);
     assert!(!slow.ip_allows([10, 0, 0, 1].into()), "still limited");
     assert!(!slow.user_allows("alice"), "still limited");
+}
+
+#[test]
+fn the_role_page_offers_what_each_role_allows() {
+    let entitlements = crate::entitlements::Entitlements::parse(
+        "[[role]]\nname = \"Limited\"\narn = \"arn:aws:iam::111122223333:role/limited\"\ngroups = [\"g\"]\nservices = [\"s3\", \"ec2\"]\nregions = [\"eu-west-1\"]\n\
+         [[role]]\nname = \"Open\"\narn = \"arn:aws:iam::111122223333:role/open\"\ngroups = [\"g\"]\n\
+         [[role]]\nname = \"China <&>\"\narn = \"arn:aws-cn:iam::111122223333:role/cn\"\ngroups = [\"g\"]\n",
+    )
+    .expect("entitlements");
+    let person = crate::oidc::Person {
+        user: "alice@example.com".into(),
+        groups: vec!["g".into()],
+    };
+    let roles: Vec<_> = entitlements
+        .for_user(&person.user, &person.groups)
+        .collect();
+    let page = super::pages::roles(&person, &roles, "token");
+    let forms: Vec<&str> = page.split("<li>").skip(1).collect();
+    assert_eq!(forms.len(), 3, "{page}");
+    // Limited: exactly its services and regions, to choose from.
+    assert!(
+        forms[0]
+            .contains("<select name=\"service\"><option>s3</option><option>ec2</option></select>"),
+        "{}",
+        forms[0]
+    );
+    assert!(
+        forms[0].contains("<select name=\"region\"><option>eu-west-1</option></select>"),
+        "{}",
+        forms[0]
+    );
+    assert!(!forms[0].contains("list="), "{}", forms[0]);
+    // Open: free fields that suggest every service and the partition's regions.
+    assert!(
+        forms[1].contains("<input name=\"service\" list=\"services\""),
+        "{}",
+        forms[1]
+    );
+    assert!(forms[1].contains("list=\"regions-aws\""), "{}", forms[1]);
+    assert!(forms[2].contains("list=\"regions-aws-cn\""), "{}", forms[2]);
+    assert!(
+        forms[2].contains("China &lt;&amp;&gt;"),
+        "escaped: {}",
+        forms[2]
+    );
+    assert_eq!(page.matches("<datalist id=\"services\">").count(), 1);
+    assert!(page.contains("<option value=\"cloudwatch\">"), "{page}");
+    assert!(
+        page.contains("<datalist id=\"regions-aws\"><option value=\"us-east-1\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<datalist id=\"regions-aws-cn\"><option value=\"cn-north-1\">"),
+        "{page}"
+    );
+    assert_eq!(page.matches("name=\"csrf\" value=\"token\"").count(), 3);
 }

@@ -1,0 +1,259 @@
+//! A broker's whole world on this machine: the local stack with roles for the broker to hand
+//! out, the test OpenID Provider with its users, and `fed-broker` itself, configured for them.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use fed_local::{LocalStack, Options};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::{Child, Command};
+use url::Url;
+
+use super::provider::Provider;
+
+/// The roles the world's broker hands out: (display name, role name, who may use it).
+pub(crate) const ROLES: &[(&str, &str, &str)] = &[
+    ("Read-only", "reader", "groups = [\"engineering\"]"),
+    ("On-call admin", "admin", "groups = [\"on-call\"]"),
+    ("Finance", "finance", "groups = [\"finance\"]"),
+];
+
+/// The provider's users, their groups, and the roles they see (password = user name).
+pub(crate) const USERS: &[(&str, &str, &str)] = &[
+    ("alice", "engineering, on-call", "Read-only, On-call admin"),
+    ("bob", "engineering", "Read-only"),
+    ("carol", "finance", "Finance"),
+];
+
+/// How to start a world.
+pub(crate) struct WorldOptions {
+    /// The `fed-broker` binary.
+    pub(crate) broker: PathBuf,
+    /// The port the broker listens on, on 127.0.0.1.
+    pub(crate) port: u16,
+    /// The stack's options (latency, https).
+    pub(crate) stack: Options,
+    /// Extra tables at the end of the broker's configuration.
+    pub(crate) extra_config: String,
+    /// Where the broker's configuration goes.
+    pub(crate) dir: PathBuf,
+    /// Whether the broker's audit records and logs reach this process's stdout and stderr.
+    pub(crate) show_output: bool,
+}
+
+/// A running world; everything in it stops on [`World::stop`] (or, less gently, on drop).
+pub(crate) struct World {
+    pub(crate) stack: LocalStack,
+    provider: Provider,
+    broker: Child,
+    /// Where people reach the broker.
+    pub(crate) url: Url,
+    /// The broker's configuration file.
+    pub(crate) config: PathBuf,
+    /// The role ARNs, in the order of [`ROLES`].
+    pub(crate) roles: Vec<String>,
+}
+
+impl World {
+    /// Starts the stack, makes the roles, starts the provider and the broker, and waits until
+    /// the broker answers.
+    pub(crate) async fn start(options: WorldOptions) -> anyhow::Result<World> {
+        let address = format!("127.0.0.1:{}", options.port);
+        // Taken now, the port is named in the error; the broker binds it again below.
+        drop(std::net::TcpListener::bind(&address).with_context(|| {
+            format!("cannot listen on {address}: choose another port with --port")
+        })?);
+        let url = Url::parse(&format!("http://{address}/"))?;
+        let stack = LocalStack::start_with(options.stack.clone()).await?;
+        let mut roles = Vec::new();
+        for (_, name, _) in ROLES {
+            roles.push(role(&stack, name).await?);
+        }
+        let client_secret = random_base64(32)?;
+        let provider = Provider::start(&client_secret, &url.join("callback")?).await?;
+        std::fs::create_dir_all(&options.dir)
+            .with_context(|| format!("cannot create {}", options.dir.display()))?;
+        let config = options.dir.join("broker.toml");
+        write_private(
+            &config,
+            &config_file(&url, &provider.issuer, &stack, &options),
+        )?;
+        write_private(
+            &options.dir.join("entitlements.toml"),
+            &entitlements_file(&roles),
+        )?;
+        let broker = spawn_broker(&options, &config, &stack, &client_secret)?;
+        let mut world = World {
+            stack,
+            provider,
+            broker,
+            url,
+            config,
+            roles,
+        };
+        world.wait_until_up().await?;
+        Ok(world)
+    }
+
+    /// The broker's process id, for `kill -HUP`.
+    pub(crate) fn broker_pid(&self) -> Option<u32> {
+        self.broker.id()
+    }
+
+    /// The provider's issuer URL.
+    pub(crate) fn issuer(&self) -> &Url {
+        &self.provider.issuer
+    }
+
+    async fn wait_until_up(&mut self) -> anyhow::Result<()> {
+        let health = self.url.join("healthz")?;
+        let http = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Some(status) = self.broker.try_wait()? {
+                anyhow::bail!("fed-broker stopped at start ({status}); its error is above");
+            }
+            if http
+                .get(health.clone())
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("fed-broker did not answer {health} within 30 s")
+    }
+
+    /// Stops the broker, the provider and the stack.
+    pub(crate) async fn stop(mut self) {
+        let _ = self.broker.start_kill();
+        let _ = self.broker.wait().await;
+        self.provider.stop().await;
+        self.stack.shutdown().await;
+    }
+}
+
+/// A role the stack's IAM user (the broker's credentials) may assume, naming the person with a
+/// source identity and session tags, as AWS asks of a broker.
+async fn role(stack: &LocalStack, name: &str) -> anyhow::Result<String> {
+    let trust = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"AWS": stack.user_arn().to_string()},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+    }]});
+    Ok(stack.create_role(name, &trust, Some(43_200)).await?)
+}
+
+fn config_file(url: &Url, issuer: &Url, stack: &LocalStack, options: &WorldOptions) -> String {
+    format!(
+        "# fed-broker on the local stack, written by `cargo xtask broker --local`.\n\
+         listen = \"127.0.0.1:{port}\"\n\
+         public_url = \"{url}\"\n\
+         entitlements = \"entitlements.toml\"\n\n\
+         [oidc]\n\
+         issuer = \"{issuer}\"\n\
+         client_id = \"fed-broker\"\n\
+         client_secret_env = \"FED_BROKER_CLIENT_SECRET\"\n\
+         groups_claim = \"groups\"\n\n\
+         [session]\n\
+         keys_env = \"FED_BROKER_COOKIE_KEYS\"\n\
+         lifetime = \"1h\"\n\n\
+         [aws]\n\
+         region = \"{region}\"\n\
+         signin_endpoint = \"{signin}\"\n{extra}",
+        port = options.port,
+        region = stack.region(),
+        signin = stack.signin_base_url(),
+        extra = options.extra_config,
+    )
+}
+
+fn entitlements_file(roles: &[String]) -> String {
+    let mut text =
+        String::from("# Who may use which role. Edit, then `kill -HUP` the broker to reload.\n");
+    for ((display, _, who), arn) in ROLES.iter().zip(roles) {
+        text.push_str(&format!(
+            "\n[[role]]\nname = \"{display}\"\narn = \"{arn}\"\n{who}\nmax_session = \"4h\"\n"
+        ));
+    }
+    text
+}
+
+/// Writes `text` to `path`, readable by its owner alone.
+pub(crate) fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `bytes` random bytes in standard base64.
+fn random_base64(bytes: usize) -> anyhow::Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(buf))
+}
+
+fn spawn_broker(
+    options: &WorldOptions,
+    config: &Path,
+    stack: &LocalStack,
+    client_secret: &str,
+) -> anyhow::Result<Child> {
+    let keys = stack.credentials();
+    let mut command = Command::new(&options.broker);
+    command
+        .args(["serve", "--config"])
+        .arg(config)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or("info".into()),
+        )
+        .env("AWS_ACCESS_KEY_ID", keys.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
+        .env("AWS_ENDPOINT_URL", stack.endpoint_url())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("FED_BROKER_CLIENT_SECRET", client_secret)
+        .env("FED_BROKER_COOKIE_KEYS", random_base64(64)?)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    if let Some(bundle) = stack.ca_bundle() {
+        command
+            .env("AWS_CA_BUNDLE", bundle)
+            .env("SSL_CERT_FILE", bundle);
+    }
+    if options.show_output {
+        command.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+    } else {
+        command.stdout(Stdio::null()).stderr(Stdio::piped());
+    }
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot run {}", options.broker.display()))?;
+    // Logs are read and dropped, so that the broker never blocks on a full pipe; only a start
+    // failure's lines are worth showing, and they reach stderr below.
+    if let Some(stderr) = child.stderr.take() {
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.starts_with("error:") {
+                    tell!("{line}");
+                }
+            }
+        });
+    }
+    Ok(child)
+}
