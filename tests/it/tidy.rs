@@ -253,3 +253,54 @@ fn published_crates_depend_on_versions() {
     }
     assert!(published >= 6, "only {published} published crates found");
 }
+
+/// The broker's Dockerfile builds a binary the workspace has, with a Rust at least its
+/// rust-version, from the lock file, and the build context leaves the target directory and
+/// npm's packages out.
+#[test]
+fn the_dockerfile_builds_the_broker_of_this_workspace() {
+    let dockerfile =
+        std::fs::read_to_string(project_root().join("Dockerfile")).expect("Dockerfile");
+    let meta = metadata();
+    let broker = meta
+        .workspace_packages()
+        .into_iter()
+        .find(|p| p.name.as_str() == "fed-broker")
+        .expect("the fed-broker package");
+    assert!(
+        broker
+            .targets
+            .iter()
+            .any(|t| t.is_bin() && t.name == "fed-broker"),
+        "fed-broker has a fed-broker binary"
+    );
+    assert!(
+        dockerfile.contains("cargo build --release --locked -p fed-broker --bin fed-broker"),
+        "{dockerfile}"
+    );
+    let version = |text: &str| -> (u64, u64) {
+        let mut parts = text.split('.').map(|p| p.parse::<u64>().expect("a number"));
+        (parts.next().expect("major"), parts.next().expect("minor"))
+    };
+    let image = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG RUST_VERSION="))
+        .expect("ARG RUST_VERSION");
+    let required = broker
+        .rust_version
+        .as_ref()
+        .expect("rust-version")
+        .to_string();
+    assert!(
+        version(image) >= version(&required),
+        "the image's Rust {image} is older than the workspace's rust-version {required}"
+    );
+    let ignored =
+        std::fs::read_to_string(project_root().join(".dockerignore")).expect(".dockerignore");
+    for entry in ["target", "**/node_modules", ".git"] {
+        assert!(
+            ignored.lines().any(|l| l.trim() == entry),
+            ".dockerignore leaves out {entry}"
+        );
+    }
+}
