@@ -41,6 +41,9 @@ pub struct Entitlement {
     pub services: Vec<Service>,
     /// The regions offered; empty: any.
     pub regions: Vec<Region>,
+    /// Whether sessions carry the `fed:user` and `fed:groups` tags (the role's trust policy
+    /// must then allow `sts:TagSession`).
+    pub session_tags: bool,
 }
 
 impl Entitlement {
@@ -78,6 +81,7 @@ struct RawRole {
     services: Vec<String>,
     #[serde(default)]
     regions: Vec<String>,
+    session_tags: Option<bool>,
 }
 
 impl Entitlements {
@@ -172,6 +176,7 @@ impl Entitlements {
                 max_session,
                 services,
                 regions,
+                session_tags: role.session_tags.unwrap_or(true),
             });
         }
         Ok(Entitlements { roles })

@@ -21,6 +21,7 @@ users = ["alice@example.com"]
 name = "Sandbox"
 arn = "arn:aws:iam::444455556666:role/team/Sandbox"
 groups = ["engineering"]
+session_tags = false
 "#;
 
 fn names<'a>(roles: impl Iterator<Item = &'a Entitlement>) -> Vec<&'a str> {
@@ -72,6 +73,14 @@ fn each_user_gets_the_roles_of_their_groups_and_name() {
         .expect("entitled");
     assert_eq!(sandbox.account, "444455556666");
     assert_eq!(sandbox.max_session, Duration::from_secs(3600));
+    assert!(
+        !sandbox.session_tags,
+        "tags left out where the trust does not allow them"
+    );
+    assert!(
+        entitlements.roles.iter().take(2).all(|r| r.session_tags),
+        "sessions are tagged unless told otherwise"
+    );
 }
 
 #[test]

@@ -3,8 +3,6 @@
 //! user and groups, for no longer than the entitlement allows; then the library flow asks the
 //! federation endpoint for the sign-in URL, with the broker as Issuer.
 
-use std::time::Duration;
-
 use fed_aws::{AssumeRoleRequest, Sts, StsClient, Tag};
 use fed_core::{AssumeRoleDuration, Region, RoleSessionName, Service, SourceIdentity};
 use fed_flow::{ConsoleUrl, Page, SignIn, Signable};
@@ -89,11 +87,13 @@ impl Issuer {
         let duration = AssumeRoleDuration::new(role.max_session).map_err(|e| e.to_string())?;
         request.duration = Some(duration);
         request.source_identity = SourceIdentity::new(name.as_str()).ok();
-        request.tags = vec![Tag::new("fed:user", tag_value(&person.user))];
-        if !person.groups.is_empty() {
-            request
-                .tags
-                .push(Tag::new("fed:groups", tag_value(&person.groups.join(":"))));
+        if role.session_tags {
+            request.tags = vec![Tag::new("fed:user", tag_value(&person.user))];
+            if !person.groups.is_empty() {
+                request
+                    .tags
+                    .push(Tag::new("fed:groups", tag_value(&person.groups.join(":"))));
+            }
         }
         let assumed = self
             .sts
@@ -116,15 +116,15 @@ impl Issuer {
         )
         .await
         .map_err(|e| fed_core::one_line(&e))?;
+        // With temporary credentials of its own (a role of its task or pod), the broker's
+        // AssumeRole is role chaining, which STS caps at one hour: the session lasts what was
+        // sent, not what the entitlement allows.
+        let duration_seconds = assumed.duration.map_or(3600, |d| u64::from(d.seconds()));
         Ok(Issued {
             url,
-            duration_seconds: duration_seconds(role.max_session),
+            duration_seconds,
         })
     }
-}
-
-fn duration_seconds(duration: Duration) -> u64 {
-    duration.as_secs()
 }
 
 /// A role session name (and source identity) from a user name: the characters STS allows
