@@ -1,12 +1,17 @@
 //! Audit records: one per decision (a console session issued, or refused), as JSON lines. A
 //! record holds who, their groups, the role, the session length, where the request came from,
-//! its id and the time; its fields cannot hold a credential, a token or a cookie.
+//! its id and the time; its fields cannot hold a credential, a token or a cookie. Records go
+//! to stdout, and also to PostgreSQL when an [`AuditStore`] is configured (`store.rs`).
 
 use std::io::Write;
 use std::net::IpAddr;
 use std::time::SystemTime;
 
 use serde::Serialize;
+
+pub use store::AuditStore;
+
+mod store;
 
 /// What was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -17,6 +22,16 @@ pub enum Decision {
     Issued,
     /// The request was refused.
     Denied,
+}
+
+impl Decision {
+    /// As in the JSON record: `issued` or `denied`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Decision::Issued => "issued",
+            Decision::Denied => "denied",
+        }
+    }
 }
 
 /// One decision.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// What can go wrong in the broker's files.
+/// What can go wrong in the broker's files and its audit store.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -29,6 +29,15 @@ pub enum Error {
         /// The variable.
         name: String,
         /// What is wrong.
+        problem: String,
+    },
+    /// The audit store, whose URL the variable holds, cannot be reached or used. The message
+    /// never holds the URL.
+    #[error("the audit store in {variable}: {problem}")]
+    Store {
+        /// The variable that holds the database URL.
+        variable: String,
+        /// What went wrong.
         problem: String,
     },
     /// A key has a value that is not allowed.

@@ -7,7 +7,7 @@
 //! checked as a whole with errors that name the key; the sign-in at the provider
 //! ([`Provider`]); the sealed cookies that keep the broker stateless ([`KeyRing`]); the web
 //! server ([`Broker`]) and what issues sessions ([`Issuer`]); the audit record of each
-//! decision ([`Record`]).
+//! decision ([`Record`]), also kept in PostgreSQL when configured ([`AuditStore`]).
 //!
 //! ```
 //! use fed_broker::Entitlements;
@@ -35,7 +35,7 @@ mod error;
 mod oidc;
 mod server;
 
-pub use crate::audit::{Decision, Record};
+pub use crate::audit::{AuditStore, Decision, Record};
 pub use crate::config::{Audit, Aws, Config, Limits, Oidc, Session};
 pub use crate::cookies::{KeyRing, Refusal};
 pub use crate::entitlements::{Entitlement, Entitlements};

@@ -1,5 +1,6 @@
 //! `fed-broker`: `fed-broker serve --config FILE` runs the broker; `fed-broker check --config
-//! FILE` checks the configuration and the entitlements it names, and says what it found.
+//! FILE` checks the configuration and the entitlements it names (and that the audit store
+//! answers, when one is configured), and says what it found.
 //!
 //! Audit records go to stdout, one JSON line each; logs go to stderr, one JSON line each. SIGHUP reloads the
 //! entitlements; SIGTERM and Ctrl-C stop it gracefully.
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use fed_broker::{Broker, Config, Entitlements, Issuer, KeyRing, Provider};
+use fed_broker::{AuditStore, Broker, Config, Entitlements, Issuer, KeyRing, Provider};
 
 /// The custom identity broker for the AWS console.
 #[derive(Debug, Parser)]
@@ -27,7 +28,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
     },
-    /// Check the configuration file and the entitlements file it names.
+    /// Check the configuration file, the entitlements file it names, and the audit store.
     Check {
         /// The configuration file.
         #[arg(long, value_name = "FILE")]
@@ -68,19 +69,35 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(err) => {
-                eprintln!("error: {err}");
+                eprintln!("error: {err:#}");
                 ExitCode::from(2)
             }
         },
     }
 }
 
-/// Loads both files; a one-line summary of what they hold.
-fn check(path: &Path) -> Result<String, fed_broker::Error> {
+/// Loads both files and connects to the audit store, if any; a one-line summary of what they
+/// hold.
+fn check(path: &Path) -> anyhow::Result<String> {
     let config = Config::load(path)?;
     let entitlements = Entitlements::load(&config.entitlements)?;
+    let store = match &config.audit.database_url_env {
+        None => String::new(),
+        Some(name) => {
+            let url = secret(name)?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let table = if runtime.block_on(AuditStore::check(name, &url))? {
+                "its table is there"
+            } else {
+                "its table will be created at start"
+            };
+            format!("; audit records also go to PostgreSQL ({name}), which answers and {table}")
+        }
+    };
     Ok(format!(
-        "{}: the broker listens on {} as {}, signs people in at {}, and has {} roles",
+        "{}: the broker listens on {} as {}, signs people in at {}, and has {} roles{store}",
         path.display(),
         config.listen,
         config.public_url,
@@ -106,6 +123,12 @@ async fn serve(path: &Path) -> anyhow::Result<()> {
         &secret(&config.session.keys_env)?,
         config.public_url.scheme() == "https",
     )?;
+    // A configured audit store that cannot be reached stops the start: without it, no session
+    // could be issued.
+    let store = match &config.audit.database_url_env {
+        Some(name) => Some(AuditStore::connect(name, &secret(name)?).await?),
+        None => None,
+    };
     let redirect = config.public_url.join("callback")?;
     let provider = Provider::discover(
         &config.oidc.issuer,
@@ -131,7 +154,15 @@ async fn serve(path: &Path) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     let entitlements_path = config.entitlements.clone();
-    let broker = Arc::new(Broker::new(config, provider, keys, entitlements, issuer));
+    let mut broker = Broker::new(config, provider, keys, entitlements, issuer);
+    if let Some(store) = store {
+        tracing::info!(
+            variable = store.variable(),
+            "audit records also go to PostgreSQL"
+        );
+        broker = broker.with_store(store);
+    }
+    let broker = Arc::new(broker);
     tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));
     tokio::spawn(forget_idle_clients(Arc::clone(&broker)));
     tracing::info!(%address, "fed-broker listening");

@@ -1,6 +1,7 @@
 //! The broker's web server: sign-in at the company's provider, the page of roles, and console
 //! sessions issued by POST with a CSRF token. Everything between requests lives in sealed
-//! cookies, so any replica serves any request.
+//! cookies, so any replica serves any request. Every decision is audited; with an audit store,
+//! a session whose record cannot be stored is not issued.
 //!
 //! | route | what |
 //! |---|---|
@@ -9,7 +10,7 @@
 //! | `GET /callback` | the provider's answer: the person is signed in at the broker |
 //! | `POST /console` | a console session for a role: 303 to the sign-in URL |
 //! | `POST /logout` | signs out of the broker |
-//! | `GET /healthz`, `GET /readyz` | liveness and readiness |
+//! | `GET /healthz`, `GET /readyz` | liveness, and readiness (the audit store answers) |
 //! | `GET /metrics` | counters in Prometheus's text format |
 
 mod issue;
@@ -28,7 +29,7 @@ use axum::routing::{get, post};
 use cookie::CookieJar;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{Decision, Record};
+use crate::audit::{AuditStore, Decision, Record};
 use crate::config::Config;
 use crate::cookies::KeyRing;
 use crate::entitlements::Entitlements;
@@ -59,6 +60,7 @@ pub struct Broker {
     issuer: Issuer,
     metrics: metrics::Metrics,
     limits: limits::Limits,
+    store: Option<AuditStore>,
 }
 
 impl Broker {
@@ -79,6 +81,17 @@ impl Broker {
             config,
             issuer,
             metrics: metrics::Metrics::default(),
+            store: None,
+        }
+    }
+
+    /// The same broker, keeping audit records in `store` too: a session whose record cannot be
+    /// stored there is not issued.
+    #[must_use]
+    pub fn with_store(self, store: AuditStore) -> Broker {
+        Broker {
+            store: Some(store),
+            ..self
         }
     }
 
@@ -105,7 +118,7 @@ impl Broker {
             .route("/console", post(console))
             .route("/logout", post(logout))
             .route("/healthz", get(|| async { "ok\n" }))
-            .route("/readyz", get(|| async { "ready\n" }))
+            .route("/readyz", get(readyz))
             .route("/metrics", get(metrics))
             .with_state(self)
     }
@@ -129,7 +142,7 @@ impl Broker {
 
     /// A new request's audit record (refused until issued), with the client's address and the
     /// role asked for; the refusal when that address is over its rate limit.
-    fn admit(
+    async fn admit(
         &self,
         headers: &HeaderMap,
         peer: SocketAddr,
@@ -142,17 +155,37 @@ impl Broker {
         if self.limits.ip_allows(ip) {
             Ok(record)
         } else {
-            Err(Box::new(refuse(
-                self,
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited_ip",
-                record,
-            )))
+            Err(Box::new(
+                refuse(
+                    self,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited_ip",
+                    record,
+                )
+                .await,
+            ))
         }
     }
 
-    fn audit(&self, record: &Record) {
+    /// Writes `record` to stdout, and to the store when there is one; a record the store
+    /// refuses is logged as not stored (the decision stands).
+    async fn audit(&self, record: &Record) {
         let _ = record.write_to(&mut std::io::stdout().lock());
+        if let Err(problem) = self.store_record(record).await {
+            tracing::error!(
+                request_id = %record.request_id,
+                error = %problem,
+                "audit record not stored"
+            );
+        }
+    }
+
+    /// Stores `record` when there is a store.
+    async fn store_record(&self, record: &Record) -> Result<(), String> {
+        match &self.store {
+            Some(store) => store.insert(record).await,
+            None => Ok(()),
+        }
     }
 }
 
@@ -198,11 +231,11 @@ fn with_cookies(mut response: Response, cookies: &[cookie::Cookie<'static>]) -> 
 }
 
 /// A refusal: its status and page, with an audit record.
-fn refuse(broker: &Broker, status: StatusCode, reason: &str, record: Record) -> Response {
+async fn refuse(broker: &Broker, status: StatusCode, reason: &str, record: Record) -> Response {
     let mut record = record;
     record.reason = Some(reason.to_owned());
     broker.metrics.denied(reason);
-    broker.audit(&record);
+    broker.audit(&record).await;
     let page = pages::refused(status, reason, &record.request_id);
     (status, Html(page)).into_response()
 }
@@ -240,22 +273,24 @@ async fn callback(
     headers: HeaderMap,
     Query(query): Query<Callback>,
 ) -> Response {
-    let record = match broker.admit(&headers, peer, None) {
+    let record = match broker.admit(&headers, peer, None).await {
         Ok(record) => record,
         Err(refused) => return *refused,
     };
     let pending: Pending = match broker.keys.open(&jar(&headers), LOGIN_COOKIE) {
         Ok(pending) => pending,
-        Err(refusal) => return refuse(&broker, StatusCode::BAD_REQUEST, refusal.reason(), record),
+        Err(refusal) => {
+            return refuse(&broker, StatusCode::BAD_REQUEST, refusal.reason(), record).await;
+        }
     };
     let (Some(state), Some(code)) = (query.state, query.code) else {
-        return refuse(&broker, StatusCode::BAD_REQUEST, "no_code", record);
+        return refuse(&broker, StatusCode::BAD_REQUEST, "no_code", record).await;
     };
     let person = match broker.provider.finish(pending, &state, &code).await {
         Ok(person) => person,
         Err(err) => {
             tracing::info!(request_id = %record.request_id, error = %err, "sign-in refused");
-            return refuse(&broker, StatusCode::BAD_REQUEST, err.reason(), record);
+            return refuse(&broker, StatusCode::BAD_REQUEST, err.reason(), record).await;
         }
     };
     let session = Session {
@@ -284,13 +319,15 @@ async fn console(
     Form(form): Form<ConsoleForm>,
 ) -> Response {
     let received = std::time::Instant::now();
-    let mut record = match broker.admit(&headers, peer, Some(&form.role)) {
+    let mut record = match broker.admit(&headers, peer, Some(&form.role)).await {
         Ok(record) => record,
         Err(refused) => return *refused,
     };
     let session: Session = match broker.keys.open(&jar(&headers), SESSION_COOKIE) {
         Ok(session) => session,
-        Err(refusal) => return refuse(&broker, StatusCode::UNAUTHORIZED, refusal.reason(), record),
+        Err(refusal) => {
+            return refuse(&broker, StatusCode::UNAUTHORIZED, refusal.reason(), record).await;
+        }
     };
     record.user = Some(session.person.user.clone());
     record.groups = session.person.groups.clone();
@@ -300,7 +337,8 @@ async fn console(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited_user",
             record,
-        );
+        )
+        .await;
     }
     let csrf_ok = form.csrf.as_deref().is_some_and(|token| {
         token.len() == session.csrf.len()
@@ -311,16 +349,16 @@ async fn console(
                 == 0
     });
     if !csrf_ok {
-        return refuse(&broker, StatusCode::FORBIDDEN, "csrf", record);
+        return refuse(&broker, StatusCode::FORBIDDEN, "csrf", record).await;
     }
     let entitlements = broker.entitlements();
     let Some(role) = entitlements.find(&form.role, &session.person.user, &session.person.groups)
     else {
-        return refuse(&broker, StatusCode::FORBIDDEN, "not_entitled", record);
+        return refuse(&broker, StatusCode::FORBIDDEN, "not_entitled", record).await;
     };
     let choice = match issue::Choice::of(role, form.service.as_deref(), form.region.as_deref()) {
         Ok(choice) => choice,
-        Err(reason) => return refuse(&broker, StatusCode::BAD_REQUEST, reason, record),
+        Err(reason) => return refuse(&broker, StatusCode::BAD_REQUEST, reason, record).await,
     };
     let started = std::time::Instant::now();
     match broker
@@ -330,10 +368,28 @@ async fn console(
     {
         Ok(issued) => {
             let upstream = started.elapsed();
-            broker.metrics.issued(upstream);
             record.decision = Decision::Issued;
             record.duration_seconds = Some(issued.duration_seconds);
-            broker.audit(&record);
+            // The record is stored before the URL leaves: without it, no session.
+            if let Err(problem) = broker.store_record(&record).await {
+                drop(issued);
+                tracing::error!(
+                    request_id = %record.request_id,
+                    error = %problem,
+                    "audit store unavailable; the session is not issued"
+                );
+                record.decision = Decision::Denied;
+                record.duration_seconds = None;
+                return refuse(
+                    &broker,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "audit_unavailable",
+                    record,
+                )
+                .await;
+            }
+            broker.metrics.issued(upstream);
+            let _ = record.write_to(&mut std::io::stdout().lock());
             let mut response = Redirect::to(issued.url.expose()).into_response();
             *response.status_mut() = StatusCode::SEE_OTHER;
             // The time AWS took (AssumeRole and the sign-in token) and the whole request's, as
@@ -350,8 +406,20 @@ async fn console(
         }
         Err(err) => {
             tracing::warn!(request_id = %record.request_id, error = %err, "issuing failed");
-            refuse(&broker, StatusCode::BAD_GATEWAY, "upstream_failed", record)
+            refuse(&broker, StatusCode::BAD_GATEWAY, "upstream_failed", record).await
         }
+    }
+}
+
+/// Ready unless the audit store, when there is one, does not answer.
+async fn readyz(State(broker): Shared) -> Response {
+    match &broker.store {
+        Some(store) if !store.ready().await => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the audit store does not answer\n",
+        )
+            .into_response(),
+        _ => "ready\n".into_response(),
     }
 }
 

@@ -1,7 +1,11 @@
 //! The OpenID provider of the tests: oidc-provider from `tests/oidc-provider`, started on
-//! loopback, and a browser that signs in at it.
+//! loopback, and a browser that signs in at it; the broker itself (`broker.rs`) and a
+//! throw-away PostgreSQL for its audit store (`postgres.rs`).
 
 #![allow(dead_code, unreachable_pub)]
+
+pub mod broker;
+pub mod postgres;
 
 use std::process::Stdio;
 use std::time::Duration;

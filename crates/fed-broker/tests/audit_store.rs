@@ -1,0 +1,435 @@
+//! The audit store end to end: the real `fed-broker` with a real PostgreSQL (Debian's
+//! `pg_virtualenv`), the strict local AWS and a real OpenID provider. Every decision is a row
+//! that matches its stdout record; a store that goes away means no session (503,
+//! `audit_unavailable`) and not ready; a store that cannot be reached at start stops the
+//! start; no secret is in a record, a row or a log line.
+
+mod support;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use base64::Engine;
+use fed_local::{LocalStack, Service};
+use serde_json::{Value, json};
+use sqlx::Row;
+use support::broker::{BrokerProcess, free_port, hidden, role};
+use support::postgres::Postgres;
+use support::{OpenIdProvider, browser, follow_to};
+use url::Url;
+
+const VARIABLE: &str = "FED_BROKER_DATABASE_URL";
+const AUDIT: &str = "[audit]\ndatabase_url_env = \"FED_BROKER_DATABASE_URL\"\n";
+
+/// The rows of the audit table, in order, as JSON objects.
+async fn rows(database: &Postgres) -> Vec<Value> {
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&database.url)
+        .await
+        .expect("the test connects");
+    sqlx::query("SELECT row_to_json(a)::text FROM fed_broker_audit a ORDER BY id")
+        .fetch_all(&mut connection)
+        .await
+        .expect("the table")
+        .iter()
+        .map(|row| serde_json::from_str(row.get::<&str, _>(0)).expect("JSON"))
+        .collect()
+}
+
+fn records(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect()
+}
+
+/// Seconds since the epoch of an RFC 3339 time.
+fn seconds(time: &Value) -> f64 {
+    let text = time.as_str().expect("a time");
+    let time = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    time.unix_timestamp_nanos() as f64 / 1e9
+}
+
+/// A row holds exactly what its stdout record holds.
+#[track_caller]
+fn assert_same(row: &Value, record: &Value) {
+    for (column, field) in [
+        ("request_id", "request_id"),
+        ("decision", "decision"),
+        ("reason", "reason"),
+        ("user_name", "user"),
+        ("groups", "groups"),
+        ("role_arn", "role_arn"),
+        ("duration_seconds", "duration_seconds"),
+        ("source_ip", "source_ip"),
+    ] {
+        let expected = record.get(field).cloned().unwrap_or(Value::Null);
+        assert_eq!(row[column], expected, "{column} of {row} and {record}");
+    }
+    assert!(
+        (seconds(&row["time"]) - seconds(&record["time"])).abs() < 0.001,
+        "time of {row} and {record}"
+    );
+}
+
+/// Signs in as `user` at `broker`; the browser and the CSRF token of the role page.
+async fn signed_in(
+    broker: &BrokerProcess,
+    callback: &str,
+    user: &str,
+) -> (support::Browser, String) {
+    let browser = browser();
+    let (back, _) = follow_to(&browser, &broker.url, user, callback).await;
+    let response = browser.get(back).send().await.expect("callback");
+    assert_eq!(response.status(), 303);
+    let page = browser
+        .get(broker.url.clone())
+        .send()
+        .await
+        .expect("the role page")
+        .text()
+        .await
+        .expect("a page");
+    let csrf = hidden(&page, "csrf");
+    (browser, csrf)
+}
+
+async fn status(url: Url) -> u16 {
+    reqwest::get(url).await.expect("answers").status().as_u16()
+}
+
+/// `fed-broker check` with the database URL in the environment: its exit code, stdout and
+/// stderr.
+fn check(config: &str, url: &str) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("broker.toml"), config).expect("config");
+    std::fs::write(
+        dir.path().join("entitlements.toml"),
+        "[[role]]\nname = \"Read-only\"\narn = \"arn:aws:iam::123456789012:role/ReadOnly\"\ngroups = [\"engineering\"]\n",
+    )
+    .expect("entitlements");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
+        .args(["check", "--config"])
+        .arg(dir.path().join("broker.toml"))
+        .env_clear()
+        .env(VARIABLE, url)
+        .output()
+        .expect("fed-broker runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A configuration that names the audit store; nothing else in it is reached before the store.
+fn config(port: u16) -> String {
+    format!(
+        "listen = \"127.0.0.1:{port}\"\npublic_url = \"http://127.0.0.1:{port}\"\nentitlements = \"entitlements.toml\"\n\
+         [oidc]\nissuer = \"http://127.0.0.1:9\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n\
+         [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n{AUDIT}"
+    )
+}
+
+/// Every decision is a row that matches its stdout record: an issued session, a role not
+/// entitled and a missing CSRF token; `check` says the store answers, and names the variable
+/// (never the password) when it does not let the broker in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_decision_is_a_row_like_its_record() {
+    let database = Postgres::start().await;
+    let (code, out, err) = check(&config(free_port()), &database.url);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("audit records also go to PostgreSQL (FED_BROKER_DATABASE_URL), which answers and its table will be created at start"),
+        "{out}"
+    );
+    let wrong = database.url.replace(&database.password, "not-the-password");
+    let (code, out, err) = check(&config(free_port()), &wrong);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        err.starts_with("error: the audit store in FED_BROKER_DATABASE_URL: cannot connect: ")
+            && err.contains("password authentication failed")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(!err.contains("not-the-password"), "{err}");
+
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let finance = role(&stack, "finance").await;
+    let entitlements = format!(
+        "[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\nmax_session = \"2h\"\n\
+         [[role]]\nname = \"Finance\"\narn = \"{finance}\"\ngroups = [\"finance\"]\n"
+    );
+    let port = free_port();
+    let callback = format!("http://127.0.0.1:{port}/callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let broker = BrokerProcess::start_with_env(
+        port,
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        AUDIT,
+        &[(VARIABLE, &database.url)],
+    )
+    .await;
+    assert_eq!(status(broker.url.join("readyz").expect("a URL")).await, 200);
+
+    let (browser, csrf) = signed_in(&broker, &callback, "alice").await;
+    let console = broker.url.join("console").expect("a URL");
+    let response = browser
+        .post(console.clone())
+        .form(&[("csrf", csrf.as_str()), ("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    let signin = response.headers()["location"]
+        .to_str()
+        .expect("a URL")
+        .to_owned();
+    let not_entitled = browser
+        .post(console.clone())
+        .form(&[("csrf", csrf.as_str()), ("role", finance.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(not_entitled.status(), 403);
+    let no_csrf = browser
+        .post(console.clone())
+        .form(&[("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(no_csrf.status(), 403);
+
+    let rows = rows(&database).await;
+    let (stdout, logs) = broker.stop().await;
+    let records = records(&stdout);
+    let decisions: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r["decision"].as_str().unwrap_or(""), r["reason"].as_str()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("issued", None),
+            ("denied", Some("not_entitled")),
+            ("denied", Some("csrf"))
+        ]
+    );
+    assert_eq!(rows.len(), records.len(), "{stdout}");
+    for (row, record) in rows.iter().zip(&records) {
+        assert_same(row, record);
+    }
+    assert_eq!(rows[0]["user_name"], "alice@example.com");
+    assert_eq!(rows[0]["groups"], json!(["engineering", "on-call"]));
+    assert_eq!(rows[0]["role_arn"], reader.as_str());
+    assert_eq!(rows[0]["duration_seconds"], 7200);
+    assert_eq!(rows[0]["source_ip"], "127.0.0.1");
+
+    // No secret in the records, the rows or the logs.
+    let token = Url::parse(&signin)
+        .expect("a URL")
+        .query_pairs()
+        .find(|(k, _)| k == "SigninToken")
+        .map(|(_, v)| v.into_owned())
+        .expect("a token");
+    let table = serde_json::to_string(&rows).expect("JSON");
+    for text in [&stdout, &logs, &table] {
+        assert!(!text.contains(&token), "the sign-in token leaked");
+        assert!(
+            !text.contains(&database.password),
+            "the database password leaked"
+        );
+        assert!(!text.contains("test-secret"), "the client secret leaked");
+        assert!(
+            !text.contains(stack.credentials().secret_access_key()),
+            "credentials leaked"
+        );
+    }
+    provider.stop().await;
+    database.stop().await;
+}
+
+/// The store goes away while the broker runs: no session (503 `audit_unavailable`, no
+/// redirect, no sign-in URL anywhere), a denied record on stdout, and not ready; a refusal
+/// still stands, its record logged as not stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_goes_away_means_no_session() {
+    let database = Postgres::start().await;
+    let password = database.password.clone();
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let entitlements =
+        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let port = free_port();
+    let callback = format!("http://127.0.0.1:{port}/callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let broker = BrokerProcess::start_with_env(
+        port,
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        AUDIT,
+        &[(VARIABLE, &database.url)],
+    )
+    .await;
+    let (browser, csrf) = signed_in(&broker, &callback, "alice").await;
+    let readyz = broker.url.join("readyz").expect("a URL");
+    assert_eq!(status(readyz.clone()).await, 200);
+
+    database.stop().await;
+    stack.log().clear();
+    let console = broker.url.join("console").expect("a URL");
+    let started = std::time::Instant::now();
+    let response = browser
+        .post(console.clone())
+        .form(&[("csrf", csrf.as_str()), ("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "a dead store fails fast"
+    );
+    assert!(response.headers().get("location").is_none());
+    let page = response.text().await.expect("a page");
+    assert!(page.contains("audit_unavailable"), "{page}");
+    assert!(
+        !page.contains("SigninToken") && !page.contains(stack.signin_base_url().as_str()),
+        "{page}"
+    );
+    // The session was made upstream, then discarded.
+    assert_eq!(stack.log().calls(Service::Sts, "AssumeRole").len(), 1);
+    assert_eq!(status(readyz.clone()).await, 503);
+    // A refusal stands without the store.
+    let no_csrf = browser
+        .post(console)
+        .form(&[("role", reader.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(no_csrf.status(), 403);
+    let metrics = reqwest::get(broker.url.join("metrics").expect("a URL"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "fed_broker_sessions_issued_total 0",
+        "fed_broker_requests_denied_total{reason=\"audit_unavailable\"} 1",
+        "fed_broker_requests_denied_total{reason=\"csrf\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in:\n{metrics}");
+    }
+
+    let (stdout, logs) = broker.stop().await;
+    let records = records(&stdout);
+    let decisions: Vec<(&str, Option<&str>)> = records
+        .iter()
+        .map(|r| (r["decision"].as_str().unwrap_or(""), r["reason"].as_str()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("denied", Some("audit_unavailable")),
+            ("denied", Some("csrf"))
+        ]
+    );
+    assert_eq!(records[0]["user"], "alice@example.com");
+    assert_eq!(records[0]["role_arn"], reader.as_str());
+    assert!(records[0].get("duration_seconds").is_none(), "{stdout}");
+    assert!(
+        logs.contains("audit store unavailable; the session is not issued"),
+        "{logs}"
+    );
+    assert!(logs.contains("audit record not stored"), "{logs}");
+    for text in [&stdout, &logs] {
+        assert!(
+            !text.contains("SigninToken"),
+            "a sign-in URL leaked: {text}"
+        );
+        assert!(!text.contains(&password), "the database password leaked");
+        assert!(
+            !text.contains(stack.credentials().secret_access_key()),
+            "credentials leaked"
+        );
+    }
+    provider.stop().await;
+}
+
+/// A configured store that cannot be reached, or a variable that is unset or not a
+/// PostgreSQL URL, stops the start with one `error:` line naming the variable, never the URL's
+/// password; `check` says the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_cannot_be_reached_stops_the_start() {
+    let unreachable = format!(
+        "postgres://fed:never-this-pw@127.0.0.1:{}/audit",
+        free_port()
+    );
+    for (url, expected) in [
+        (
+            Some(unreachable.as_str()),
+            "error: the audit store in FED_BROKER_DATABASE_URL: cannot connect: ",
+        ),
+        (
+            Some("mysql://fed:never-this-pw@127.0.0.1/audit"),
+            "error: FED_BROKER_DATABASE_URL: is not a PostgreSQL URL",
+        ),
+        (None, "error: FED_BROKER_DATABASE_URL is not set"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        std::fs::write(dir.path().join("broker.toml"), config(port)).expect("config");
+        std::fs::write(
+            dir.path().join("entitlements.toml"),
+            "[[role]]\nname = \"Read-only\"\narn = \"arn:aws:iam::123456789012:role/ReadOnly\"\ngroups = [\"engineering\"]\n",
+        )
+        .expect("entitlements");
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"));
+        command
+            .args(["serve", "--config"])
+            .arg(dir.path().join("broker.toml"))
+            .env_clear()
+            .env("FED_BROKER_CLIENT_SECRET", "test-secret")
+            .env(
+                "FED_BROKER_COOKIE_KEYS",
+                base64::engine::general_purpose::STANDARD.encode([7u8; 64]),
+            )
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        if let Some(url) = url {
+            command.env(VARIABLE, url);
+        }
+        let out = tokio::time::timeout(Duration::from_secs(30), command.output())
+            .await
+            .expect("the broker stops by itself")
+            .expect("fed-broker runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(out.stdout.is_empty(), "no record");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(expected), "{expected} in: {stderr}");
+        assert!(!stderr.contains("never-this-pw"), "{stderr}");
+        assert!(
+            reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+                .await
+                .is_err(),
+            "nothing listens"
+        );
+
+        // An empty variable is an unset one.
+        let (code, out, err) = check(&config(port), url.unwrap_or(""));
+        assert_eq!(code, Some(2), "{out}{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(expected), "{expected} in: {err}");
+        assert!(!err.contains("never-this-pw"), "{err}");
+    }
+}
