@@ -41,7 +41,28 @@ pub enum SignInError {
     /// The provider refused the code (used before, expired, or not this client's).
     #[error("the provider refused the authorization code: {0}")]
     Code(String),
-    /// The id_token did not verify: signature, issuer, audience, expiry or nonce.
+    /// The id_token names another issuer than the provider.
+    #[error("the id_token is from another issuer")]
+    WrongIssuer,
+    /// The id_token is not for this broker: its audience lacks the broker's client id, or
+    /// also names another client.
+    #[error("the id_token is for another audience")]
+    WrongAudience,
+    /// The id_token's lifetime has passed.
+    #[error("the id_token has expired")]
+    TokenExpired,
+    /// The id_token's nonce is not the one this sign-in sent.
+    #[error("the id_token's nonce is not this sign-in's")]
+    WrongNonce,
+    /// The id_token is signed with a key the provider does not publish, even after its keys
+    /// were fetched again.
+    #[error("the id_token is signed with a key the provider does not publish")]
+    UnknownKey,
+    /// The id_token's signature does not verify: it is not the key's, it uses an algorithm
+    /// that is not allowed, or there is none.
+    #[error("the id_token's signature does not verify: {0}")]
+    BadSignature(String),
+    /// The id_token is missing or cannot be used for another reason.
     #[error("the provider's id_token does not verify: {0}")]
     Token(String),
     /// The id_token lacks the claim that names the user.
@@ -56,6 +77,12 @@ impl SignInError {
             SignInError::Provider(_) => "provider_unavailable",
             SignInError::WrongState => "wrong_state",
             SignInError::Code(_) => "code_refused",
+            SignInError::WrongIssuer => "wrong_issuer",
+            SignInError::WrongAudience => "wrong_audience",
+            SignInError::TokenExpired => "token_expired",
+            SignInError::WrongNonce => "wrong_nonce",
+            SignInError::UnknownKey => "unknown_key",
+            SignInError::BadSignature(_) => "bad_signature",
             SignInError::Token(_) => "token_invalid",
             SignInError::MissingClaim(_) => "claim_missing",
         }
@@ -246,7 +273,7 @@ impl Provider {
                 )
             );
             if !unknown_key {
-                return Err(SignInError::Token(err.to_string()));
+                return Err(refusal(err));
             }
             let fresh = Arc::new(
                 Self::client(
@@ -260,7 +287,7 @@ impl Provider {
             );
             id_token
                 .claims(&fresh.id_token_verifier(), &nonce)
-                .map_err(|e| SignInError::Token(e.to_string()))?;
+                .map_err(refusal)?;
             if let Ok(mut current) = self.client.write() {
                 *current = fresh;
             }
@@ -292,6 +319,25 @@ impl Provider {
             _ => Vec::new(),
         };
         Ok(Person { user, groups })
+    }
+}
+
+/// Why an id_token was refused. Issuer, audience, expiry and nonce are named without the
+/// library's words, which quote the token's claims.
+fn refusal(err: openidconnect::ClaimsVerificationError) -> SignInError {
+    use openidconnect::{
+        ClaimsVerificationError as Claims, SignatureVerificationError as Signature,
+    };
+    match err {
+        Claims::InvalidIssuer(_) => SignInError::WrongIssuer,
+        Claims::InvalidAudience(_) => SignInError::WrongAudience,
+        Claims::Expired(_) => SignInError::TokenExpired,
+        Claims::InvalidNonce(_) => SignInError::WrongNonce,
+        Claims::SignatureVerification(Signature::NoMatchingKey) => SignInError::UnknownKey,
+        Claims::SignatureVerification(signature) => {
+            SignInError::BadSignature(signature.to_string())
+        }
+        other => SignInError::Token(other.to_string()),
     }
 }
 

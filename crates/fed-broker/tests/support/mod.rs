@@ -1,13 +1,16 @@
-//! The OpenID provider of the tests: oidc-provider from `tests/oidc-provider`, started on
-//! loopback, and a browser that signs in at it; the broker itself (`broker.rs`) and a
-//! throw-away PostgreSQL for its audit store (`postgres.rs`).
+//! The OpenID providers of the tests, started on loopback: oidc-provider from
+//! `tests/oidc-provider`, and the misbehaving `rogue.mjs` beside it; a browser that signs in
+//! at them; the broker as a process (`broker.rs`) and a throw-away PostgreSQL for its audit
+//! store (`postgres.rs`).
 
 #![allow(dead_code, unreachable_pub)]
 
 pub mod broker;
 pub mod postgres;
 
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -16,21 +19,28 @@ use url::Url;
 /// The redirect URI of tests that complete the sign-in themselves.
 pub const REDIRECT: &str = "http://localhost:9/callback";
 
-/// The provider's directory, with its npm packages installed (once) from the lock file.
-fn provider_dir() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider");
-    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        if !dir.join("node_modules/oidc-provider").is_dir() {
-            let status = std::process::Command::new("npm")
-                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status()
-                .expect("npm runs");
-            assert!(status.success(), "npm ci failed");
-        }
-    });
+/// The package `name` under the workspace's `tests/`, with its npm packages installed from its
+/// lock file unless `probe` is already in its `node_modules`.
+pub fn node_package(name: &str, probe: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests")
+        .join(name);
+    if !dir.join("node_modules").join(probe).is_dir() {
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs (install Debian's nodejs and npm)");
+        assert!(status.success(), "npm ci failed in {}", dir.display());
+    }
     dir
+}
+
+/// The providers' directory, with its npm packages installed (once) from the lock file.
+fn provider_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| node_package("oidc-provider", "oidc-provider"))
+        .clone()
 }
 
 /// A running provider; killed on drop.
@@ -38,25 +48,40 @@ pub struct OpenIdProvider {
     child: tokio::process::Child,
     /// The provider's issuer URL.
     pub issuer: Url,
+    output: Arc<Mutex<Vec<String>>>,
 }
 
 impl OpenIdProvider {
     /// Starts a provider on `port` (0: any) signing with a new key `key_id`, for a client that
     /// redirects to `redirect`.
     pub async fn start(port: u16, key_id: &str, redirect: &str) -> OpenIdProvider {
-        let mut child = tokio::process::Command::new("node")
+        let mut command = tokio::process::Command::new("node");
+        command
             .arg("server.mjs")
-            .current_dir(provider_dir())
             .env("PORT", port.to_string())
             .env("KEY_ID", key_id)
+            .env("REDIRECT_URIS", redirect);
+        Self::spawn(command).await
+    }
+
+    /// Starts the misbehaving provider, `rogue.mjs`, whose id_tokens are wrong as `mode` says
+    /// (`good`: not at all).
+    pub async fn rogue(mode: &str) -> OpenIdProvider {
+        let mut command = tokio::process::Command::new("node");
+        command.arg("rogue.mjs").env("PORT", "0").env("MODE", mode);
+        Self::spawn(command).await
+    }
+
+    async fn spawn(mut command: tokio::process::Command) -> OpenIdProvider {
+        let mut child = command
+            .current_dir(provider_dir())
             .env("CLIENT_ID", "fed-broker")
             .env("CLIENT_SECRET", "test-secret")
-            .env("REDIRECT_URIS", redirect)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("node runs");
+            .expect("node runs (install Debian's nodejs and npm)");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
@@ -69,11 +94,23 @@ impl OpenIdProvider {
             .unwrap_or_else(|| panic!("unexpected: {line}"))
             .to_owned();
         // Keep reading, so that the provider never writes to a closed pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&output);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                kept.lock().expect("lines").push(line);
+            }
+        });
         OpenIdProvider {
             child,
             issuer: Url::parse(&issuer).expect("a URL"),
+            output,
         }
+    }
+
+    /// What it printed after it started: for `rogue.mjs`, each request's method and path.
+    pub fn output(&self) -> Vec<String> {
+        self.output.lock().expect("lines").clone()
     }
 
     /// Its port.
