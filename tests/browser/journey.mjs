@@ -1,7 +1,8 @@
 // Drives Debian's headless Chromium through fed-broker's journey as a person does, with
 // puppeteer-core: open the broker, type the user and password into the provider's login page,
 // read the broker's role page, pick a service and region, click the role's button (a form
-// POST with its CSRF token), and read the console page it lands on.
+// POST with its CSRF token), and read the console page it lands on. A service or region is
+// chosen from the role's menu, or typed into its field where the role offers any.
 //
 // Usage: node journey.mjs BROKER_URL USER ROLE_NAME [SERVICE [REGION]]
 //
@@ -88,10 +89,16 @@ try {
   if (!item) throw new Error(`no role named ${roleName} on the page: ${JSON.stringify(roles)}`);
   for (const [name, value] of [['service', service], ['region', region]]) {
     if (!value) continue;
+    // A role limited to some services or regions offers a menu; any other, a field to type in.
     const select = await item.$(`select[name=${name}]`);
-    if (!select) throw new Error(`the role ${roleName} offers no ${name}`);
-    const chosen = await select.select(value);
-    if (chosen.length !== 1) throw new Error(`the role ${roleName} does not offer ${name} ${value}`);
+    if (select) {
+      const chosen = await select.select(value);
+      if (chosen.length !== 1) throw new Error(`the role ${roleName} does not offer ${name} ${value}`);
+      continue;
+    }
+    const field = await item.$(`input[name=${name}]`);
+    if (!field) throw new Error(`the role ${roleName} offers no ${name}`);
+    await field.type(value);
   }
 
   const requests = [];

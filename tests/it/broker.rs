@@ -72,11 +72,14 @@ fn check_names_the_file_and_key_of_a_mistake() {
 }
 
 /// `cargo xtask broker --local`: the local stack, the OpenID Provider and the broker come up
-/// with one command, the broker sends people to the provider, and Ctrl-C stops all three.
+/// with one command; in headless Chromium each test user signs in, sees the roles their groups
+/// allow and lands in the console; Ctrl-C stops all three.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
+    const MISSING: &str = "chromium is not installed: install Debian's chromium (apt-get install chromium) or set FED_CHROMIUM";
+    let chromium = crate::cli::chromium().unwrap_or_else(|| panic!("{MISSING}"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -109,15 +112,20 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
         "the broker was not up within 300 s:\n{}",
         told.join("\n")
     );
+    // Keep reading, so that the logs never fill the pipe.
+    let rest = tokio::spawn(async move {
+        let mut rest = Vec::new();
+        while let Ok(Some(line)) = lines.next_line().await {
+            rest.push(line);
+        }
+        rest
+    });
     let text = told.join("\n");
     let broker = format!("http://127.0.0.1:{port}/");
     assert!(
         text.contains(&format!("fed-broker is up: open {broker}")),
         "{text}"
     );
-    for user in ["alice", "bob", "carol"] {
-        assert!(text.contains(user), "the test users are named: {text}");
-    }
     let issuer = text
         .split("Sign in at the test OpenID Provider (")
         .nth(1)
@@ -125,50 +133,43 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
         .unwrap_or_else(|| panic!("the provider is named: {text}"))
         .to_owned();
 
-    // The broker sends a person to the provider's sign-in, which answers.
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let home = http.get(&broker).send().await.expect("the broker answers");
-    assert_eq!(home.status(), 303);
-    assert_eq!(home.headers()["location"], "/login");
-    let login = http
-        .get(format!("{broker}login"))
-        .send()
-        .await
-        .expect("the broker answers");
-    assert_eq!(login.status(), 303);
-    let authorize = login.headers()["location"]
-        .to_str()
-        .expect("text")
-        .to_owned();
-    assert!(
-        authorize.starts_with(&format!("{issuer}auth?")),
-        "{authorize}"
+    // Each user, in a real browser: the roles their groups allow, and the console.
+    let alice = journey(
+        &chromium,
+        &broker,
+        "alice",
+        "On-call admin",
+        "cloudwatch",
+        "eu-central-1",
+    )
+    .await;
+    assert_eq!(
+        alice["roles"],
+        serde_json::json!(["Read-only", "On-call admin"])
     );
     assert!(
-        authorize.contains(&format!(
-            "redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback"
-        )),
-        "{authorize}"
+        alice["login"]
+            .as_str()
+            .is_some_and(|l| l.starts_with(&format!("{issuer}interaction/"))),
+        "{alice}"
     );
-    let at_provider = http
-        .get(&authorize)
-        .send()
-        .await
-        .expect("the provider answers");
+    let principal = alice["principal"].as_str().unwrap_or_default();
     assert!(
-        at_provider.status().is_redirection(),
-        "{}",
-        at_provider.status()
+        principal.ends_with(":assumed-role/admin/alice@example.com"),
+        "{alice}"
     );
-    let ready = http
-        .get(format!("{broker}readyz"))
-        .send()
-        .await
-        .expect("the broker answers");
-    assert_eq!(ready.status(), 200);
+    let destination = alice["destination"].as_str().unwrap_or_default();
+    assert!(
+        destination.contains("/cloudwatch/") && destination.contains("region=eu-central-1"),
+        "the typed service and region: {alice}"
+    );
+    let carol = journey(&chromium, &broker, "carol", "Finance", "", "").await;
+    assert_eq!(carol["roles"], serde_json::json!(["Finance"]));
+    let principal = carol["principal"].as_str().unwrap_or_default();
+    assert!(
+        principal.ends_with(":assumed-role/finance/carol@example.com"),
+        "{carol}"
+    );
 
     // Ctrl-C stops the broker, the provider and the stack.
     let pid = xtask.id().expect("a pid");
@@ -182,13 +183,47 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
         .expect("xtask stops within 60 s")
         .expect("xtask exits");
     assert_eq!(exit.code(), Some(0), "Ctrl-C is the way out");
-    while let Ok(Some(line)) = lines.next_line().await {
-        told.push(line);
-    }
+    let rest = rest.await.expect("stderr");
     assert!(
-        told.iter()
-            .any(|l| l.contains("stopping the broker, the provider and the stack"))
+        rest.iter()
+            .any(|l| l.contains("stopping the broker, the provider and the stack")),
+        "{rest:?}"
     );
+    // The audit records followed on stdout: one session issued to each.
+    let mut audit = String::new();
+    xtask
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut audit)
+        .await
+        .expect("stdout");
+    let issued: Vec<(String, String)> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|r| r["decision"] == "issued")
+        .map(|r| {
+            (
+                r["user"].as_str().unwrap_or_default().to_owned(),
+                r["role_arn"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        issued,
+        [
+            ("alice@example.com".to_owned(), "admin".to_owned()),
+            ("carol@example.com".to_owned(), "finance".to_owned())
+        ],
+        "{audit}"
+    );
+    let http = reqwest::Client::new();
     for (what, url) in [
         ("the broker", broker.clone()),
         ("the provider", issuer.clone()),
@@ -198,4 +233,51 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
             "{what} still answers at {url} after Ctrl-C"
         );
     }
+}
+
+/// Signs in at `broker` as `user` in headless Chromium (`tests/browser/journey.mjs`) and opens
+/// the console of the role named `role` with `service` and `region`; what the browser saw.
+async fn journey(
+    chromium: &std::path::Path,
+    broker: &str,
+    user: &str,
+    role: &str,
+    service: &str,
+    region: &str,
+) -> serde_json::Value {
+    let dir = support::project_root().join("tests/browser");
+    if !dir.join("node_modules/puppeteer-core").is_dir() {
+        let status = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs (install Debian's nodejs and npm)");
+        assert!(status.success(), "npm ci failed in {}", dir.display());
+    }
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut args = vec!["journey.mjs", broker, user, role];
+    if !service.is_empty() {
+        args.extend([service, region]);
+    }
+    let run = tokio::process::Command::new("node")
+        .args(&args)
+        .current_dir(dir)
+        .env("FED_CHROMIUM", chromium)
+        .env("FED_PROFILE", profile.path())
+        .env("FED_PASSWORD", user)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(180), run)
+        .await
+        .expect("the browser journey ends within 3 minutes")
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the browser journey failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
