@@ -13,9 +13,9 @@ use base64::Engine;
 use fed_local::{LocalStack, Service};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::broker::{BrokerProcess, free_port, hidden, role};
+use support::OpenIdProvider;
+use support::broker::{BrokerProcess, free_port, records, role, signed_in};
 use support::postgres::Postgres;
-use support::{OpenIdProvider, browser, follow_to};
 use url::Url;
 
 const VARIABLE: &str = "FED_BROKER_DATABASE_URL";
@@ -32,13 +32,6 @@ async fn rows(database: &Postgres) -> Vec<Value> {
         .expect("the table")
         .iter()
         .map(|row| serde_json::from_str(row.get::<&str, _>(0)).expect("JSON"))
-        .collect()
-}
-
-fn records(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect()
 }
 
@@ -70,28 +63,6 @@ fn assert_same(row: &Value, record: &Value) {
         (seconds(&row["time"]) - seconds(&record["time"])).abs() < 0.001,
         "time of {row} and {record}"
     );
-}
-
-/// Signs in as `user` at `broker`; the browser and the CSRF token of the role page.
-async fn signed_in(
-    broker: &BrokerProcess,
-    callback: &str,
-    user: &str,
-) -> (support::Browser, String) {
-    let browser = browser();
-    let (back, _) = follow_to(&browser, &broker.url, user, callback).await;
-    let response = browser.get(back).send().await.expect("callback");
-    assert_eq!(response.status(), 303);
-    let page = browser
-        .get(broker.url.clone())
-        .send()
-        .await
-        .expect("the role page")
-        .text()
-        .await
-        .expect("a page");
-    let csrf = hidden(&page, "csrf");
-    (browser, csrf)
 }
 
 async fn status(url: Url) -> u16 {

@@ -247,7 +247,8 @@ async fn any_replica_serves_any_request() {
 }
 
 /// Each refusal has its status and an audit record with its reason: a missing or tampered
-/// cookie, a callback with a wrong state, a replayed code.
+/// cookie, a callback with a wrong state, the callback again once its login cookie is gone
+/// (`refusals.rs` replays a code with its login cookie).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_have_their_status_and_audit_record() {
     let stack = LocalStack::start().await.expect("the local stack starts");

@@ -60,7 +60,8 @@ pub struct LoggedRequest {
     /// Who called.
     pub caller: CallerKind,
     /// Non-secret parameters with their values: `DurationSeconds`, `RoleSessionName`,
-    /// `RoleArn`, `SessionDuration`, `account_id`, `role_name`, …
+    /// `RoleArn`, `SessionDuration`, `account_id`, `role_name`, session tags
+    /// (`Tags.member.1.Key`, `Tags.member.1.Value`), …
     pub params: Vec<(String, String)>,
     /// Secret parameters that were present, by name only: `SerialNumber`, `TokenCode`,
     /// `ExternalId`, …

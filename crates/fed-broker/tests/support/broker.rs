@@ -10,20 +10,95 @@ use serde_json::json;
 use tokio::io::AsyncReadExt;
 use url::Url;
 
-use super::OpenIdProvider;
+use super::{Browser, OpenIdProvider, browser, follow_to};
 
 /// A role that the stack's IAM user (the broker's credentials) may assume, setting a source
 /// identity and session tags, as AWS requires of a broker.
 pub async fn role(stack: &LocalStack, name: &str) -> String {
+    let user = stack.user_arn().to_string();
+    role_trusting(
+        stack,
+        name,
+        &user,
+        &["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+    )
+    .await
+}
+
+/// A role, whose sessions may last 12 hours, that `principal` (an ARN or an account) may
+/// assume with `actions`.
+pub async fn role_trusting(
+    stack: &LocalStack,
+    name: &str,
+    principal: &str,
+    actions: &[&str],
+) -> String {
     let trust = json!({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow",
-        "Principal": {"AWS": stack.user_arn().to_string()},
-        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+        "Principal": {"AWS": principal},
+        "Action": actions
     }]});
     stack
         .create_role(name, &trust, Some(43_200))
         .await
         .expect("CreateRole")
+}
+
+/// The cookie keys of every broker of the tests (`FED_BROKER_COOKIE_KEYS`).
+pub fn cookie_keys() -> String {
+    base64::engine::general_purpose::STANDARD.encode([7u8; 64])
+}
+
+/// Signs in as `user` at `broker`, whose callback is `callback`; the browser and the CSRF
+/// token of the role page.
+pub async fn signed_in(broker: &BrokerProcess, callback: &str, user: &str) -> (Browser, String) {
+    let browser = browser();
+    let (back, _) = follow_to(&browser, &broker.url, user, callback).await;
+    let response = browser.get(back).send().await.expect("callback");
+    assert_eq!(response.status(), 303);
+    let page = browser
+        .get(broker.url.clone())
+        .send()
+        .await
+        .expect("the role page")
+        .text()
+        .await
+        .expect("a page");
+    let csrf = hidden(&page, "csrf");
+    (browser, csrf)
+}
+
+/// The audit records a broker wrote on stdout.
+pub fn records(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect()
+}
+
+/// The reason and the request id a refusal page shows.
+pub fn refusal(page: &str) -> (String, String) {
+    let after = |marker: &str| {
+        let start = page
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} in a refusal page: {page}"))
+            + marker.len();
+        page[start..]
+            .split('<')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (after("<code id=\"reason\">"), after("Quote request <code>"))
+}
+
+/// Asserts that `text` (what `what` names) holds none of `secrets`, each given with its name.
+#[track_caller]
+pub fn assert_no_secret(what: &str, text: &str, secrets: &[(&str, &str)]) {
+    for (name, secret) in secrets {
+        assert!(!secret.is_empty(), "{name} is known");
+        assert!(!text.contains(secret), "{name} is in {what}");
+    }
 }
 
 pub fn free_port() -> u16 {
@@ -61,7 +136,8 @@ impl BrokerProcess {
         Self::start_with(port, public, provider, stack, entitlements, "").await
     }
 
-    /// [`BrokerProcess::start`] with `extra` tables at the end of the configuration.
+    /// [`BrokerProcess::start`] with `extra` at the end of the configuration, right after
+    /// the `[session]` table: more of its keys (`lifetime = "3s"`), then other tables.
     pub async fn start_with(
         port: u16,
         public: &Url,
@@ -73,7 +149,8 @@ impl BrokerProcess {
         Self::start_with_env(port, public, provider, stack, entitlements, extra, &[]).await
     }
 
-    /// [`BrokerProcess::start_with`] with `env`, more environment variables.
+    /// [`BrokerProcess::start_with`] with `env`, more environment variables (which replace
+    /// the defaults, such as the broker's AWS credentials).
     pub async fn start_with_env(
         port: u16,
         public: &Url,
@@ -90,8 +167,8 @@ impl BrokerProcess {
             format!(
                 "listen = \"127.0.0.1:{port}\"\npublic_url = \"{url}\"\nentitlements = \"entitlements.toml\"\n\
                  [oidc]\nissuer = \"{issuer}\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n\
-                 [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n\
-                 [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n{extra}",
+                 [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n\
+                 [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n{extra}",
                 url = public,
                 issuer = provider.issuer,
                 region = stack.region(),
@@ -112,10 +189,7 @@ impl BrokerProcess {
             .env("AWS_ENDPOINT_URL", stack.endpoint_url())
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("FED_BROKER_CLIENT_SECRET", "test-secret")
-            .env(
-                "FED_BROKER_COOKIE_KEYS",
-                base64::engine::general_purpose::STANDARD.encode([7u8; 64]),
-            )
+            .env("FED_BROKER_COOKIE_KEYS", cookie_keys())
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -166,6 +166,11 @@ impl Browser {
         }
     }
 
+    /// The value of the cookie `name` the browser keeps, if any.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar.lock().expect("jar").get(name).cloned()
+    }
+
     pub fn get(&self, url: impl reqwest::IntoUrl) -> Request<'_> {
         self.request(self.http.get(url))
     }

@@ -119,6 +119,16 @@ impl Incoming {
         self.params.iter().any(|(n, _)| n.starts_with(prefix))
     }
 
+    /// The parameters whose names start with `prefix`, in order.
+    pub(crate) fn with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'a (String, String)> + 'a {
+        self.params
+            .iter()
+            .filter(move |(n, _)| n.starts_with(prefix))
+    }
+
     pub(crate) fn session_token(&self) -> Option<&str> {
         self.headers
             .get("x-amz-security-token")

@@ -42,6 +42,9 @@ const LOGGED: &[&str] = &[
     "SourceIdentity",
     "Name",
 ];
+/// The prefix of session tags' parameters (`Tags.member.1.Key`, `Tags.member.1.Value`, …),
+/// logged with their values.
+const TAGS: &str = "Tags.member.";
 /// Parameters logged by presence only.
 const PRESENT: &[&str] = &["SerialNumber", "TokenCode", "ExternalId", "Policy"];
 
@@ -53,6 +56,7 @@ pub(super) async fn handle(shared: &Shared, incoming: Incoming) -> Response {
             entry.params.push(((*name).to_owned(), value.to_owned()));
         }
     }
+    entry.params.extend(incoming.with_prefix(TAGS).cloned());
     for name in PRESENT {
         if incoming.param(name).is_some() {
             entry.present.push((*name).to_owned());
@@ -357,7 +361,7 @@ async fn assume_role(
     if incoming.param("SourceIdentity").is_some() {
         actions.push("sts:SetSourceIdentity");
     }
-    if incoming.has_prefix("Tags.member.") {
+    if incoming.has_prefix(TAGS) {
         actions.push("sts:TagSession");
     }
     for action in actions {
