@@ -8,7 +8,10 @@
 //! - `local`: runs the local stack (moto behind the STS rules gate, the federation emulator) in
 //!   the foreground.
 //! - `bench`: times the local demo, or `fed url` on five credential paths over https with latency,
-//!   each next to the floor of the requests it needs.
+//!   each next to the floor of the requests it needs, or fed-broker's added latency per session
+//!   and role pages per second.
+//! - `broker --local`: fed-broker on this machine, with the local stack and the test OpenID
+//!   provider.
 //!
 //! The demo is also the worked example of depending on the library crates one by one: it uses
 //! fed-core, fed-aws, fed-signin and fed-flow directly, and fed-local for the local stack. IAM,
@@ -65,7 +68,8 @@ enum Command {
     /// MFA, MaxSessionDuration, role chaining); the federation emulator refuses what the real
     /// endpoint refuses. See docs/local-stack.md.
     Local(local::LocalArgs),
-    /// Time against the local stack: the demo (default), or `fed url` next to its floor.
+    /// Time against the local stack: the demo (default), `fed url` next to its floor, or
+    /// fed-broker.
     ///
     /// `cargo xtask bench demo` runs the demo with --yes N times and reports the median.
     /// `cargo xtask bench url` builds fed in release, starts the stack over https with
@@ -74,6 +78,10 @@ enum Command {
     /// two-hop profile, an IAM Identity Center profile, a role session in the environment), next
     /// to the path's floor: its fewest sequential requests, made by clients created once. It
     /// prints a table of the medians, their ratio (target <= 1.1) and the requests of each.
+    /// `cargo xtask bench broker` builds fed-broker in release, starts it with the local stack
+    /// over https with --latency-ms and the test OpenID provider, and reports the latency it
+    /// adds to --sessions issued sessions (p50/p99, target <= 5 ms at p99) and the role pages it
+    /// serves per second under wrk (target >= 5,000).
     /// See docs/performance.md.
     Bench(bench::BenchArgs),
     /// Run fed-broker on this machine: the local stack, the test OpenID Provider with users
