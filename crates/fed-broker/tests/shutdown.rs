@@ -1,0 +1,85 @@
+//! Graceful shutdown, end to end with the real `fed-broker serve`: SIGTERM while a console
+//! session is being issued (AWS answering slowly) lets that request finish with a sign-in URL
+//! that works and its audit record, takes no new connection, and exits 0.
+
+mod support;
+
+use std::time::Duration;
+
+use fed_local::{LocalStack, Options};
+use support::OpenIdProvider;
+use support::broker::{BrokerProcess, free_port, records, role, signed_in};
+use url::Url;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_session_in_flight_finish() {
+    // Every answer of the stack takes 600 ms: issuing a session takes more than a second.
+    let stack = LocalStack::start_with(Options::new().latency(Duration::from_millis(600)))
+        .await
+        .expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let entitlements =
+        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let port = free_port();
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let callback = format!("{public}callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let mut broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
+    let (browser, csrf) = signed_in(&broker, &callback, "alice").await;
+    let pid = broker.child.id().expect("a pid").to_string();
+
+    let open = browser
+        .post(broker.url.join("console").expect("a URL"))
+        .form(&[("csrf", csrf.as_str()), ("role", reader.as_str())])
+        .send();
+    let terminate = async {
+        // The request is in flight, waiting for AWS.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let status = tokio::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill runs");
+        assert!(status.success());
+        // Once the signal is handled, the broker takes no new connection.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        reqwest::Client::new()
+            .get(broker.url.join("healthz").expect("a URL"))
+            .send()
+            .await
+    };
+    let (response, after) = tokio::join!(open, terminate);
+    let response = response.expect("the request in flight is answered");
+    assert_eq!(response.status(), 303, "the session in flight is issued");
+    assert!(
+        after.is_err(),
+        "a new connection after SIGTERM is refused: {after:?}"
+    );
+    let signin = response.headers()["location"]
+        .to_str()
+        .expect("a URL")
+        .to_owned();
+    let landed = reqwest::get(&signin)
+        .await
+        .expect("the sign-in URL answers")
+        .text()
+        .await
+        .expect("a page");
+    assert!(
+        landed.contains("assumed-role/reader/alice@example.com"),
+        "{landed}"
+    );
+
+    let exit = tokio::time::timeout(Duration::from_secs(10), broker.child.wait())
+        .await
+        .expect("the broker exits once the request is answered")
+        .expect("an exit status");
+    assert_eq!(exit.code(), Some(0), "a graceful stop exits 0");
+    let (audit, _) = broker.stop().await;
+    let decisions: Vec<_> = records(&audit)
+        .iter()
+        .map(|r| r["decision"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(decisions, ["issued"], "{audit}");
+    provider.stop().await;
+}
