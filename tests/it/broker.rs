@@ -28,13 +28,24 @@ groups = ["engineering"]
 "#;
 
 fn check(config: &str, entitlements: &str) -> (Option<i32>, String, String) {
+    run("check", config, entitlements, &[])
+}
+
+/// Runs `fed-broker SUBCOMMAND --config` on these files with only `env` set.
+fn run(
+    subcommand: &str,
+    config: &str,
+    entitlements: &str,
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("broker.toml"), config).expect("config");
     std::fs::write(dir.path().join("entitlements.toml"), entitlements).expect("entitlements");
     let out = Command::new(support::binary("fed-broker"))
-        .args(["check", "--config"])
+        .args([subcommand, "--config"])
         .arg(dir.path().join("broker.toml"))
         .env_clear()
+        .envs(env.iter().copied())
         .output()
         .expect("fed-broker runs");
     let text =
@@ -69,6 +80,40 @@ fn check_names_the_file_and_key_of_a_mistake() {
             && stderr.lines().count() == 1,
         "{stderr}"
     );
+}
+
+/// `serve` checks what `check` checks, and the secrets the files name, before it starts: a
+/// mistake is one `error:` line and exit code 2, with nothing on stdout.
+#[test]
+fn serve_refuses_to_start_on_a_mistake() {
+    let keys = "FED_BROKER_COOKIE_KEYS";
+    let key = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBw==";
+    let cases: &[(&str, &str, &[(&str, &str)], &str)] = &[
+        (
+            CONFIG,
+            &ENTITLEMENTS.replace("[\"engineering\"]", "[]"),
+            &[("FED_BROKER_CLIENT_SECRET", "s"), (keys, key)],
+            "error: DIR/entitlements.toml: role[0].groups: \"[]\" is not allowed; expected at least one group or user (in groups or users) who may use the role\n",
+        ),
+        (
+            CONFIG,
+            ENTITLEMENTS,
+            &[(keys, key)],
+            "error: FED_BROKER_CLIENT_SECRET is not set; the configuration names it\n",
+        ),
+        (
+            CONFIG,
+            ENTITLEMENTS,
+            &[("FED_BROKER_CLIENT_SECRET", "s")],
+            "error: FED_BROKER_COOKIE_KEYS is not set; the configuration names it\n",
+        ),
+    ];
+    for (config, entitlements, env, expected) in cases {
+        let (code, stdout, stderr) = run("serve", config, entitlements, env);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert_eq!(stderr, *expected);
+    }
 }
 
 /// `cargo xtask broker --local`: the local stack, the OpenID Provider and the broker come up

@@ -48,6 +48,14 @@ fn main() -> ExitCode {
                         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
                 )
                 .init();
+            // A mistake in the files or the variables they name exits 2, as `check` does.
+            let start = match prepare(&config) {
+                Ok(start) => start,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return ExitCode::from(2);
+                }
+            };
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,
                 Err(e) => {
@@ -55,7 +63,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match runtime.block_on(serve(&config)) {
+            match runtime.block_on(serve(start)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -114,7 +122,17 @@ fn secret(name: &str) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("{name} is not set; the configuration names it"))
 }
 
-async fn serve(path: &Path) -> anyhow::Result<()> {
+/// What `serve` starts from: the files and the secrets they name, all checked.
+struct Start {
+    config: Config,
+    entitlements: Entitlements,
+    client_secret: String,
+    keys: KeyRing,
+}
+
+/// Reads the configuration, the entitlements and the secrets; a mistake in any is the
+/// operator's to fix, reported like `check` reports it.
+fn prepare(path: &Path) -> anyhow::Result<Start> {
     let config = Config::load(path)?;
     let entitlements = Entitlements::load(&config.entitlements)?;
     let client_secret = secret(&config.oidc.client_secret_env)?;
@@ -123,6 +141,21 @@ async fn serve(path: &Path) -> anyhow::Result<()> {
         &secret(&config.session.keys_env)?,
         config.public_url.scheme() == "https",
     )?;
+    Ok(Start {
+        config,
+        entitlements,
+        client_secret,
+        keys,
+    })
+}
+
+async fn serve(start: Start) -> anyhow::Result<()> {
+    let Start {
+        config,
+        entitlements,
+        client_secret,
+        keys,
+    } = start;
     // A configured audit store that cannot be reached stops the start: without it, no session
     // could be issued.
     let store = match &config.audit.database_url_env {
