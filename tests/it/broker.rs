@@ -87,8 +87,11 @@ fn check_names_the_file_and_key_of_a_mistake() {
 #[test]
 fn serve_refuses_to_start_on_a_mistake() {
     let keys = "FED_BROKER_COOKIE_KEYS";
-    let key = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBw==";
-    let cases: &[(&str, &str, &[(&str, &str)], &str)] = &[
+    let key =
+        "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBw==";
+    // The configuration, the entitlements, the environment, and what serve says.
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
         (
             CONFIG,
             &ENTITLEMENTS.replace("[\"engineering\"]", "[]"),
