@@ -41,6 +41,8 @@ pub use issue::Issuer;
 const LOGIN_COOKIE: &str = "fed_login";
 /// The cookie of a signed-in person.
 const SESSION_COOKIE: &str = "fed_session";
+/// The refusal of a session whose audit record the store did not take.
+const AUDIT_UNAVAILABLE: &str = "audit_unavailable";
 /// How long a sign-in at the provider may take.
 const LOGIN_LIFETIME: Duration = Duration::from_secs(600);
 
@@ -171,6 +173,11 @@ impl Broker {
     /// refuses is logged as not stored (the decision stands).
     async fn audit(&self, record: &Record) {
         let _ = record.write_to(&mut std::io::stdout().lock());
+        // The store has just failed this very request: asking it again would only double the
+        // wait for the refusal, which is on stdout.
+        if record.reason.as_deref() == Some(AUDIT_UNAVAILABLE) {
+            return;
+        }
         if let Err(problem) = self.store_record(record).await {
             tracing::error!(
                 request_id = %record.request_id,
@@ -180,10 +187,12 @@ impl Broker {
         }
     }
 
-    /// Stores `record` when there is a store.
+    /// Stores `record` when there is a store; a failure is counted.
     async fn store_record(&self, record: &Record) -> Result<(), String> {
         match &self.store {
-            Some(store) => store.insert(record).await,
+            Some(store) => store.insert(record).await.inspect_err(|_| {
+                self.metrics.store_failed();
+            }),
             None => Ok(()),
         }
     }
@@ -383,7 +392,7 @@ async fn console(
                 return refuse(
                     &broker,
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "audit_unavailable",
+                    AUDIT_UNAVAILABLE,
                     record,
                 )
                 .await;

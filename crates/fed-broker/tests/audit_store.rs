@@ -297,6 +297,9 @@ async fn a_store_that_goes_away_means_no_session() {
         "fed_broker_sessions_issued_total 0",
         "fed_broker_requests_denied_total{reason=\"audit_unavailable\"} 1",
         "fed_broker_requests_denied_total{reason=\"csrf\"} 1",
+        // The issued record, then the CSRF refusal's; the refusal of the session is not tried
+        // again on the store that has just failed.
+        "fed_broker_audit_store_failures_total 2",
     ] {
         assert!(metrics.lines().any(|l| l == line), "{line} in:\n{metrics}");
     }

@@ -1,6 +1,6 @@
 //! Counters for `GET /metrics`, in Prometheus's text format: sessions issued, requests denied
-//! by reason, and the time spent in the two upstream calls of an issued session (STS and the
-//! federation endpoint).
+//! by reason, the time spent in the two upstream calls of an issued session (STS and the
+//! federation endpoint), and audit records the store did not take.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -14,6 +14,7 @@ pub(crate) struct Metrics {
     denied: Mutex<BTreeMap<String, u64>>,
     upstream_micros: AtomicU64,
     upstream_count: AtomicU64,
+    store_failures: AtomicU64,
 }
 
 impl Metrics {
@@ -30,6 +31,11 @@ impl Metrics {
         if let Ok(mut denied) = self.denied.lock() {
             *denied.entry(reason.to_owned()).or_default() += 1;
         }
+    }
+
+    /// An audit record the store did not take.
+    pub(crate) fn store_failed(&self) {
+        self.store_failures.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The text of `GET /metrics`.
@@ -57,6 +63,12 @@ impl Metrics {
             self.upstream_micros.load(Ordering::Relaxed) as f64 / 1e6,
             self.upstream_count.load(Ordering::Relaxed)
         );
+        text += "# HELP fed_broker_audit_store_failures_total Audit records the PostgreSQL store did not take.\n\
+                 # TYPE fed_broker_audit_store_failures_total counter\n";
+        text += &format!(
+            "fed_broker_audit_store_failures_total {}\n",
+            self.store_failures.load(Ordering::Relaxed)
+        );
         text
     }
 }
@@ -73,6 +85,7 @@ mod tests {
         metrics.denied("csrf");
         metrics.denied("not_entitled");
         metrics.denied("csrf");
+        metrics.store_failed();
         let text = metrics.render();
         for line in [
             "fed_broker_sessions_issued_total 2",
@@ -81,6 +94,7 @@ mod tests {
             "fed_broker_upstream_seconds_sum 0.750000",
             "fed_broker_upstream_seconds_count 2",
             "# TYPE fed_broker_upstream_seconds summary",
+            "fed_broker_audit_store_failures_total 1",
         ] {
             assert!(text.lines().any(|l| l == line), "{line:?} in:\n{text}");
         }
