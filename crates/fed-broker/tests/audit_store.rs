@@ -13,8 +13,7 @@ use base64::Engine;
 use fed_local::{LocalStack, Service};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::OpenIdProvider;
-use support::broker::{BrokerProcess, free_port, records, role, signed_in};
+use support::broker::{BrokerProcess, address_and_provider, free_port, records, role, signed_in};
 use support::postgres::Postgres;
 use url::Url;
 
@@ -132,10 +131,7 @@ async fn every_decision_is_a_row_like_its_record() {
         "[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\nmax_session = \"2h\"\n\
          [[role]]\nname = \"Finance\"\narn = \"{finance}\"\ngroups = [\"finance\"]\n"
     );
-    let port = free_port();
-    let callback = format!("http://127.0.0.1:{port}/callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start_with_env(
         port,
         &public,
@@ -236,10 +232,7 @@ async fn a_store_that_goes_away_means_no_session() {
     let reader = role(&stack, "reader").await;
     let entitlements =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let port = free_port();
-    let callback = format!("http://127.0.0.1:{port}/callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start_with_env(
         port,
         &public,

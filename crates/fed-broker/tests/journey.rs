@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use fed_local::{LocalStack, Service};
 use serde_json::json;
-use support::broker::{BrokerProcess, free_port, hidden, role};
+use support::broker::{BrokerProcess, address_and_provider, free_port, hidden, land, role};
 use support::{OpenIdProvider, browser, follow_to};
 use url::Url;
 
@@ -25,10 +25,7 @@ async fn sign_in_see_the_entitled_roles_and_open_the_console() {
          [[role]]\nname = \"Finance\"\narn = \"{finance}\"\ngroups = [\"finance\"]\n\
          [[role]]\nname = \"Admin\"\narn = \"{admin}\"\nusers = [\"bob@example.com\"]\n"
     );
-    let port = free_port();
-    let callback = format!("http://127.0.0.1:{port}/callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
 
     // Sign in: the broker sends the browser to the provider and back.
@@ -80,16 +77,7 @@ async fn sign_in_see_the_entitled_roles_and_open_the_console() {
         matches!(times[..], [upstream, total] if upstream > 0.0 && total >= upstream),
         "the time AWS took and the whole request's: {timing}"
     );
-    let signin = response.headers()["location"]
-        .to_str()
-        .expect("a URL")
-        .to_owned();
-    let landed = reqwest::get(&signin)
-        .await
-        .expect("the URL answers")
-        .text()
-        .await
-        .expect("a page");
+    let (signin, landed) = land(response).await;
     assert!(
         landed.contains("assumed-role/reader/alice@example.com"),
         "the console page shows the person's session: {landed}"
@@ -227,16 +215,7 @@ async fn any_replica_serves_any_request() {
         .await
         .expect("console");
     assert_eq!(response.status(), 303);
-    let signin = response.headers()["location"]
-        .to_str()
-        .expect("a URL")
-        .to_owned();
-    let landed = reqwest::get(&signin)
-        .await
-        .expect("answers")
-        .text()
-        .await
-        .expect("page");
+    let (_, landed) = land(response).await;
     assert!(
         landed.contains("assumed-role/reader/bob@example.com"),
         "{landed}"
@@ -255,10 +234,7 @@ async fn refusals_have_their_status_and_audit_record() {
     let reader = role(&stack, "reader").await;
     let entitlements =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let port = free_port();
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
-    let callback = format!("{public}callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
     let console = broker.url.join("console").expect("a URL");
 
@@ -355,10 +331,7 @@ async fn sighup_reloads_the_entitlements() {
     let writer = role(&stack, "writer").await;
     let first =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let port = free_port();
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
-    let callback = format!("{public}callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &first).await;
     let browser = browser();
     let (back, _) = follow_to(&browser, &broker.url, "bob", &callback).await;
@@ -423,10 +396,7 @@ async fn rate_limits_per_user_and_per_client_address() {
     let reader = role(&stack, "reader").await;
     let entitlements =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let port = free_port();
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
-    let callback = format!("{public}callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let limits = "[limits]\nper_user_per_minute = 2\nper_ip_per_minute = 5\ntrusted_proxy_header = \"X-Forwarded-For\"\n";
     let broker =
         BrokerProcess::start_with(port, &public, &provider, &stack, &entitlements, limits).await;

@@ -12,21 +12,11 @@ use std::time::Duration;
 use fed_aws::{AssumeRoleRequest, Sts, StsClient};
 use fed_core::RoleSessionName;
 use fed_local::{CallerKind, LocalStack, Service};
-use support::OpenIdProvider;
 use support::broker::{
-    BrokerProcess, assert_no_secret, cookie_keys, free_port, records, refusal, role, role_trusting,
-    signed_in,
+    BrokerProcess, address_and_provider, assert_no_secret, cookie_keys, land, records, refusal,
+    role, role_trusting, signed_in,
 };
 use url::Url;
-
-/// A broker's address, its callback and a provider that sends people back to it.
-async fn provider() -> (u16, Url, String, OpenIdProvider) {
-    let port = free_port();
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
-    let callback = format!("{public}callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
-    (port, public, callback, provider)
-}
 
 /// The secrets every broker of these tests knows, by name.
 fn secrets(stack: &LocalStack) -> Vec<(&'static str, String)> {
@@ -68,7 +58,7 @@ async fn a_session_past_its_lifetime_is_refused() {
     let reader = role(&stack, "reader").await;
     let entitlements =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let (port, public, callback, provider) = provider().await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start_with(
         port,
         &public,
@@ -133,7 +123,7 @@ async fn a_replayed_code_is_refused_by_the_provider() {
     let reader = role(&stack, "reader").await;
     let entitlements =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let (port, public, callback, provider) = provider().await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
 
     let browser = support::browser();
@@ -230,7 +220,7 @@ async fn role_chaining_caps_the_session_at_one_hour() {
     let entitlements = format!(
         "[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\nmax_session = \"4h\"\n"
     );
-    let (port, public, callback, provider) = provider().await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start_with_env(
         port,
         &public,
@@ -255,16 +245,7 @@ async fn role_chaining_caps_the_session_at_one_hour() {
         .await
         .expect("console");
     assert_eq!(response.status(), 303);
-    let signin = response.headers()["location"]
-        .to_str()
-        .expect("a URL")
-        .to_owned();
-    let landed = reqwest::get(&signin)
-        .await
-        .expect("the URL answers")
-        .text()
-        .await
-        .expect("a page");
+    let (signin, landed) = land(response).await;
     assert!(
         landed.contains("assumed-role/reader/alice@example.com"),
         "{landed}"
@@ -315,7 +296,7 @@ async fn session_tags_only_where_the_entitlement_wants_them() {
          [[role]]\nname = \"Untagged\"\narn = \"{untagged}\"\ngroups = [\"engineering\"]\nsession_tags = false\n\
          [[role]]\nname = \"Refused\"\narn = \"{refused}\"\ngroups = [\"engineering\"]\n"
     );
-    let (port, public, callback, provider) = provider().await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
     let (browser, csrf) = signed_in(&broker, &callback, "alice").await;
 
@@ -335,16 +316,7 @@ async fn session_tags_only_where_the_entitlement_wants_them() {
             .expect("console");
         assert_eq!(response.status(), status, "{name}");
         if status == 303 {
-            let signin = response.headers()["location"]
-                .to_str()
-                .expect("a URL")
-                .to_owned();
-            let landed = reqwest::get(&signin)
-                .await
-                .expect("the URL answers")
-                .text()
-                .await
-                .expect("a page");
+            let (signin, landed) = land(response).await;
             assert!(
                 landed.contains(&format!("assumed-role/{name}/alice@example.com")),
                 "{landed}"

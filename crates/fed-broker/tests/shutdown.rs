@@ -7,9 +7,7 @@ mod support;
 use std::time::Duration;
 
 use fed_local::{LocalStack, Options};
-use support::OpenIdProvider;
-use support::broker::{BrokerProcess, free_port, records, role, signed_in};
-use url::Url;
+use support::broker::{BrokerProcess, address_and_provider, land, records, role, signed_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_the_session_in_flight_finish() {
@@ -20,10 +18,7 @@ async fn sigterm_lets_the_session_in_flight_finish() {
     let reader = role(&stack, "reader").await;
     let entitlements =
         format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
-    let port = free_port();
-    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
-    let callback = format!("{public}callback");
-    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    let (port, public, callback, provider) = address_and_provider().await;
     let mut broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
     let (browser, csrf) = signed_in(&broker, &callback, "alice").await;
     let pid = broker.child.id().expect("a pid").to_string();
@@ -55,16 +50,7 @@ async fn sigterm_lets_the_session_in_flight_finish() {
         after.is_err(),
         "a new connection after SIGTERM is refused: {after:?}"
     );
-    let signin = response.headers()["location"]
-        .to_str()
-        .expect("a URL")
-        .to_owned();
-    let landed = reqwest::get(&signin)
-        .await
-        .expect("the sign-in URL answers")
-        .text()
-        .await
-        .expect("a page");
+    let (_, landed) = land(response).await;
     assert!(
         landed.contains("assumed-role/reader/alice@example.com"),
         "{landed}"

@@ -101,6 +101,33 @@ pub fn assert_no_secret(what: &str, text: &str, secrets: &[(&str, &str)]) {
     }
 }
 
+/// A broker's port, its address there and its callback, and a provider that sends people back
+/// to that callback.
+pub async fn address_and_provider() -> (u16, Url, String, OpenIdProvider) {
+    let port = free_port();
+    let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
+    let callback = format!("{public}callback");
+    let provider = OpenIdProvider::start(0, "key-1", &callback).await;
+    (port, public, callback, provider)
+}
+
+/// Follows a `POST /console` answer to the console: the sign-in URL it names, and the page
+/// that URL lands on.
+pub async fn land(response: reqwest::Response) -> (String, String) {
+    let signin = response.headers()["location"]
+        .to_str()
+        .expect("a URL")
+        .to_owned();
+    let landed = reqwest::get(&signin)
+        .await
+        .expect("the sign-in URL answers")
+        .text()
+        .await
+        .expect("a page");
+    (signin, landed)
+}
+
+/// A port on loopback that nothing listens on now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
