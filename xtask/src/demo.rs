@@ -195,7 +195,7 @@ pub(crate) async fn construct_federated_url(
         });
     }
     let mut signin = fed_flow::SignIn::new(settings.issuer.clone());
-    signin.duration = Some(settings.duration);
+    signin.duration = Some(fed_core::RequestedDuration::new(settings.duration)?);
     let signed_in = demo
         .federation
         .sign_in(&assumed, &signin, &caller.region)

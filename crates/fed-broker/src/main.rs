@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use fed_broker::{AuditStore, Broker, Config, Entitlements, Issuer, KeyRing, Provider};
+use fed_flow::{ServiceCredentials, Signer, SignerConfig};
 
 /// The custom identity broker for the AWS console.
 #[derive(Debug, Parser)]
@@ -172,18 +173,14 @@ async fn serve(start: Start) -> anyhow::Result<()> {
         &config.oidc.groups_claim,
     )
     .await?;
-    let mut options = fed_aws::ConfigOptions::default();
+    let mut signer = SignerConfig::new(ServiceCredentials::Runtime);
     if let Some(region) = &config.aws.region {
-        options = options.with_region(region.clone());
+        signer = signer.region(fed_core::Region::new(region)?);
     }
-    let sdk = fed_aws::load_sdk_config(&options).await;
-    let sts = fed_aws::StsClient::new(&sdk);
-    let signin_config = match &config.aws.signin_endpoint {
-        Some(endpoint) => fed_signin::Config::new(endpoint.clone()),
-        None => fed_signin::Config::for_partition(fed_core::Partition::Aws, None),
-    };
-    let signin = fed_signin::Client::new(signin_config)?;
-    let issuer = Issuer::new(sts, signin, config.aws.signin_endpoint.clone());
+    if let Some(endpoint) = &config.aws.signin_endpoint {
+        signer = signer.signin_endpoint(endpoint.clone());
+    }
+    let issuer = Issuer::new(Signer::new(signer).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     let entitlements_path = config.entitlements.clone();

@@ -11,7 +11,7 @@ mod launch;
 mod local_state;
 mod name;
 
-pub(crate) use choice::{Choice, ProfileKeys, check_installed, choose, opening};
+pub(crate) use choice::{Choice, ProfileKeys, check_installed, choose};
 pub(crate) use container::{Color, Container, ContainerFormat, Icon};
 pub(crate) use launch::{Launch, Page, Platform, command_line, installed, user_data_dir};
 pub(crate) use local_state::profile_directory;

@@ -1,13 +1,11 @@
 //! The command line, as clap derives. Values are validated here, by fed-core's
 //! types, so a bad value is a usage error (exit code 2) that names its flag.
 
-use std::time::Duration;
-
 use clap::{ArgAction, Args, Parser, Subcommand};
 use clap_complete::ArgValueCandidates;
 use fed_core::{
-    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region, RoleArn,
-    RoleSessionName, Service, SourceIdentity,
+    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region,
+    RequestedDuration, RoleArn, RoleSessionName, Service, SourceIdentity,
 };
 
 use fed_flow::SessionPolicy;
@@ -122,7 +120,7 @@ pub(crate) struct UrlArgs {
 
     /// Length of the console session: seconds, or 90m, 12h, 1h30m.
     #[arg(long, short = 'd', value_name = "DURATION", env = "FED_DURATION", value_parser = parse_duration)]
-    pub(crate) duration: Option<Duration>,
+    pub(crate) duration: Option<RequestedDuration>,
 
     /// Session policy for long-term IAM user keys (GetFederationToken): a managed
     /// policy ARN or an alias (readonly, admin, poweruser, billing, s3-readonly,
@@ -163,7 +161,7 @@ pub(crate) struct UrlArgs {
     pub(crate) signin_region: Option<Region>,
 
     /// Base URL of the federation endpoint, e.g. an emulator's.
-    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = fed_signin::parse_endpoint, help_heading = "Sign-in endpoint")]
+    #[arg(long, value_name = "URL", env = "FED_SIGNIN_ENDPOINT", value_parser = fed_flow::parse_signin_endpoint, help_heading = "Sign-in endpoint")]
     pub(crate) signin_endpoint: Option<url::Url>,
 
     /// Request the sign-in token with GET instead of POST.
@@ -350,14 +348,13 @@ fn parse_partition(s: &str) -> Result<Partition, fed_core::Error> {
 
 /// A duration within the widest range any credential allows (900–129600 s);
 /// the narrower rule of each path is applied once the path is known.
-fn parse_duration(s: &str) -> Result<Duration, String> {
+fn parse_duration(s: &str) -> Result<RequestedDuration, String> {
     let d = fed_core::parse_duration(s).map_err(|e| e.to_string())?;
-    match fed_core::FederationTokenDuration::new(d) {
-        Ok(_) => Ok(d),
-        Err(_) => Err(format!(
+    RequestedDuration::new(d).map_err(|_| {
+        format!(
             "{s:?} is out of range; allowed: 900 to 129600 seconds (15m to 36h), at most 12h with --role-arn"
-        )),
-    }
+        )
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ pub(crate) mod qr;
 
 use crate::browser::Choice;
 use crate::cli::UrlArgs;
-use crate::login::Notices;
+use crate::notices::Notices;
 use crate::open::Opened;
 use crate::output::Outcome;
 use crate::printable::printable;

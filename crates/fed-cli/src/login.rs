@@ -4,25 +4,13 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use fed_core::{Arn, MfaCode, MfaSerial};
-use fed_flow::{Input, MfaPrompt, Page, RoleToAssume, SignIn};
+use fed_flow::{Context, Host, Input, MfaPrompt, Page, RoleToAssume, SignIn, SigninMethod};
 
+use crate::browser::ProfileKeys;
 use crate::cli::UrlArgs;
 use crate::failure::Failure;
+use crate::notices::Notices;
 use crate::output::{self, Outcome};
-use crate::printable::printable;
-
-/// Notices for the user on stderr, silenced by `-q`.
-pub(crate) struct Notices {
-    quiet: bool,
-}
-
-impl Notices {
-    pub(crate) fn say(&self, message: &str) {
-        if !self.quiet {
-            eprintln!("fed: {}", printable(message));
-        }
-    }
-}
 
 /// Asks for MFA codes on the terminal, naming the device and the role.
 struct TerminalPrompt;
@@ -46,7 +34,8 @@ impl MfaPrompt for TerminalPrompt {
     }
 }
 
-/// Runs `fed url`.
+/// Runs `fed url`: the config files read once, the profile chosen (or picked), the plan made
+/// and read for the browser and the notices, then executed.
 pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
     let notices = Notices { quiet: args.quiet };
     if args.portal {
@@ -54,56 +43,40 @@ pub(crate) async fn run(mut args: UrlArgs) -> anyhow::Result<()> {
     } else {
         check_offline(&args)?;
     }
-    if args.profile_name().is_none() && crate::picker::wanted() {
-        let profiles = fed_flow::profiles().await.map_err(|e| failure(&e))?;
+    let context = Context::load(Host::real()).await.map_err(|e| failure(&e))?;
+    if args.profile_name().is_none() && context.selection(None).open && crate::picker::terminal() {
+        let profiles = context.profiles();
         if !profiles.is_empty() {
             args.profile = Some(crate::picker::choose(profiles).await?);
         }
     }
     if args.portal {
-        return crate::portal::run(&args, &notices).await;
+        return crate::portal::run(&args, &context, &notices).await;
     }
     if args.logout_first {
         notices.say(
             "the URL signs out of the console first; if the browser has the console's multi-session on, that sign-out answers HTTP 400: leave out --logout-first for a plain URL, which adds a session, or use --portal with an IAM Identity Center profile",
         );
     }
+    let plan = context
+        .plan(&sign_in_request(&args))
+        .map_err(|e| failure(&e))?;
     // Where the console opens is checked before any call.
-    if crate::browser::opening(&args) {
-        let keys = crate::browser::ProfileKeys::before_sign_in(&args)
-            .await
-            .map_err(|e| failure(&e))?;
-        if let Some(choice) = crate::browser::choose(&args, &keys)? {
-            crate::browser::check_installed(&choice)?;
-        }
+    let keys = ProfileKeys::of(&context, plan.profile());
+    let choice = crate::browser::choose(&args, &keys)?;
+    if let Some(choice) = &choice {
+        crate::browser::check_installed(choice)?;
     }
-    if let Some(endpoint) = &args.signin_endpoint
-        && !endpoint.host_str().is_some_and(|host| {
-            fed_core::Partition::ALL
-                .iter()
-                .any(|p| p.is_signin_host(host))
-        })
-    {
-        notices.say(&format!(
-            "{endpoint} is not an AWS sign-in endpoint: the credentials are sent to it"
-        ));
+    for notice in plan.notices() {
+        notices.notice(notice);
     }
-    let request = sign_in_request(&args);
-    let signed_in = fed_flow::sign_in(&request, &TerminalPrompt)
+    let signed_in = plan
+        .execute(&TerminalPrompt)
         .await
         .map_err(|e| failure(&e))?;
-    for note in &signed_in.notes {
-        notices.say(note);
+    for notice in signed_in.notices.iter().skip(plan.notices().len()) {
+        notices.notice(notice);
     }
-    let keys = match &signed_in.source {
-        fed_flow::Source::Profile { name, .. } if crate::browser::opening(&args) => {
-            crate::browser::ProfileKeys::of(name)
-                .await
-                .map_err(|e| failure(&e))?
-        }
-        _ => crate::browser::ProfileKeys::default(),
-    };
-    let choice = crate::browser::choose(&args, &keys)?;
     let outcome = Outcome {
         principal_arn: signed_in.principal.to_string(),
         partition: signed_in.partition,
@@ -148,9 +121,9 @@ fn sign_in_request(args: &UrlArgs) -> SignIn {
     request.signin_region = args.signin_region.clone();
     request.signin_endpoint = args.signin_endpoint.clone();
     request.method = if args.get {
-        fed_signin::Method::Get
+        SigninMethod::Get
     } else {
-        fed_signin::Method::Post
+        SigninMethod::Post
     };
     request.logout_first = args.logout_first;
     request
@@ -179,10 +152,6 @@ fn check_offline(args: &UrlArgs) -> anyhow::Result<()> {
         }
     }
     if args.role_arn.is_some() {
-        if let Some(d) = args.duration {
-            fed_core::AssumeRoleDuration::new(d)
-                .map_err(|e| Failure::usage(format!("--duration: {e}")))?;
-        }
         for (set, flag) in [
             (!args.policy.is_empty(), "--policy"),
             (args.federation_name.is_some(), "--federation-name"),

@@ -13,6 +13,7 @@ mod env_vars;
 mod failure;
 mod hardening;
 mod login;
+mod notices;
 mod open;
 mod output;
 mod picker;

@@ -24,7 +24,7 @@ impl Outcome {
             "principal_arn": self.principal_arn,
             "partition": self.partition.as_str(),
             "expires_at": expires.format(&Rfc3339).unwrap_or_default(),
-            "session_duration": self.console.session_duration.map(SessionDuration::seconds),
+            "session_duration": self.console.session.session_duration.map(SessionDuration::seconds),
         })
     }
 }

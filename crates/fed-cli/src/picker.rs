@@ -6,16 +6,6 @@ use std::io::IsTerminal;
 
 use fed_flow::ProfileSummary;
 
-/// Variables that choose credentials without a profile name: with any of them set, the user has
-/// already chosen.
-const CHOSEN_BY_ENVIRONMENT: [&str; 5] = [
-    "AWS_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-];
-
 /// The user left the picker (Esc or Ctrl-C): exit 130, nothing on stdout.
 #[derive(Debug)]
 pub(crate) struct Cancelled;
@@ -28,14 +18,10 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-/// Whether to offer the picker when no profile was named: nothing in the environment chooses
-/// credentials, and stdin and stderr are a terminal.
-pub(crate) fn wanted() -> bool {
-    CHOSEN_BY_ENVIRONMENT
-        .iter()
-        .all(|name| std::env::var_os(name).is_none_or(|value| value.is_empty()))
-        && std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
+/// Whether the picker can be offered: stdin and stderr are a terminal. Whether it is wanted
+/// is the flow's to say (`Selection::open`: no profile named, no variable choosing one).
+pub(crate) fn terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// What a profile is, for the list and for completion: `role Deploy in 111122223333`.

@@ -8,7 +8,8 @@ use crate::browser::{Choice, ProfileKeys};
 use crate::cli::UrlArgs;
 use crate::deliver::{clip, osc52, qr};
 use crate::failure::Failure;
-use crate::login::{Notices, failure};
+use crate::login::failure;
+use crate::notices::Notices;
 use crate::open::Opened;
 use crate::output;
 use crate::printable::printable;
@@ -110,7 +111,11 @@ pub(crate) fn check_flags(args: &UrlArgs, notices: &Notices) -> anyhow::Result<(
 /// Prints or delivers the shortcut link of the profile, as the flags say: a browser (with the
 /// profile's `fed_browser` and the rest, as for a sign-in URL), a clipboard, a QR code, or
 /// stdout.
-pub(crate) async fn run(args: &UrlArgs, notices: &Notices) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    args: &UrlArgs,
+    context: &fed_flow::Context,
+    notices: &Notices,
+) -> anyhow::Result<()> {
     let mut request = PortalRequest::new();
     request.profile = args.profile_name().map(str::to_owned);
     request.region = args.region.clone();
@@ -120,16 +125,8 @@ pub(crate) async fn run(args: &UrlArgs, notices: &Notices) -> anyhow::Result<()>
         (None, Some(destination)) => Page::Destination(destination.clone()),
         (None, None) => Page::Home,
     };
-    let shortcut = fed_flow::portal_link(&request)
-        .await
-        .map_err(|e| failure(&e))?;
-    let keys = if crate::browser::opening(args) {
-        ProfileKeys::of(&shortcut.profile)
-            .await
-            .map_err(|e| failure(&e))?
-    } else {
-        ProfileKeys::default()
-    };
+    let shortcut = context.portal_link(&request).map_err(|e| failure(&e))?;
+    let keys = ProfileKeys::of(context, Some(&shortcut.profile));
     let choice = crate::browser::choose(args, &keys)?;
     if let Some(choice) = &choice {
         crate::browser::check_installed(choice)?;

@@ -112,6 +112,38 @@ seconds_newtype!(
     FederationTokenDuration, "federation token duration", 900, 129_600, "900 to 129600 seconds (15m to 36h)"
 );
 
+seconds_newtype!(
+    /// A console session length as it is asked for, before the way to the console is known:
+    /// 900–129600 seconds, the widest range any way allows (GetFederationToken's). Each way
+    /// narrows it once it is known: [`RequestedDuration::for_assume_role`] where a role is
+    /// assumed, [`crate::decide_session_duration`] where `SessionDuration` is sent.
+    RequestedDuration, "duration", 900, 129_600, "900 to 129600 seconds (15m to 36h); at most 12h where a role is assumed"
+);
+
+impl RequestedDuration {
+    /// Parses and checks a duration as a user writes it (`3600`, `90m`, `12h`, `1h30m`).
+    ///
+    /// ```
+    /// use fed_core::RequestedDuration;
+    ///
+    /// assert_eq!(RequestedDuration::parse("2h").unwrap().seconds(), 7200);
+    /// assert!(RequestedDuration::parse("10m").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<RequestedDuration, Error> {
+        RequestedDuration::new(parse_duration(input)?)
+    }
+
+    /// The AssumeRole `DurationSeconds` for this length, where a role is assumed.
+    pub fn for_assume_role(self) -> Result<AssumeRoleDuration, Error> {
+        AssumeRoleDuration::from_secs(u64::from(self.0))
+    }
+
+    /// The GetFederationToken `DurationSeconds` for this length: the same range.
+    pub fn for_federation_token(self) -> FederationTokenDuration {
+        FederationTokenDuration(self.0)
+    }
+}
+
 impl AssumeRoleDuration {
     /// The 1-hour cap that STS applies to role chaining.
     pub const CHAINED_MAX: u32 = 3600;

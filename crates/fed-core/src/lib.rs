@@ -42,7 +42,7 @@
 //!   checked to name a role.
 //! - Validated inputs: [`RoleSessionName`], [`FederationName`], [`RoleName`],
 //!   [`ExternalId`], [`MfaSerial`], [`MfaCode`], [`SourceIdentity`], [`Issuer`],
-//!   [`SessionDuration`], [`AssumeRoleDuration`], [`FederationTokenDuration`].
+//!   [`SessionDuration`], [`AssumeRoleDuration`], [`FederationTokenDuration`], and [`RequestedDuration`], a length as it is asked for before the way is known.
 //! - [`Credentials`] (redacted `Debug`, zeroized) and their [`CredentialOrigin`].
 //! - [`decide_session_duration`] decides whether `SessionDuration` is sent.
 //! - [`SigninTokenRequest`] encodes the `getSigninToken` call; [`SigninToken`]
@@ -78,7 +78,7 @@ pub use crate::arn::{Arn, Principal, RoleArn};
 pub use crate::credentials::{CredentialOrigin, Credentials, SigninToken};
 pub use crate::destination::Destination;
 pub use crate::duration::{
-    AssumeRoleDuration, FederationTokenDuration, SessionDuration, parse_duration,
+    AssumeRoleDuration, FederationTokenDuration, RequestedDuration, SessionDuration, parse_duration,
 };
 pub use crate::error::{Error, one_line};
 pub use crate::login_url::LoginUrl;
@@ -91,7 +91,7 @@ pub use crate::portal_link::PortalLink;
 pub use crate::redacted::RedactedUrl;
 pub use crate::region::Region;
 pub use crate::services::Service;
-pub use crate::session_duration::{SessionDurationDecision, decide_session_duration};
+pub use crate::session_duration::{Omitted, SessionDurationDecision, decide_session_duration};
 pub use crate::signin_request::SigninTokenRequest;
 
 /// The examples of README.md, compiled and run as doctests.

@@ -11,13 +11,28 @@ use crate::{CredentialOrigin, Error, SessionDuration};
 pub struct SessionDurationDecision {
     /// The value to send, or `None` to leave `SessionDuration` out.
     pub value: Option<SessionDuration>,
-    /// Why the request was dropped or changed, for the user; `None` when it
-    /// was honoured as asked (or nothing was asked).
-    pub note: Option<String>,
+    /// Why a requested length is not sent, for the caller to tell its user;
+    /// `None` when it is sent as asked (or nothing was asked).
+    pub omitted: Option<Omitted>,
     /// Whether a 400 answer to a request with `SessionDuration` may be
     /// retried once without it: when the credentials' history is unknown, so
     /// that only the endpoint can tell whether it accepts the value.
     pub retry_without: bool,
+}
+
+/// Why a requested console session length is not sent as `SessionDuration`: in each case the
+/// console session lasts as long as the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Omitted {
+    /// The credentials come from role chaining, for which the federation endpoint rejects it.
+    RoleChaining,
+    /// The federation endpoint rejects it for GetFederationToken credentials.
+    FederationToken,
+    /// IAM Identity Center sessions set their own length.
+    IdentityCenter,
+    /// The credentials cannot sign in directly (long-term keys, GetSessionToken).
+    NotSignable,
 }
 
 /// Decides whether `SessionDuration` is sent to getSigninToken.
@@ -35,7 +50,7 @@ pub struct SessionDurationDecision {
 ///   retried once without it.
 ///
 /// A requested value outside 900–43200 is an error where it would be sent;
-/// where it is left out, the note says so.
+/// where it is left out, [`SessionDurationDecision::omitted`] says why.
 pub fn decide_session_duration(
     origin: CredentialOrigin,
     requested: Option<Duration>,
@@ -43,40 +58,31 @@ pub fn decide_session_duration(
     let Some(requested) = requested else {
         return Ok(SessionDurationDecision {
             value: None,
-            note: None,
+            omitted: None,
             retry_without: false,
         });
     };
-    let omitted = |why: &str| SessionDurationDecision {
+    let omitted = |why: Omitted| SessionDurationDecision {
         value: None,
         retry_without: false,
-        note: Some(format!(
-            "not sending SessionDuration={}: {why}; the console session lasts as long as the credentials",
-            requested.as_secs()
-        )),
+        omitted: Some(why),
     };
     Ok(match origin {
         CredentialOrigin::AssumedRole { chained: false } => SessionDurationDecision {
             value: Some(SessionDuration::new(requested)?),
-            note: None,
+            omitted: None,
             retry_without: false,
         },
-        CredentialOrigin::AssumedRole { chained: true } => omitted(
-            "the credentials come from role chaining, for which the federation endpoint rejects it",
-        ),
-        CredentialOrigin::FederationToken => {
-            omitted("the federation endpoint rejects it for GetFederationToken credentials")
-        }
-        CredentialOrigin::IdentityCenter => {
-            omitted("IAM Identity Center sessions set their own length")
-        }
+        CredentialOrigin::AssumedRole { chained: true } => omitted(Omitted::RoleChaining),
+        CredentialOrigin::FederationToken => omitted(Omitted::FederationToken),
+        CredentialOrigin::IdentityCenter => omitted(Omitted::IdentityCenter),
         CredentialOrigin::Unknown => SessionDurationDecision {
             value: Some(SessionDuration::new(requested)?),
-            note: None,
+            omitted: None,
             retry_without: true,
         },
         CredentialOrigin::LongTermUser | CredentialOrigin::SessionToken => {
-            omitted("these credentials cannot sign in directly")
+            omitted(Omitted::NotSignable)
         }
     })
 }

@@ -8,8 +8,9 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use fed_core::{Credentials, one_line};
 
+use crate::chain::Base;
+use crate::context::Context;
 use crate::error::Error;
-use crate::source::Base;
 
 /// What is known of the base credentials' history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +41,15 @@ fn by_token(credentials: Credentials) -> Resolved {
     }
 }
 
-/// Resolves `base` once.
-pub(crate) async fn resolve(base: &Base) -> Result<Resolved, Error> {
+/// Resolves `base` once; aws-config's providers get the config files `context` read.
+pub(crate) async fn resolve(base: &Base, context: &Context) -> Result<Resolved, Error> {
     match base {
         Base::Keys(credentials) => Ok(by_token(credentials.clone())),
         Base::Process { profile, command } => Ok(by_token(run_process(profile, command).await?)),
         Base::Sso { profile } => {
             let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
                 .profile_name(profile)
+                .profile_files(context.profile_files())
                 .build();
             let credentials = provider.provide_credentials().await.map_err(|err| {
                 let reason = one_line(&err);
@@ -71,6 +73,7 @@ pub(crate) async fn resolve(base: &Base) -> Result<Resolved, Error> {
         Base::WebIdentity { profile } => {
             let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
                 .profile_name(profile)
+                .profile_files(context.profile_files())
                 .build();
             let credentials =
                 provider
@@ -89,10 +92,23 @@ pub(crate) async fn resolve(base: &Base) -> Result<Resolved, Error> {
             };
             let credentials = match source.as_str() {
                 "Environment" => {
-                    aws_config::environment::EnvironmentVariableCredentialsProvider::new()
-                        .provide_credentials()
-                        .await
-                        .map_err(failed)?
+                    return match (
+                        context.var("AWS_ACCESS_KEY_ID"),
+                        context.var("AWS_SECRET_ACCESS_KEY"),
+                    ) {
+                        (Some(id), Some(secret)) => Ok(by_token(Credentials::new(
+                            id,
+                            secret,
+                            context.var("AWS_SESSION_TOKEN"),
+                            None,
+                        ))),
+                        _ => Err(Error::ProfileCredentials {
+                            profile: profile.clone(),
+                            reason: format!(
+                                "credential_source = {source}: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"
+                            ),
+                        }),
+                    };
                 }
                 "Ec2InstanceMetadata" => {
                     aws_config::imds::credentials::ImdsCredentialsProvider::builder()

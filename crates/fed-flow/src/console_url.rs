@@ -4,13 +4,15 @@
 use std::time::{Duration, SystemTime};
 
 use fed_core::{
-    CredentialOrigin, Credentials, Issuer, LoginUrl, Partition, RedactedUrl, SessionDuration,
+    CredentialOrigin, Credentials, Issuer, LoginUrl, Partition, RedactedUrl, RequestedDuration,
     decide_session_duration,
 };
 use fed_signin::{Client, TokenRequest};
 use url::Url;
 
 use crate::error::{Error, Input};
+use crate::notice::Notice;
+use crate::outcome::{LengthWhy, SessionLength};
 
 /// What a console sign-in needs once there are credentials the federation
 /// endpoint accepts. Build it with [`ConsoleLogin::new`] and the setters.
@@ -22,7 +24,7 @@ pub struct ConsoleLogin<'a> {
     /// Where they came from; decides whether `SessionDuration` may be sent.
     pub origin: CredentialOrigin,
     /// The console session length the user asked for, if any.
-    pub requested_duration: Option<Duration>,
+    pub requested_duration: Option<RequestedDuration>,
     /// The partition of the credentials' account, to name a mismatch.
     pub credentials_partition: Option<Partition>,
     /// The login URL's `Issuer`.
@@ -55,7 +57,7 @@ impl<'a> ConsoleLogin<'a> {
 
     /// Asking for a console session of `duration`, where the credentials allow it.
     #[must_use]
-    pub fn requested_duration(mut self, duration: Duration) -> ConsoleLogin<'a> {
+    pub fn requested_duration(mut self, duration: RequestedDuration) -> ConsoleLogin<'a> {
         self.requested_duration = Some(duration);
         self
     }
@@ -84,11 +86,11 @@ pub struct ConsoleUrl {
     url: LoginUrl,
     /// When the sign-in token was requested; the URL works for 15 minutes.
     pub issued_at: SystemTime,
-    /// The `SessionDuration` that was sent and accepted, if any.
-    pub session_duration: Option<SessionDuration>,
-    /// Things the user should know: a `SessionDuration` that was left out or
+    /// How long the console session lasts, and why.
+    pub session: SessionLength,
+    /// What the user should know: a `SessionDuration` that was left out or
     /// refused, and why.
-    pub notes: Vec<String>,
+    pub notices: Vec<Notice>,
 }
 
 impl ConsoleUrl {
@@ -115,8 +117,8 @@ impl std::fmt::Debug for ConsoleUrl {
         f.debug_struct("ConsoleUrl")
             .field("url", &"** redacted **")
             .field("issued_at", &self.issued_at)
-            .field("session_duration", &self.session_duration)
-            .field("notes", &self.notes)
+            .field("session", &self.session)
+            .field("notices", &self.notices)
             .finish()
     }
 }
@@ -127,13 +129,26 @@ impl std::fmt::Debug for ConsoleUrl {
 /// unknown history), and builds the login URL on the client's endpoint,
 /// wrapped in a logout-first link when asked.
 pub async fn console_url(client: &Client, login: &ConsoleLogin<'_>) -> Result<ConsoleUrl, Error> {
-    let decision = decide_session_duration(login.origin, login.requested_duration)
-        .map_err(|e| Error::invalid(Input::Duration, e))?;
+    let requested = login.requested_duration;
+    let decision =
+        decide_session_duration(login.origin, requested.map(RequestedDuration::as_duration))
+            .map_err(|e| Error::invalid(Input::Duration, e))?;
     if let Some(logout) = login.logout_endpoint {
         LoginUrl::check_logout_first(&client.config().endpoint, logout)
             .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?;
     }
-    let mut notes: Vec<String> = decision.note.into_iter().collect();
+    let mut notices = Vec::new();
+    let mut why = match (requested, decision.omitted) {
+        (None, _) => LengthWhy::NotAsked,
+        (Some(_), None) => LengthWhy::SessionDuration,
+        (Some(requested), Some(omitted)) => {
+            notices.push(Notice::SessionDurationOmitted {
+                seconds: requested.seconds(),
+                why: omitted,
+            });
+            LengthWhy::Omitted(omitted)
+        }
+    };
     let mut request = TokenRequest::new(login.credentials)
         .session_duration(decision.value)
         .retry_without_session_duration(decision.retry_without);
@@ -143,10 +158,8 @@ pub async fn console_url(client: &Client, login: &ConsoleLogin<'_>) -> Result<Co
     let issued_at = SystemTime::now();
     let response = client.get_signin_token(&request).await?;
     if response.dropped_session_duration() {
-        notes.push(
-                "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials"
-                    .to_owned(),
-            );
+        notices.push(Notice::SessionDurationRefused);
+        why = LengthWhy::Refused;
     }
     let login_url = LoginUrl::new(
         &client.config().endpoint,
@@ -160,10 +173,18 @@ pub async fn console_url(client: &Client, login: &ConsoleLogin<'_>) -> Result<Co
             .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?,
         None => login_url,
     };
+    let session_duration = response.session_duration();
     Ok(ConsoleUrl {
         url,
         issued_at,
-        session_duration: response.session_duration(),
-        notes,
+        session: SessionLength {
+            session_duration,
+            ends_at: match session_duration {
+                Some(d) => Some(issued_at + Duration::from_secs(d.seconds().into())),
+                None => login.credentials.expiration(),
+            },
+            why,
+        },
+        notices,
     })
 }

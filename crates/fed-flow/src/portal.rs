@@ -3,14 +3,15 @@
 //! and needs no credentials or SSO token: the browser's portal session does the sign-in.
 
 use aws_config::profile::{Profile, ProfileSet};
-use aws_types::os_shim_internal::{Env, Fs};
 use fed_core::{Partition, PortalLink, Region};
 use url::Url;
 
+use crate::chain::{self, Base, ProfileDefaults};
+use crate::context::Context;
 use crate::error::{Error, Input};
 use crate::profiles::{ProfileKind, ProfileSummary};
 use crate::request::Page;
-use crate::source::{self, Base, ChosenBy, ProfileDefaults, Source};
+use crate::selection::{ChosenBy, Source};
 
 /// What a shortcut link is asked for: the profile, and where the console opens.
 ///
@@ -109,99 +110,96 @@ pub struct PortalShortcut {
 /// # Ok(()) }
 /// ```
 pub async fn portal_link(request: &PortalRequest) -> Result<PortalShortcut, Error> {
-    portal_link_with(request, &Env::real(), &Fs::real()).await
+    Context::load(crate::Host::real())
+        .await?
+        .portal_link(request)
 }
 
-pub(crate) async fn portal_link_with(
-    request: &PortalRequest,
-    env: &Env,
-    fs: &Fs,
-) -> Result<PortalShortcut, Error> {
-    let profiles = source::load_profiles(env, fs).await?;
-    let (name, chosen_by) = match (&request.profile, source::var(env, "AWS_PROFILE")) {
-        (Some(name), _) => (name.clone(), ChosenBy::Caller),
-        (None, Some(name)) => (name, ChosenBy::AwsProfile),
-        (None, None) if profiles.get_profile("default").is_some() => {
-            ("default".to_owned(), ChosenBy::Default)
-        }
-        (None, None) => return Err(Error::PortalNoProfile),
-    };
-    let profile = profiles
-        .get_profile(&name)
-        .ok_or_else(|| Error::UnknownProfile {
-            name: name.clone(),
-            known: {
-                let mut known: Vec<String> = profiles.profiles().map(str::to_owned).collect();
-                known.sort();
-                known
-            },
-        })?;
-    let sso = sso_settings(&profiles, profile)?;
-
-    let mut page = request.page.clone();
-    let mut region = request.region.clone();
-    ProfileDefaults::of(profile)?.apply(&mut page, &mut region);
-    let region = match region {
-        Some(region) => Some(region),
-        None => source::region(env, Some(&profiles), Some(&name))
-            .map(Region::new)
-            .transpose()
-            .map_err(|e| Error::invalid(Input::Region, e))?,
-    };
-    let partition = request
-        .partition
-        .or(region.as_ref().map(Region::partition))
-        .or(sso.region.as_ref().map(Region::partition))
-        .unwrap_or(Partition::Aws);
-    if let Some(region) = &region {
-        partition
-            .check_region(region)
-            .map_err(|e| Error::invalid(Input::Region, e))?;
-    }
-    let destination = match (&page, &region) {
-        (Page::Home, None) => None,
-        _ => Some(
-            crate::flow::page_destination(&page, partition, false)?
-                .to_url(partition, region.as_ref()),
-        ),
-    };
-    let link = PortalLink::new(
-        &sso.start_url,
-        &sso.account_id,
-        Some(&sso.role_name),
-        destination.as_ref(),
-    )
-    .map_err(|e| {
-        let key = match &e {
-            fed_core::Error::InvalidInput {
-                input: "account id",
-                ..
-            } => "sso_account_id",
-            fed_core::Error::InvalidInput {
-                input: "permission set name",
-                ..
-            } => "sso_role_name",
-            _ => "sso_start_url",
+impl Context {
+    /// The shortcut link of [`portal_link`], from this context's config files. The profile is
+    /// the one whose settings [`Context::selection`] chooses: environment keys play no part,
+    /// as the link uses no credentials.
+    pub fn portal_link(&self, request: &PortalRequest) -> Result<PortalShortcut, Error> {
+        let selection = self.selection(request.profile.as_deref());
+        let Some(name) = selection.settings else {
+            return Err(Error::PortalNoProfile);
         };
-        portal_error(
-            profile,
-            format!("{key}: {e}"),
-            format!("correct {key} in the AWS config file, as `aws configure sso` writes it"),
+        let chosen_by = match (&request.profile, &selection.source) {
+            (Some(_), _) => ChosenBy::Caller,
+            (None, Source::Profile { chosen_by, .. }) => *chosen_by,
+            (None, _) if self.var("AWS_PROFILE").is_some() => ChosenBy::AwsProfile,
+            (None, _) => ChosenBy::Default,
+        };
+        let profiles = self.profile_set();
+        let profile = self.require(&name)?;
+        let sso = sso_settings(profiles, profile)?;
+
+        let mut page = request.page.clone();
+        let mut region = request.region.clone();
+        ProfileDefaults::of(profile)?.apply(&mut page, &mut region);
+        let region = match region {
+            Some(region) => Some(region),
+            None => self
+                .region(Some(&name))
+                .map(Region::new)
+                .transpose()
+                .map_err(|e| Error::invalid(Input::Region, e))?,
+        };
+        let partition = request
+            .partition
+            .or(region.as_ref().map(Region::partition))
+            .or(sso.region.as_ref().map(Region::partition))
+            .unwrap_or(Partition::Aws);
+        if let Some(region) = &region {
+            partition
+                .check_region(region)
+                .map_err(|e| Error::invalid(Input::Region, e))?;
+        }
+        let destination = match (&page, &region) {
+            (Page::Home, None) => None,
+            _ => Some(
+                crate::plan::destination(&page, partition, false)?
+                    .to_url(partition, region.as_ref()),
+            ),
+        };
+        let link = PortalLink::new(
+            &sso.start_url,
+            &sso.account_id,
+            Some(&sso.role_name),
+            destination.as_ref(),
         )
-    })?;
-    Ok(PortalShortcut {
-        link,
-        source: Source::Profile {
-            name: name.clone(),
-            chosen_by,
-        },
-        profile: name,
-        account_id: sso.account_id,
-        permission_set: sso.role_name,
-        start_url: sso.start_url,
-        partition,
-        destination,
-    })
+        .map_err(|e| {
+            let key = match &e {
+                fed_core::Error::InvalidInput {
+                    input: "account id",
+                    ..
+                } => "sso_account_id",
+                fed_core::Error::InvalidInput {
+                    input: "permission set name",
+                    ..
+                } => "sso_role_name",
+                _ => "sso_start_url",
+            };
+            portal_error(
+                profile,
+                format!("{key}: {e}"),
+                format!("correct {key} in the AWS config file, as `aws configure sso` writes it"),
+            )
+        })?;
+        Ok(PortalShortcut {
+            link,
+            source: Source::Profile {
+                name: name.clone(),
+                chosen_by,
+            },
+            profile: name,
+            account_id: sso.account_id,
+            permission_set: sso.role_name,
+            start_url: sso.start_url,
+            partition,
+            destination,
+        })
+    }
 }
 
 /// What a profile says of IAM Identity Center.
@@ -311,7 +309,7 @@ fn sso_settings(profiles: &ProfileSet, profile: &Profile) -> Result<SsoSettings,
 /// permission set, not the role), or from other credentials.
 fn role_profile(profiles: &ProfileSet, profile: &Profile) -> Error {
     let role = profile.get("role_arn").unwrap_or_default().trim();
-    let chain = source::walk(profiles, profile).ok();
+    let chain = chain::walk(profiles, profile).ok();
     if let Some((Base::Sso { profile: base }, _)) = &chain {
         let permission_set = profiles
             .get_profile(base)

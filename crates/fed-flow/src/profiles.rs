@@ -4,10 +4,10 @@
 use std::fmt;
 
 use aws_config::profile::Profile;
-use aws_types::os_shim_internal::{Env, Fs};
 
+use crate::context::Context;
 use crate::error::Error;
-use crate::source::load_profiles;
+use crate::host::Host;
 
 /// How a profile gets its credentials, as its config says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ impl ProfileSummary {
 
 /// The profiles of the AWS config and credentials files (`AWS_CONFIG_FILE` and
 /// `AWS_SHARED_CREDENTIALS_FILE` are honoured), `default` first, then by name. Missing files
-/// are no profiles.
+/// are no profiles. [`Context::profiles`] is the same from files already read.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), fed_flow::Error> {
@@ -110,45 +110,7 @@ impl ProfileSummary {
 /// # Ok(()) }
 /// ```
 pub async fn profiles() -> Result<Vec<ProfileSummary>, Error> {
-    profiles_with(&Env::real(), &Fs::real()).await
-}
-
-/// The value of `key` in the profile `name` of the AWS config files, when both exist: for
-/// settings of a tool's own, such as `fed_browser`. An empty value counts as unset.
-///
-/// ```no_run
-/// # async fn run() -> Result<(), fed_flow::Error> {
-/// let browser = fed_flow::profile_value("prod", "fed_browser").await?;
-/// # Ok(()) }
-/// ```
-pub async fn profile_value(name: &str, key: &str) -> Result<Option<String>, Error> {
-    profile_value_with(&Env::real(), &Fs::real(), name, key).await
-}
-
-pub(crate) async fn profile_value_with(
-    env: &Env,
-    fs: &Fs,
-    name: &str,
-    key: &str,
-) -> Result<Option<String>, Error> {
-    let set = load_profiles(env, fs).await?;
-    Ok(set
-        .get_profile(name)
-        .and_then(|profile| profile.get(key))
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
-        .map(str::to_owned))
-}
-
-pub(crate) async fn profiles_with(env: &Env, fs: &Fs) -> Result<Vec<ProfileSummary>, Error> {
-    let set = load_profiles(env, fs).await?;
-    let mut names: Vec<&str> = set.profiles().collect();
-    names.sort_by_key(|name| (*name != "default", *name));
-    Ok(names
-        .into_iter()
-        .filter_map(|name| set.get_profile(name))
-        .map(ProfileSummary::of)
-        .collect())
+    Ok(Context::load(Host::real()).await?.profiles())
 }
 
 #[cfg(test)]

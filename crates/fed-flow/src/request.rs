@@ -1,11 +1,9 @@
 //! What a caller asks for: where the credentials come from, the role to assume, how long the
 //! console session should last, and the console page.
 
-use std::time::Duration;
-
 use fed_core::{
-    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region, RoleArn,
-    RoleSessionName, Service, SourceIdentity,
+    Arn, ExternalId, FederationName, Issuer, MfaCode, MfaSerial, Partition, Region,
+    RequestedDuration, RoleArn, RoleSessionName, Service, SourceIdentity,
 };
 use url::Url;
 
@@ -106,6 +104,26 @@ pub enum Page {
     Destination(String),
 }
 
+/// How the sign-in token is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SigninMethod {
+    /// A POST with the session in the body: the credentials stay out of URLs and proxy logs.
+    #[default]
+    Post,
+    /// A GET with the session in the query, as AWS's examples do.
+    Get,
+}
+
+impl SigninMethod {
+    pub(crate) fn adapter(self) -> fed_signin::Method {
+        match self {
+            SigninMethod::Post => fed_signin::Method::Post,
+            SigninMethod::Get => fed_signin::Method::Get,
+        }
+    }
+}
+
 /// Everything a sign-in takes. Build it with [`SignIn::new`] and the setters.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -118,8 +136,9 @@ pub struct SignIn {
     pub role: Option<RoleToAssume>,
     /// The code of the first MFA device asked for; later ones are prompted for.
     pub mfa_code: Option<MfaCode>,
-    /// The console session length; the profile's `duration_seconds` by default.
-    pub duration: Option<Duration>,
+    /// The console session length; the profile's `fed_duration`, else its
+    /// `duration_seconds`, by default.
+    pub duration: Option<RequestedDuration>,
     /// Session policies, for long-term IAM user keys.
     pub policies: Vec<SessionPolicy>,
     /// The federated user's name, for long-term IAM user keys; the caller's by default.
@@ -135,7 +154,7 @@ pub struct SignIn {
     /// Another federation endpoint (an emulator's).
     pub signin_endpoint: Option<Url>,
     /// How the sign-in token is requested.
-    pub method: fed_signin::Method,
+    pub method: SigninMethod,
     /// One URL that signs out of the console first.
     pub logout_first: bool,
 }
@@ -156,7 +175,7 @@ impl SignIn {
             partition: None,
             signin_region: None,
             signin_endpoint: None,
-            method: fed_signin::Method::Post,
+            method: SigninMethod::Post,
             logout_first: false,
         }
     }
@@ -184,7 +203,7 @@ impl SignIn {
 
     /// With a console session of `duration`.
     #[must_use]
-    pub fn duration(mut self, duration: Duration) -> SignIn {
+    pub fn duration(mut self, duration: RequestedDuration) -> SignIn {
         self.duration = Some(duration);
         self
     }
@@ -240,7 +259,7 @@ impl SignIn {
 
     /// Asking for the sign-in token with `method`.
     #[must_use]
-    pub fn method(mut self, method: fed_signin::Method) -> SignIn {
+    pub fn method(mut self, method: SigninMethod) -> SignIn {
         self.method = method;
         self
     }

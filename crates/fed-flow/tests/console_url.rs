@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use fed_core::{Arn, CredentialOrigin, Credentials, Issuer, Partition};
-use fed_flow::{ConsoleLogin, ConsoleUrl, console_url};
+use fed_core::{Arn, CredentialOrigin, Credentials, Issuer, Omitted, Partition, RequestedDuration};
+use fed_flow::{ConsoleLogin, ConsoleUrl, LengthWhy, Notice, console_url};
 use fed_local::federation::{
     self, Config as EmulatorConfig, Emulator, ResolvedIdentity, StaticResolver,
 };
@@ -13,7 +13,9 @@ use url::Url;
 
 const NOT_CHAINED: CredentialOrigin = CredentialOrigin::AssumedRole { chained: false };
 const CHAINED: CredentialOrigin = CredentialOrigin::AssumedRole { chained: true };
-const TWO_HOURS: Option<Duration> = Some(Duration::from_secs(7200));
+fn two_hours() -> Option<RequestedDuration> {
+    Some(RequestedDuration::from_secs(7200).expect("in range"))
+}
 
 async fn emulator() -> Emulator {
     let identity =
@@ -40,7 +42,7 @@ async fn sign_in(
     emulator: &Emulator,
     key: &str,
     origin: CredentialOrigin,
-    requested_duration: Option<Duration>,
+    requested_duration: Option<RequestedDuration>,
     logout_endpoint: Option<&Url>,
 ) -> ConsoleUrl {
     let mut config = Config::new(emulator.federation_url());
@@ -81,9 +83,13 @@ async fn follow(console: &ConsoleUrl) -> String {
 #[tokio::test]
 async fn sends_session_duration_when_allowed_and_signs_in() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, TWO_HOURS, None).await;
-    assert_eq!(console.session_duration.map(|d| d.seconds()), Some(7200));
-    assert!(console.notes.is_empty(), "{:?}", console.notes);
+    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, two_hours(), None).await;
+    assert_eq!(
+        console.session.session_duration.map(|d| d.seconds()),
+        Some(7200)
+    );
+    assert_eq!(console.session.why, LengthWhy::SessionDuration);
+    assert!(console.notices.is_empty(), "{:?}", console.notices);
     assert_eq!(emulator.requests()[0].session_duration, Some(7200));
     let debug = format!("{console:?}");
     assert!(!debug.contains("SigninToken"), "Debug is redacted: {debug}");
@@ -99,12 +105,16 @@ async fn sends_session_duration_when_allowed_and_signs_in() {
 #[tokio::test]
 async fn leaves_session_duration_out_for_chained_credentials() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIACHAINED", CHAINED, TWO_HOURS, None).await;
-    assert_eq!(console.session_duration, None);
-    assert!(
-        console.notes.iter().any(|n| n.contains("role chaining")),
-        "{:?}",
-        console.notes
+    let console = sign_in(&emulator, "ASIACHAINED", CHAINED, two_hours(), None).await;
+    assert_eq!(console.session.session_duration, None);
+    let omitted = Notice::SessionDurationOmitted {
+        seconds: 7200,
+        why: Omitted::RoleChaining,
+    };
+    assert_eq!(console.notices, [omitted]);
+    assert_eq!(
+        console.session.why,
+        LengthWhy::Omitted(Omitted::RoleChaining)
     );
     let params = &emulator.requests()[0].params;
     assert!(!params.iter().any(|p| p == "SessionDuration"), "{params:?}");
@@ -116,16 +126,10 @@ async fn leaves_session_duration_out_for_chained_credentials() {
 #[tokio::test]
 async fn reports_a_refused_session_duration() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIACHAINED", NOT_CHAINED, TWO_HOURS, None).await;
-    assert_eq!(console.session_duration, None);
-    assert!(
-        console
-            .notes
-            .iter()
-            .any(|n| n.contains("refused SessionDuration")),
-        "{:?}",
-        console.notes
-    );
+    let console = sign_in(&emulator, "ASIACHAINED", NOT_CHAINED, two_hours(), None).await;
+    assert_eq!(console.session.session_duration, None);
+    assert_eq!(console.notices, [Notice::SessionDurationRefused]);
+    assert_eq!(console.session.why, LengthWhy::Refused);
     assert_eq!(emulator.requests().len(), 2);
 }
 
@@ -146,7 +150,14 @@ async fn logout_first_wraps_the_login() {
 async fn the_redacted_url_is_stable() {
     let emulator = emulator().await;
     let logout = emulator.logout_url();
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, TWO_HOURS, Some(&logout)).await;
+    let console = sign_in(
+        &emulator,
+        "ASIAROLE",
+        NOT_CHAINED,
+        two_hours(),
+        Some(&logout),
+    )
+    .await;
     insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
         insta::assert_snapshot!(console.redacted(), @r"
         http://127.0.0.1:PORT/oauth

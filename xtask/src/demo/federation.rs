@@ -1,11 +1,12 @@
 //! The federation endpoint as the demo uses it: the sign-in half of `fed url --role-arn`
-//! (fed-flow's `console`, over a fed-signin client), behind a small trait so that tests of the
-//! scenario sign in without a network.
+//! (fed-flow's `console_url`, over a fed-signin client), behind a small trait so that tests of
+//! the scenario sign in without a network.
 
 use std::sync::OnceLock;
 
 use fed_aws::AssumedRole;
-use fed_core::Partition;
+use fed_core::{Destination, Partition};
+use fed_flow::Notice;
 use url::Url;
 
 use super::event::Link;
@@ -82,20 +83,37 @@ impl Federation for SigninEndpoint {
         region: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<SignedIn>> {
         Box::pin(async move {
-            let client = self.client(assumed.arn.partition())?;
-            let signable = fed_flow::Signable::assumed(assumed);
-            let (console, _) = fed_flow::console(
-                client,
-                &signable,
-                request,
-                Some(&fed_core::Region::new(region)?),
+            let partition = assumed.arn.partition();
+            let client = self.client(partition)?;
+            let region = fed_core::Region::new(region)?;
+            let destination = Destination::ConsoleHome.to_url(partition, Some(&region));
+            let mut login = fed_flow::ConsoleLogin::new(
+                &assumed.credentials,
+                assumed.origin(),
+                &request.issuer,
+                &destination,
             )
-            .await?;
+            .credentials_partition(partition);
+            if let Some(duration) = request.duration {
+                login = login.requested_duration(duration);
+            }
+            let console = fed_flow::console_url(client, &login).await?;
             Ok(SignedIn {
-                session_seconds: console.session_duration.map(|d| d.seconds()),
-                notes: console.notes.clone(),
+                session_seconds: console.session.session_duration.map(|d| d.seconds()),
+                notes: console.notices.iter().filter_map(words).collect(),
                 link: Link::new(console),
             })
         })
     }
+}
+
+/// What the demo's user is told about the session length, in words.
+fn words(notice: &Notice) -> Option<String> {
+    Some(match notice {
+        Notice::SessionDurationOmitted { seconds, .. } => format!(
+            "not sending SessionDuration={seconds}: the federation endpoint would reject it for these credentials; the console session lasts as long as the credentials"
+        ),
+        Notice::SessionDurationRefused => "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials".to_owned(),
+        _ => return None,
+    })
 }

@@ -43,7 +43,7 @@ impl Federation for FakeFederation {
         request: &'a fed_flow::SignIn,
         _: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<SignedIn>> {
-        let seconds = request.duration.map(|d| d.as_secs() as u32);
+        let seconds = request.duration.map(|d| d.seconds());
         Box::pin(async move {
             Ok(SignedIn {
                 link: Link::new(FakeUrl),

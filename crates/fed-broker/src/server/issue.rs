@@ -3,9 +3,8 @@
 //! user and groups, for no longer than the entitlement allows; then the library flow asks the
 //! federation endpoint for the sign-in URL, with the broker as Issuer.
 
-use fed_aws::{AssumeRoleRequest, Sts, StsClient, Tag};
-use fed_core::{AssumeRoleDuration, Region, RoleSessionName, Service, SourceIdentity};
-use fed_flow::{ConsoleUrl, Page, SignIn, Signable};
+use fed_core::{Region, RequestedDuration, RoleSessionName, Service, SourceIdentity};
+use fed_flow::{ConsoleUrl, Page, RoleSession, SessionTag, Signer};
 use url::Url;
 
 use crate::entitlements::Entitlement;
@@ -54,22 +53,15 @@ pub(crate) struct Issued {
     pub(crate) duration_seconds: u64,
 }
 
-/// What issues sessions: the broker's STS client and federation endpoint.
+/// What issues sessions: fed-flow's signer, set up with the broker's own credentials.
 pub struct Issuer {
-    sts: StsClient,
-    signin: fed_signin::Client,
-    signin_endpoint: Option<Url>,
+    signer: Signer,
 }
 
 impl Issuer {
-    /// Sessions assumed with `sts`, signed in at `signin` (whose endpoint is named in the
-    /// request when it is not AWS's, `signin_endpoint`).
-    pub fn new(sts: StsClient, signin: fed_signin::Client, signin_endpoint: Option<Url>) -> Issuer {
-        Issuer {
-            sts,
-            signin,
-            signin_endpoint,
-        }
+    /// Sessions assumed and signed in by `signer`.
+    pub fn new(signer: Signer) -> Issuer {
+        Issuer { signer }
     }
 
     pub(crate) async fn issue(
@@ -80,48 +72,42 @@ impl Issuer {
         broker_url: &Url,
     ) -> Result<Issued, String> {
         let name = session_name(&person.user);
-        let mut request = AssumeRoleRequest::new(
+        let issuer = fed_core::Issuer::new(broker_url.as_str()).map_err(|e| e.to_string())?;
+        let mut session = RoleSession::new(
             role.arn.clone(),
             RoleSessionName::new(name.as_str()).map_err(|e| e.to_string())?,
+            issuer,
         );
-        let duration = AssumeRoleDuration::new(role.max_session).map_err(|e| e.to_string())?;
-        request.duration = Some(duration);
-        request.source_identity = SourceIdentity::new(name.as_str()).ok();
+        session.duration =
+            Some(RequestedDuration::new(role.max_session).map_err(|e| e.to_string())?);
+        session.source_identity = SourceIdentity::new(name.as_str()).ok();
         if role.session_tags {
-            request.tags = vec![Tag::new("fed:user", tag_value(&person.user))];
+            session.tags = vec![SessionTag::new("fed:user", tag_value(&person.user))];
             if !person.groups.is_empty() {
-                request
-                    .tags
-                    .push(Tag::new("fed:groups", tag_value(&person.groups.join(":"))));
+                session.tags.push(SessionTag::new(
+                    "fed:groups",
+                    tag_value(&person.groups.join(":")),
+                ));
             }
         }
-        let assumed = self
-            .sts
-            .assume_role(&request)
-            .await
-            .map_err(|e| fed_core::one_line(&e))?;
-        let issuer = fed_core::Issuer::new(broker_url.as_str()).map_err(|e| e.to_string())?;
-        let mut sign_in = SignIn::new(issuer);
-        sign_in.duration = Some(role.max_session);
-        sign_in.page = match choice.service {
+        session.page = match choice.service {
             Some(service) => Page::Service(service),
             None => Page::Home,
         };
-        sign_in.signin_endpoint = self.signin_endpoint.clone();
-        let (url, _) = fed_flow::console(
-            &self.signin,
-            &Signable::assumed(&assumed),
-            &sign_in,
-            choice.region.as_ref(),
-        )
-        .await
-        .map_err(|e| fed_core::one_line(&e))?;
+        session.region = choice.region.clone();
+        let signed_in = self
+            .signer
+            .sign_in(&session)
+            .await
+            .map_err(|e| fed_core::one_line(&e))?;
         // With temporary credentials of its own (a role of its task or pod), the broker's
         // AssumeRole is role chaining, which STS caps at one hour: the session lasts what was
         // sent, not what the entitlement allows.
-        let duration_seconds = assumed.duration.map_or(3600, |d| u64::from(d.seconds()));
+        let duration_seconds = signed_in
+            .role_session
+            .map_or(3600, |d| u64::from(d.seconds()));
         Ok(Issued {
-            url,
+            url: signed_in.console,
             duration_seconds,
         })
     }

@@ -18,32 +18,19 @@ pub(crate) struct ProfileKeys {
 }
 
 impl ProfileKeys {
-    /// Before the sign-in, the keys of the profile it will most likely use, picked as the AWS
-    /// CLI picks: the one named, none when the environment has keys, else `AWS_PROFILE`, else
-    /// `default`. Only for checking the flags early; the sign-in says which profile it used.
-    pub(crate) async fn before_sign_in(args: &UrlArgs) -> Result<ProfileKeys, fed_flow::Error> {
-        let name = match (
-            args.profile_name(),
-            var("AWS_ACCESS_KEY_ID"),
-            var("AWS_PROFILE"),
-        ) {
-            (Some(name), _, _) => name.to_owned(),
-            (None, Some(_), _) => return Ok(ProfileKeys::default()),
-            (None, None, Some(name)) => name,
-            (None, None, None) => "default".to_owned(),
+    /// The keys of `profile` in `context`, the profile the sign-in (or the shortcut link)
+    /// uses; none when it uses no profile.
+    pub(crate) fn of(context: &fed_flow::Context, profile: Option<&str>) -> ProfileKeys {
+        let Some(profile) = profile else {
+            return ProfileKeys::default();
         };
-        ProfileKeys::of(&name).await
-    }
-
-    /// Reads the keys of `profile`.
-    pub(crate) async fn of(profile: &str) -> Result<ProfileKeys, fed_flow::Error> {
-        let value = |key: &'static str| fed_flow::profile_value(profile, key);
-        Ok(ProfileKeys {
+        let value = |key: &str| context.profile_value(profile, key);
+        ProfileKeys {
             profile: Some(profile.to_owned()),
-            browser: value("fed_browser").await?,
-            browser_profile: value("fed_browser_profile").await?,
-            container: value("fed_container").await?,
-        })
+            browser: value("fed_browser"),
+            browser_profile: value("fed_browser_profile"),
+            container: value("fed_container"),
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! Tests of shortcut links from profiles: the link, where its destination comes from, and each
 //! profile that cannot give one.
 
-use aws_types::os_shim_internal::{Env, Fs};
 use fed_core::{Region, Service};
 
 use super::*;
@@ -98,9 +97,14 @@ async fn link(request: PortalRequest, vars: &[(&str, &str)]) -> Result<PortalSho
         ("AWS_SHARED_CREDENTIALS_FILE", "/home/u/credentials"),
     ];
     env.extend_from_slice(vars);
-    let env = Env::from_slice(&env);
-    let fs = Fs::from_slice(&[("/home/u/config", CONFIG), ("/home/u/credentials", "")]);
-    portal_link_with(&request, &env, &fs).await
+    let host = env
+        .iter()
+        .fold(crate::Host::fake(), |host, (name, value)| {
+            host.var(*name, *value)
+        })
+        .file("/home/u/config", CONFIG)
+        .file("/home/u/credentials", "");
+    Context::load(host).await?.portal_link(&request)
 }
 
 #[track_caller]
@@ -286,10 +290,13 @@ async fn profiles_that_cannot_give_a_link_are_named() {
         "correct sso_start_url in the AWS config file, as `aws configure sso` writes it",
     );
     // No profile at all: no name, no AWS_PROFILE, no default.
-    let env = Env::from_slice(&[("HOME", "/home/u"), ("AWS_CONFIG_FILE", "/home/u/config")]);
-    let fs = Fs::from_slice(&[("/home/u/config", "[profile sso]\nsso_session = corp\n")]);
-    let err = portal_link_with(&PortalRequest::new(), &env, &fs)
+    let host = crate::Host::fake()
+        .var("HOME", "/home/u")
+        .file("/home/u/.aws/config", "[profile sso]\nsso_session = corp\n");
+    let err = Context::load(host)
         .await
+        .expect("the files parse")
+        .portal_link(&PortalRequest::new())
         .unwrap_err();
     assert!(matches!(err, Error::PortalNoProfile), "{err}");
     assert_eq!(

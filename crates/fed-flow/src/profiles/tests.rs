@@ -1,8 +1,7 @@
 //! Tests of the profile listing: each kind, the order, missing files.
 
-use aws_types::os_shim_internal::{Env, Fs};
-
-use super::{ProfileKind, ProfileSummary, profile_value_with, profiles_with};
+use super::{ProfileKind, ProfileSummary};
+use crate::{Context, Host};
 
 fn summary(
     name: &str,
@@ -19,16 +18,18 @@ fn summary(
 }
 
 async fn listed(config: &str, credentials: &str) -> Vec<ProfileSummary> {
-    let env = Env::from_slice(&[
-        ("HOME", "/home/u"),
-        ("AWS_CONFIG_FILE", "/home/u/config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/home/u/credentials"),
-    ]);
-    let fs = Fs::from_slice(&[
-        ("/home/u/config", config),
-        ("/home/u/credentials", credentials),
-    ]);
-    profiles_with(&env, &fs).await.expect("the files parse")
+    let host = Host::fake()
+        .var("HOME", "/home/u")
+        .var("AWS_CONFIG_FILE", "/home/u/config")
+        .var("AWS_SHARED_CREDENTIALS_FILE", "~/credentials")
+        .file("/home/u/config", config)
+        .file("/home/u/credentials", credentials);
+    let context = Context::load(host.clone()).await.expect("the files parse");
+    let profiles = context.profiles();
+    // Listing, like every other decision of the context, reads nothing again.
+    assert_eq!(context.profiles(), profiles);
+    assert_eq!(host.files_read(), 2);
+    profiles
 }
 
 #[tokio::test]
@@ -75,9 +76,9 @@ async fn each_kind_is_named_with_its_account_and_role() {
 
 #[tokio::test]
 async fn missing_files_are_no_profiles() {
-    let env = Env::from_slice(&[("HOME", "/home/u")]);
-    let fs = Fs::from_slice(&[]);
-    assert_eq!(profiles_with(&env, &fs).await.expect("no files"), vec![]);
+    let host = Host::fake().var("HOME", "/home/u");
+    let context = Context::load(host).await.expect("no files");
+    assert_eq!(context.profiles(), vec![]);
 }
 
 #[tokio::test]
@@ -90,17 +91,17 @@ async fn a_role_arn_that_does_not_parse_is_still_a_role() {
 
 #[tokio::test]
 async fn a_value_of_a_profile() {
-    let env = Env::from_slice(&[("HOME", "/home/u"), ("AWS_CONFIG_FILE", "/home/u/config")]);
-    let fs = Fs::from_slice(&[(
-        "/home/u/config",
-        "[profile prod]\nfed_browser = firefox\nfed_container =  \n",
-    )]);
-    let value = |name: &'static str, key: &'static str| profile_value_with(&env, &fs, name, key);
-    assert_eq!(
-        value("prod", "fed_browser").await.unwrap().as_deref(),
-        Some("firefox")
-    );
-    assert_eq!(value("prod", "fed_container").await.unwrap(), None);
-    assert_eq!(value("prod", "fed_region").await.unwrap(), None);
-    assert_eq!(value("other", "fed_browser").await.unwrap(), None);
+    let host = Host::fake()
+        .var("HOME", "/home/u")
+        .var("AWS_CONFIG_FILE", "/home/u/config")
+        .file(
+            "/home/u/config",
+            "[profile prod]\nfed_browser = firefox\nfed_container =  \n",
+        );
+    let context = Context::load(host).await.expect("the files parse");
+    let value = |name: &str, key: &str| context.profile_value(name, key);
+    assert_eq!(value("prod", "fed_browser").as_deref(), Some("firefox"));
+    assert_eq!(value("prod", "fed_container"), None);
+    assert_eq!(value("prod", "fed_region"), None);
+    assert_eq!(value("other", "fed_browser"), None);
 }

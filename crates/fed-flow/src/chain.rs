@@ -1,87 +1,19 @@
-//! Which credentials a sign-in uses, decided as the AWS CLI decides, and the chain of roles to
-//! assume to get from them to the profile's identity.
-//!
-//! - A profile named by the caller (`--profile P`) wins over credentials in the environment.
-//! - Otherwise `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` win, even over `AWS_PROFILE`.
-//! - Otherwise `AWS_PROFILE`, else the `default` profile when there is one.
-//! - Otherwise the rest of the SDK's default chain: web identity, containers, instance metadata.
+//! The chain of roles from a profile's base credentials to its identity, and the profile's own
+//! console settings.
 //!
 //! Profiles are read with aws-config's parser. A profile with `role_arn` is followed through
 //! `source_profile` (or stops at `credential_source`) to a base: static keys,
 //! `credential_process`, IAM Identity Center (`sso_session` or legacy `sso_start_url`) or web
 //! identity. fed resolves the base once and makes every AssumeRole hop itself.
 
-use std::borrow::Cow;
-
 use aws_config::profile::{Profile, ProfileSet};
-use aws_types::os_shim_internal::{Env, Fs};
-use fed_core::{Credentials, ExternalId, MfaSerial, RoleArn, RoleSessionName};
+use fed_core::{
+    AssumeRoleDuration, Credentials, ExternalId, MfaSerial, RequestedDuration, RoleArn,
+    RoleSessionName,
+};
 
 use crate::error::{Error, Input};
 use crate::request::Page;
-
-/// Where a sign-in's credentials come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Source {
-    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`).
-    Environment {
-        /// `AWS_PROFILE`, when it was set too and is therefore not used.
-        ignored_profile: Option<String>,
-    },
-    /// A profile of the AWS config files.
-    Profile {
-        /// Its name.
-        name: String,
-        /// How it was chosen.
-        chosen_by: ChosenBy,
-    },
-    /// The SDK's default chain: web identity, containers, instance metadata.
-    DefaultChain,
-}
-
-/// How a profile was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ChosenBy {
-    /// Named by the caller (`--profile`).
-    Caller,
-    /// `AWS_PROFILE`.
-    AwsProfile,
-    /// The `default` profile.
-    Default,
-}
-
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Source::Environment {
-                ignored_profile: None,
-            } => f.write_str("the environment (AWS_ACCESS_KEY_ID)"),
-            Source::Environment {
-                ignored_profile: Some(profile),
-            } => write!(
-                f,
-                "the environment (AWS_ACCESS_KEY_ID), not AWS_PROFILE={profile}: environment keys come first, as in the AWS CLI; pass --profile {profile} to use the profile"
-            ),
-            Source::Profile {
-                name,
-                chosen_by: ChosenBy::Caller,
-            } => write!(f, "profile {name}"),
-            Source::Profile {
-                name,
-                chosen_by: ChosenBy::AwsProfile,
-            } => write!(f, "profile {name} (AWS_PROFILE)"),
-            Source::Profile {
-                name,
-                chosen_by: ChosenBy::Default,
-            } => write!(f, "profile {name}"),
-            Source::DefaultChain => {
-                f.write_str("the default chain (web identity, container or instance credentials)")
-            }
-        }
-    }
-}
 
 /// The credentials a chain starts from.
 #[derive(Debug, Clone)]
@@ -123,21 +55,7 @@ pub(crate) struct Hop {
     pub(crate) session_name: Option<RoleSessionName>,
     pub(crate) external_id: Option<ExternalId>,
     pub(crate) mfa_serial: Option<MfaSerial>,
-    pub(crate) duration_seconds: Option<u64>,
-}
-
-/// How to get the credentials: where from, the base, the hops, and the profile's settings.
-#[derive(Debug, Clone)]
-pub(crate) struct Plan {
-    pub(crate) source: Source,
-    pub(crate) base: Base,
-    pub(crate) hops: Vec<Hop>,
-    /// The region of the environment or the profile.
-    pub(crate) region: Option<String>,
-    /// The chosen profile's `duration_seconds`.
-    pub(crate) duration_seconds: Option<u64>,
-    /// The chosen profile's console defaults.
-    pub(crate) defaults: ProfileDefaults,
+    pub(crate) duration: Option<AssumeRoleDuration>,
 }
 
 /// What a profile says of the console under keys only fed reads (the AWS CLI and SDKs ignore
@@ -146,7 +64,7 @@ pub(crate) struct Plan {
 pub(crate) struct ProfileDefaults {
     pub(crate) service: Option<fed_core::Service>,
     pub(crate) region: Option<fed_core::Region>,
-    pub(crate) duration: Option<std::time::Duration>,
+    pub(crate) duration: Option<RequestedDuration>,
 }
 
 impl ProfileDefaults {
@@ -194,7 +112,7 @@ impl ProfileDefaults {
                 .transpose()?,
             duration: read("fed_duration")
                 .map(|raw| {
-                    fed_core::parse_duration(raw)
+                    RequestedDuration::parse(raw)
                         .map_err(|e| bad("fed_duration", raw, e.to_string()))
                 })
                 .transpose()?,
@@ -202,122 +120,8 @@ impl ProfileDefaults {
     }
 }
 
-impl Plan {
-    /// The profile whose settings apply (endpoints, region), if any.
-    pub(crate) fn profile(&self) -> Option<&str> {
-        match &self.source {
-            Source::Profile { name, .. } => Some(name),
-            _ => None,
-        }
-    }
-}
-
-/// A non-empty environment variable.
-pub(crate) fn var(env: &Env, name: &str) -> Option<String> {
-    env.get(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// Credentials in the environment, when both keys are set.
-fn environment_keys(env: &Env) -> Option<Credentials> {
-    Some(Credentials::new(
-        var(env, "AWS_ACCESS_KEY_ID")?,
-        var(env, "AWS_SECRET_ACCESS_KEY")?,
-        var(env, "AWS_SESSION_TOKEN"),
-        None,
-    ))
-}
-
-/// The region of the environment, else of `profile` in `profiles`.
-pub(crate) fn region(
-    env: &Env,
-    profiles: Option<&ProfileSet>,
-    profile: Option<&str>,
-) -> Option<String> {
-    var(env, "AWS_REGION")
-        .or_else(|| var(env, "AWS_DEFAULT_REGION"))
-        .or_else(|| {
-            profiles?
-                .get_profile(profile?)?
-                .get("region")
-                .map(str::to_owned)
-        })
-}
-
-/// Reads the AWS config and credentials files; missing files are an empty set.
-pub(crate) async fn load_profiles(env: &Env, fs: &Fs) -> Result<ProfileSet, Error> {
-    aws_config::profile::load(fs, env, &Default::default(), None::<Cow<'static, str>>)
-        .await
-        .map_err(|err| {
-            Error::invalid(
-                Input::Profile,
-                format!("cannot read the AWS config files: {err}"),
-            )
-        })
-}
-
-/// Decides where the credentials come from and how to get them.
-pub(crate) async fn plan(profile: Option<&str>, env: &Env, fs: &Fs) -> Result<Plan, Error> {
-    let keys = environment_keys(env);
-    let aws_profile = var(env, "AWS_PROFILE");
-    let profiles = load_profiles(env, fs).await?;
-    let (name, chosen_by) = match (profile, keys, aws_profile) {
-        (Some(name), _, _) => (name.to_owned(), ChosenBy::Caller),
-        (None, Some(keys), ignored) => {
-            let named = ignored.clone().unwrap_or_else(|| "default".to_owned());
-            return Ok(Plan {
-                source: Source::Environment {
-                    ignored_profile: ignored,
-                },
-                base: Base::Keys(keys),
-                hops: Vec::new(),
-                region: region(env, Some(&profiles), Some(&named)),
-                duration_seconds: None,
-                defaults: ProfileDefaults::default(),
-            });
-        }
-        (None, None, Some(name)) => (name, ChosenBy::AwsProfile),
-        (None, None, None) if profiles.get_profile("default").is_some() => {
-            ("default".to_owned(), ChosenBy::Default)
-        }
-        (None, None, None) => {
-            return Ok(Plan {
-                source: Source::DefaultChain,
-                base: Base::DefaultChain,
-                hops: Vec::new(),
-                region: region(env, Some(&profiles), Some("default")),
-                duration_seconds: None,
-                defaults: ProfileDefaults::default(),
-            });
-        }
-    };
-    let selected = profiles
-        .get_profile(&name)
-        .ok_or_else(|| Error::UnknownProfile {
-            name: name.clone(),
-            known: {
-                let mut known: Vec<String> = profiles.profiles().map(str::to_owned).collect();
-                known.sort();
-                known
-            },
-        })?;
-    let duration_seconds = seconds(selected, "duration_seconds")?;
-    let defaults = ProfileDefaults::of(selected)?;
-    let (base, hops) = walk(&profiles, selected)?;
-    Ok(Plan {
-        source: Source::Profile {
-            name: name.clone(),
-            chosen_by,
-        },
-        base,
-        hops,
-        region: region(env, Some(&profiles), Some(&name)),
-        duration_seconds,
-        defaults,
-    })
-}
-
 /// A whole number of seconds in a profile property.
-fn seconds(profile: &Profile, key: &str) -> Result<Option<u64>, Error> {
+pub(crate) fn seconds(profile: &Profile, key: &str) -> Result<Option<u64>, Error> {
     profile
         .get(key)
         .map(|raw| {
@@ -421,7 +225,10 @@ fn hop(profile: &Profile, role_arn: &str) -> Result<Hop, Error> {
             .map(MfaSerial::new)
             .transpose()
             .map_err(|e| invalid("mfa_serial", e))?,
-        duration_seconds: seconds(profile, "duration_seconds")?,
+        duration: seconds(profile, "duration_seconds")?
+            .map(AssumeRoleDuration::from_secs)
+            .transpose()
+            .map_err(|e| invalid("duration_seconds", e))?,
     })
 }
 

@@ -1,0 +1,107 @@
+//! Credentials the federation endpoint accepts, from what the hops left: a role session as it
+//! is, IAM Identity Center credentials as they are, long-term keys exchanged with
+//! GetFederationToken, and credentials of unknown history looked up with GetCallerIdentity.
+
+use fed_aws::{AssumedRole, FederationTokenRequest, Sts, StsClient, classify_origin};
+use fed_core::{Arn, CredentialOrigin, Credentials, FederationName, Partition, Region};
+
+use crate::base::History;
+use crate::error::{Error, Input};
+use crate::notice::Notice;
+use crate::plan::Plan;
+
+/// Credentials to sign in with, what they are, and who they belong to when that is known
+/// without another call.
+pub(crate) struct Signable {
+    pub(crate) credentials: Credentials,
+    pub(crate) origin: CredentialOrigin,
+    pub(crate) principal: Option<Arn>,
+}
+
+/// What the hops left, made signable.
+pub(crate) async fn signable(
+    plan: &Plan,
+    signer: &StsClient,
+    credentials: Credentials,
+    last: Option<AssumedRole>,
+    history: History,
+    notices: &mut Vec<Notice>,
+) -> Result<Signable, Error> {
+    Ok(match (last, history) {
+        (Some(assumed), _) => Signable {
+            credentials: assumed.credentials.clone(),
+            origin: assumed.origin(),
+            principal: Some(assumed.arn),
+        },
+        (None, History::LongTerm) => federation_token(plan, signer, notices).await?,
+        // Who IAM Identity Center credentials belong to is asked alongside the sign-in.
+        (None, History::IdentityCenter) => Signable {
+            credentials,
+            origin: CredentialOrigin::IdentityCenter,
+            principal: None,
+        },
+        (None, History::Temporary) => {
+            let identity = signer.caller_identity().await?;
+            match classify_origin(
+                credentials.access_key_id(),
+                credentials.session_token().is_some(),
+                &identity.arn,
+            ) {
+                CredentialOrigin::SessionToken => return Err(Error::SessionTokenCredentials),
+                CredentialOrigin::LongTermUser => federation_token(plan, signer, notices).await?,
+                origin => Signable {
+                    credentials,
+                    origin,
+                    principal: Some(identity.arn),
+                },
+            }
+        }
+    })
+}
+
+/// GetFederationToken with the session policies, for long-term keys.
+async fn federation_token(
+    plan: &Plan,
+    signer: &StsClient,
+    notices: &mut Vec<Notice>,
+) -> Result<Signable, Error> {
+    let request = &plan.request;
+    if request.policies.is_empty() {
+        return Err(Error::PolicyNeeded);
+    }
+    let caller = match &request.federation_name {
+        Some(_) => None,
+        None => Some(signer.caller_identity().await?.arn),
+    };
+    let partition = request
+        .partition
+        .or(caller.as_ref().map(Arn::partition))
+        .or(plan.region.as_ref().map(Region::partition))
+        .unwrap_or(Partition::Aws);
+    let arns = request
+        .policies
+        .iter()
+        .map(|policy| policy.resolve(partition))
+        .collect::<Result<Vec<Arn>, String>>()
+        .map_err(|e| Error::invalid(Input::Policy, e))?;
+    let name = match (&request.federation_name, &caller) {
+        (Some(name), _) => name.clone(),
+        (None, Some(caller)) => FederationName::for_caller(caller),
+        (None, None) => unreachable!("the caller is asked for when no name is given"),
+    };
+    let mut token_request = FederationTokenRequest::new(name, arns, None)
+        .map_err(|e| Error::invalid(Input::Policy, e))?;
+    token_request.duration = plan
+        .duration
+        .as_ref()
+        .map(|d| d.requested.for_federation_token());
+    let token = signer.federation_token(&token_request).await?;
+    notices.push(Notice::FederatedUser {
+        arn: token.arn.clone(),
+    });
+    Ok(Signable {
+        credentials: token.credentials.clone(),
+        origin: token.origin(),
+        principal: Some(token.arn.clone()),
+    })
+}

@@ -1,0 +1,174 @@
+//! Executing a plan: resolve the base once, make each AssumeRole hop, make the credentials
+//! signable, and ask the federation endpoint for the URL.
+
+use fed_aws::{ConfigOptions, Sts, StsClient};
+use fed_core::{Arn, Partition, Region};
+
+use crate::base;
+use crate::console_url::ConsoleLogin;
+use crate::error::{Error, Input};
+use crate::exchange;
+use crate::hops;
+use crate::notice::Notice;
+use crate::outcome::SignedIn;
+use crate::plan::{Plan, SigninEndpoints};
+use crate::prompt::MfaPrompt;
+
+/// The region STS is called in when none is configured.
+const DEFAULT_STS_REGION: &str = "us-east-1";
+
+impl Plan {
+    /// Makes the calls the plan needs and returns the URL with what happened. Each credential
+    /// source runs once; `prompt` is asked for MFA codes the request does not carry.
+    pub async fn execute(&self, prompt: &dyn MfaPrompt) -> Result<SignedIn, Error> {
+        self.run(prompt)
+            .await
+            .map_err(|err| self.name_unreachable(err))
+    }
+
+    async fn run(&self, prompt: &dyn MfaPrompt) -> Result<SignedIn, Error> {
+        let mut notices = self.notices.clone();
+        // When the partition is already known, the sign-in client (whose TLS set-up reads the
+        // system's root certificates) is built on another thread while the credentials resolve.
+        let early = self.partition.map(|partition| {
+            let config = SigninEndpoints::of(&self.request, partition)
+                .client_config(&self.request, partition);
+            tokio::task::spawn_blocking(move || fed_signin::Client::new(config))
+        });
+
+        let resolved = base::resolve(&self.base, &self.context).await?;
+        let sts = self.sts().await;
+        let last = hops::assume_all(
+            self,
+            &sts,
+            resolved.credentials.clone(),
+            prompt,
+            &mut notices,
+        )
+        .await?;
+        let signer = sts.with_credentials(match &last {
+            Some(assumed) => &assumed.credentials,
+            None => &resolved.credentials,
+        });
+        let signable = exchange::signable(
+            self,
+            &signer,
+            resolved.credentials,
+            last,
+            resolved.history,
+            &mut notices,
+        )
+        .await?;
+
+        let partition = self
+            .request
+            .partition
+            .or(signable.principal.as_ref().map(Arn::partition))
+            .or(self.region.as_ref().map(Region::partition))
+            .unwrap_or(Partition::Aws);
+        let destination = self.check(partition)?;
+        let endpoints = SigninEndpoints::of(&self.request, partition);
+        if let Some(logout) = &endpoints.logout
+            && self.request.signin_endpoint.is_none()
+            && partition == Partition::AwsEusc
+        {
+            notices.push(Notice::LogoutEndpointByAnalogy {
+                partition,
+                endpoint: logout.clone(),
+            });
+        }
+        let client = match early {
+            Some(task) if self.partition == Some(partition) => task
+                .await
+                .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?,
+            _ => fed_signin::Client::new(endpoints.client_config(&self.request, partition)),
+        }
+        .map_err(|e| match e {
+            fed_signin::Error::InvalidEndpoint { .. } => Error::invalid(Input::SigninEndpoint, e),
+            e => Error::Signin(e),
+        })?;
+
+        let destination_url = destination.to_url(partition, self.region.as_ref());
+        let mut login = ConsoleLogin::new(
+            &signable.credentials,
+            signable.origin,
+            &self.request.issuer,
+            &destination_url,
+        )
+        .credentials_partition(partition);
+        if let Some(duration) = &self.duration {
+            login = login.requested_duration(duration.requested);
+        }
+        if let Some(logout) = &endpoints.logout {
+            login = login.logout_endpoint(logout);
+        }
+        let url = crate::console_url(&client, &login);
+        let (principal, console) = match signable.principal {
+            Some(principal) => (principal, url.await?),
+            None => {
+                let (identity, url) = tokio::join!(signer.caller_identity(), url);
+                (identity?.arn, url?)
+            }
+        };
+        notices.extend(console.notices.iter().cloned());
+        Ok(SignedIn {
+            session: console.session.clone(),
+            console,
+            principal,
+            partition,
+            source: self.selection.source.clone(),
+            origin: signable.origin,
+            notices,
+        })
+    }
+
+    /// The STS client: in the region asked for, else the partition's default region (aws-eusc's
+    /// STS is not in us-east-1), with the settings of the profile whose credentials are used.
+    async fn sts(&self) -> StsClient {
+        let region = self
+            .region
+            .as_ref()
+            .map(Region::as_str)
+            .or(self.partition.map(Partition::default_region))
+            .unwrap_or(DEFAULT_STS_REGION);
+        let mut options = ConfigOptions::default().with_region(region);
+        options.profile = self.profile().map(str::to_owned);
+        StsClient::new(&fed_aws::load_sdk_config(&options).await)
+    }
+
+    /// An STS call that got no answer becomes [`Error::Unreachable`], naming the endpoint.
+    fn name_unreachable(&self, err: Error) -> Error {
+        let Error::Aws(
+            aws @ fed_aws::Error::Service {
+                operation,
+                code: None,
+                message,
+                ..
+            },
+        ) = &err
+        else {
+            return err;
+        };
+        if !(message.contains("could not be sent") || message.contains("timed out")) {
+            return err;
+        }
+        let endpoint = self
+            .context
+            .var("AWS_ENDPOINT_URL_STS")
+            .or_else(|| self.context.var("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| {
+                let region = self
+                    .region
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .or_else(|| self.partition.map(|p| p.default_region().to_owned()))
+                    .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned());
+                format!("the regional STS endpoint of {region}")
+            });
+        Error::Unreachable {
+            operation: (*operation).to_owned(),
+            endpoint,
+            reason: fed_core::one_line(aws),
+        }
+    }
+}
