@@ -304,3 +304,42 @@ fn the_dockerfile_builds_the_broker_of_this_workspace() {
         );
     }
 }
+
+/// The names a workspace package declares as normal or build dependencies (its own manifest;
+/// dev-dependencies aside).
+fn direct_dependencies(meta: &Metadata, name: &str) -> BTreeSet<String> {
+    meta.workspace_packages()
+        .into_iter()
+        .find(|p| p.name.as_str() == name)
+        .unwrap_or_else(|| panic!("workspace has no package {name}"))
+        .dependencies
+        .iter()
+        .filter(|d| matches!(d.kind, DependencyKind::Normal | DependencyKind::Build))
+        .map(|d| d.name.clone())
+        .collect()
+}
+
+/// The product binaries use the flow and the core only: fed-flow is the one door to AWS, so no
+/// decision of a sign-in is made again, differently, in a binary.
+#[test]
+fn product_binaries_reach_aws_only_through_the_flow() {
+    let meta = metadata();
+    for binary in ["fed-cli", "fed-broker"] {
+        let direct = direct_dependencies(&meta, binary);
+        assert!(
+            direct.contains("fed-flow") && direct.contains("fed-core"),
+            "{binary} uses fed-flow and fed-core: {direct:?}"
+        );
+        let past: Vec<&String> = direct
+            .iter()
+            .filter(|d| {
+                ["fed-aws", "fed-signin", "fed-local"].contains(&d.as_str())
+                    || d.starts_with("aws-")
+            })
+            .collect();
+        assert!(
+            past.is_empty(),
+            "{binary} reaches past fed-flow: it depends on {past:?} directly"
+        );
+    }
+}

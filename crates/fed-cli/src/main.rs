@@ -168,7 +168,7 @@ fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
         0 => "off",
-        1 => "fed=debug,fed_aws=debug,fed_signin=debug",
+        1 => "fed=debug,fed_flow=debug,fed_aws=debug,fed_signin=debug",
         _ => "debug",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));

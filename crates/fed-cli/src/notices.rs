@@ -35,7 +35,7 @@ pub(crate) fn words(notice: &Notice) -> Option<String> {
         }
         Notice::Credentials { source } => format!("using the credentials of {source}"),
         Notice::EnvironmentKeysOverAwsProfile { profile } => format!(
-            "AWS_PROFILE={profile} is not used: environment keys come first, as in the AWS CLI; pass --profile {profile} to use the profile"
+            "the credentials are the environment's, not AWS_PROFILE={profile}: environment keys come first, as in the AWS CLI; pass --profile {profile} to use the profile"
         ),
         Notice::LogoutEndpointByAnalogy {
             partition,

@@ -279,3 +279,6 @@ pub(crate) fn destination(
             .map_err(|e| Error::invalid(Input::Destination, e)),
     }
 }
+
+#[cfg(test)]
+mod tests;
