@@ -13,16 +13,18 @@
 //! | `GET /healthz`, `GET /readyz` | liveness, and readiness (the audit store answers) |
 //! | `GET /metrics` | counters in Prometheus's text format |
 
+mod console;
 mod issue;
 mod limits;
 mod metrics;
 mod pages;
+mod sign_in;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -33,7 +35,7 @@ use crate::audit::{AuditStore, Decision, Record};
 use crate::config::Config;
 use crate::cookies::KeyRing;
 use crate::entitlements::Entitlements;
-use crate::oidc::{Pending, Person, Provider};
+use crate::oidc::{Person, Provider};
 
 pub use issue::Issuer;
 
@@ -115,9 +117,9 @@ impl Broker {
     pub fn router(self: Arc<Self>) -> axum::Router {
         axum::Router::new()
             .route("/", get(home))
-            .route("/login", get(login))
-            .route("/callback", get(callback))
-            .route("/console", post(console))
+            .route("/login", get(sign_in::login))
+            .route("/callback", get(sign_in::callback))
+            .route("/console", post(console::console))
             .route("/logout", post(logout))
             .route("/healthz", get(|| async { "ok\n" }))
             .route("/readyz", get(readyz))
@@ -262,162 +264,6 @@ async fn home(State(broker): Shared, headers: HeaderMap) -> Response {
         Html(pages::roles(&session.person, &roles, &session.csrf)).into_response(),
         &[],
     )
-}
-
-async fn login(State(broker): Shared) -> Response {
-    let (url, pending) = broker.provider.start();
-    let cookie = broker.keys.seal(LOGIN_COOKIE, &pending, LOGIN_LIFETIME);
-    with_cookies(Redirect::to(url.as_str()).into_response(), &[cookie])
-}
-
-#[derive(Deserialize)]
-struct Callback {
-    state: Option<String>,
-    code: Option<String>,
-}
-
-async fn callback(
-    State(broker): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Query(query): Query<Callback>,
-) -> Response {
-    let record = match broker.admit(&headers, peer, None).await {
-        Ok(record) => record,
-        Err(refused) => return *refused,
-    };
-    let pending: Pending = match broker.keys.open(&jar(&headers), LOGIN_COOKIE) {
-        Ok(pending) => pending,
-        Err(refusal) => {
-            return refuse(&broker, StatusCode::BAD_REQUEST, refusal.reason(), record).await;
-        }
-    };
-    let (Some(state), Some(code)) = (query.state, query.code) else {
-        return refuse(&broker, StatusCode::BAD_REQUEST, "no_code", record).await;
-    };
-    let person = match broker.provider.finish(pending, &state, &code).await {
-        Ok(person) => person,
-        Err(err) => {
-            tracing::info!(request_id = %record.request_id, error = %err, "sign-in refused");
-            return refuse(&broker, StatusCode::BAD_REQUEST, err.reason(), record).await;
-        }
-    };
-    let session = Session {
-        person,
-        csrf: random_hex(32),
-    };
-    let cookie = broker
-        .keys
-        .seal(SESSION_COOKIE, &session, broker.config.session.lifetime);
-    let removal = broker.keys.removal(LOGIN_COOKIE);
-    with_cookies(Redirect::to("/").into_response(), &[cookie, removal])
-}
-
-#[derive(Deserialize)]
-struct ConsoleForm {
-    role: String,
-    csrf: Option<String>,
-    service: Option<String>,
-    region: Option<String>,
-}
-
-async fn console(
-    State(broker): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ConsoleForm>,
-) -> Response {
-    let received = std::time::Instant::now();
-    let mut record = match broker.admit(&headers, peer, Some(&form.role)).await {
-        Ok(record) => record,
-        Err(refused) => return *refused,
-    };
-    let session: Session = match broker.keys.open(&jar(&headers), SESSION_COOKIE) {
-        Ok(session) => session,
-        Err(refusal) => {
-            return refuse(&broker, StatusCode::UNAUTHORIZED, refusal.reason(), record).await;
-        }
-    };
-    record.user = Some(session.person.user.clone());
-    record.groups = session.person.groups.clone();
-    if !broker.limits.user_allows(&session.person.user) {
-        return refuse(
-            &broker,
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited_user",
-            record,
-        )
-        .await;
-    }
-    let csrf_ok = form.csrf.as_deref().is_some_and(|token| {
-        token.len() == session.csrf.len()
-            && token
-                .bytes()
-                .zip(session.csrf.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    });
-    if !csrf_ok {
-        return refuse(&broker, StatusCode::FORBIDDEN, "csrf", record).await;
-    }
-    let entitlements = broker.entitlements();
-    let Some(role) = entitlements.find(&form.role, &session.person.user, &session.person.groups)
-    else {
-        return refuse(&broker, StatusCode::FORBIDDEN, "not_entitled", record).await;
-    };
-    let choice = match issue::Choice::of(role, form.service.as_deref(), form.region.as_deref()) {
-        Ok(choice) => choice,
-        Err(reason) => return refuse(&broker, StatusCode::BAD_REQUEST, reason, record).await,
-    };
-    let started = std::time::Instant::now();
-    match broker
-        .issuer
-        .issue(&session.person, role, &choice, &broker.config.public_url)
-        .await
-    {
-        Ok(issued) => {
-            let upstream = started.elapsed();
-            record.decision = Decision::Issued;
-            record.duration_seconds = Some(issued.duration_seconds);
-            // The record is stored before the URL leaves: without it, no session.
-            if let Err(problem) = broker.store_record(&record).await {
-                drop(issued);
-                tracing::error!(
-                    request_id = %record.request_id,
-                    error = %problem,
-                    "audit store unavailable; the session is not issued"
-                );
-                record.decision = Decision::Denied;
-                record.duration_seconds = None;
-                return refuse(
-                    &broker,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    AUDIT_UNAVAILABLE,
-                    record,
-                )
-                .await;
-            }
-            broker.metrics.issued(upstream);
-            let _ = record.write_to(&mut std::io::stdout().lock());
-            let mut response = Redirect::to(issued.url.expose()).into_response();
-            *response.status_mut() = StatusCode::SEE_OTHER;
-            // The time AWS took (AssumeRole and the sign-in token) and the whole request's, as
-            // browsers' developer tools and `cargo xtask bench broker` read them.
-            let timing = format!(
-                "upstream;dur={:.3}, total;dur={:.3}",
-                upstream.as_secs_f64() * 1000.0,
-                received.elapsed().as_secs_f64() * 1000.0
-            );
-            if let Ok(value) = header::HeaderValue::from_str(&timing) {
-                response.headers_mut().insert("server-timing", value);
-            }
-            with_cookies(response, &[])
-        }
-        Err(err) => {
-            tracing::warn!(request_id = %record.request_id, error = %err, "issuing failed");
-            refuse(&broker, StatusCode::BAD_GATEWAY, "upstream_failed", record).await
-        }
-    }
 }
 
 /// Ready unless the audit store, when there is one, does not answer.
