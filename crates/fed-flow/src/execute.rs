@@ -20,6 +20,10 @@ const DEFAULT_STS_REGION: &str = "us-east-1";
 impl Plan {
     /// Makes the calls the plan needs and returns the URL with what happened. Each credential
     /// source runs once; `prompt` is asked for MFA codes the request does not carry.
+    ///
+    /// The plan's decisions come from its [`crate::Host`]. The AWS SDK's own settings of the
+    /// STS client (endpoint URLs such as `AWS_ENDPOINT_URL`, the profile's SDK keys) are read
+    /// by aws-config from the process, as every AWS SDK reads them.
     pub async fn execute(&self, prompt: &dyn MfaPrompt) -> Result<SignedIn, Error> {
         self.run(prompt)
             .await

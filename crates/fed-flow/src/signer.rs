@@ -51,7 +51,8 @@ pub struct SignerConfig {
     pub region: Option<Region>,
     /// The partition of the roles.
     pub partition: Partition,
-    /// Another STS endpoint (an emulator's).
+    /// Another STS endpoint (an emulator's); else AWS's, or `AWS_ENDPOINT_URL_STS` /
+    /// `AWS_ENDPOINT_URL` where the process sets them, as every AWS SDK does.
     pub sts_endpoint: Option<Url>,
     /// Another federation endpoint (an emulator's).
     pub signin_endpoint: Option<Url>,
