@@ -54,24 +54,8 @@ pub struct CallerIdentity {
     pub user_id: String,
 }
 
-/// A session tag: a key and a value passed to AssumeRole or GetFederationToken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    /// The key.
-    pub key: String,
-    /// The value.
-    pub value: String,
-}
-
-impl Tag {
-    /// A tag from a key and a value.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Tag {
-        Tag {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
+/// A session tag, passed to AssumeRole or GetFederationToken: fed-core's [`fed_core::Tag`].
+pub use fed_core::Tag;
 
 /// An MFA device and its current code, for roles that require MFA.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,6 +73,7 @@ mod region;
 mod services;
 mod session_duration;
 mod signin_request;
+mod tag;
 
 pub use crate::arn::{Arn, Principal, RoleArn};
 pub use crate::credentials::{CredentialOrigin, Credentials, SigninToken};
@@ -93,6 +94,7 @@ pub use crate::region::Region;
 pub use crate::services::Service;
 pub use crate::session_duration::{Omitted, SessionDurationDecision, decide_session_duration};
 pub use crate::signin_request::SigninTokenRequest;
+pub use crate::tag::Tag;
 
 /// The examples of README.md, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

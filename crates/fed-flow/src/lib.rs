@@ -23,7 +23,7 @@
 //!   federation endpoint for the URL: a [`SignedIn`] with the principal, the
 //!   [`SessionLength`] and why, and every [`Notice`], typed, for the tool to word.
 //! - [`Signer`] is the same for services such as an identity broker: from a [`SignerConfig`]
-//!   (no profiles), a [`RoleSession`] (session name, source identity, [`SessionTag`]s,
+//!   (no profiles), a [`RoleSession`] (session name, source identity, session [`fed_core::Tag`]s,
 //!   duration, external id) becomes a [`RoleSignedIn`].
 //! - [`console_url`] is the last step on its own, for a [`ConsoleLogin`]: the
 //!   `SessionDuration` decision, the token and the login URL, as a [`ConsoleUrl`].
@@ -81,9 +81,7 @@ pub use crate::profiles::{ProfileKind, ProfileSummary, profiles};
 pub use crate::prompt::{MfaPrompt, NoPrompt};
 pub use crate::request::{Page, RoleToAssume, SessionPolicy, SignIn, SigninMethod};
 pub use crate::selection::{ChosenBy, Selection, Source};
-pub use crate::signer::{
-    RoleSession, RoleSignedIn, ServiceCredentials, SessionTag, Signer, SignerConfig,
-};
+pub use crate::signer::{RoleSession, RoleSignedIn, ServiceCredentials, Signer, SignerConfig};
 
 /// Signs in as `request` asks, with the process's environment and AWS config files: [`plan`],
 /// then [`Plan::execute`].

@@ -3,10 +3,10 @@
 //! sign in. Nothing is read from AWS config files or the caller's request environment: the
 //! service says everything, once, in a [`SignerConfig`] and a [`RoleSession`].
 
-use fed_aws::{AssumeRoleRequest, ConfigOptions, Sts, StsClient, Tag};
+use fed_aws::{AssumeRoleRequest, ConfigOptions, Sts, StsClient};
 use fed_core::{
     Arn, AssumeRoleDuration, Credentials, ExternalId, Issuer, Partition, Region, RequestedDuration,
-    RoleArn, RoleSessionName, SourceIdentity,
+    RoleArn, RoleSessionName, SourceIdentity, Tag,
 };
 use url::Url;
 
@@ -99,25 +99,6 @@ impl SignerConfig {
     }
 }
 
-/// A session tag: a key and a value, passed to AssumeRole.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionTag {
-    /// The key.
-    pub key: String,
-    /// The value.
-    pub value: String,
-}
-
-impl SessionTag {
-    /// A tag `key` = `value`.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> SessionTag {
-        SessionTag {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
 /// One console session for a person: the role, who they are, and where the console opens.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -129,7 +110,7 @@ pub struct RoleSession {
     /// The session's source identity, which stays with it through role chaining.
     pub source_identity: Option<SourceIdentity>,
     /// Session tags.
-    pub tags: Vec<SessionTag>,
+    pub tags: Vec<Tag>,
     /// The session length: AssumeRole's `DurationSeconds`, and the console session's where the
     /// federation endpoint takes it.
     pub duration: Option<RequestedDuration>,
@@ -183,8 +164,8 @@ pub struct RoleSignedIn {
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), fed_flow::Error> {
-/// use fed_core::{Issuer, RequestedDuration, RoleSessionName};
-/// use fed_flow::{RoleSession, ServiceCredentials, SessionTag, Signer, SignerConfig};
+/// use fed_core::{Issuer, RequestedDuration, RoleSessionName, Tag};
+/// use fed_flow::{RoleSession, ServiceCredentials, Signer, SignerConfig};
 ///
 /// let signer = Signer::new(SignerConfig::new(ServiceCredentials::Runtime)).await?;
 /// let mut session = RoleSession::new(
@@ -192,7 +173,7 @@ pub struct RoleSignedIn {
 ///     RoleSessionName::new("alice@example.com").expect("a name"),
 ///     Issuer::new("https://broker.example.com").expect("an issuer"),
 /// );
-/// session.tags.push(SessionTag::new("team", "payments"));
+/// session.tags.push(Tag::new("team", "payments"));
 /// session.duration = Some(RequestedDuration::parse("4h").expect("a duration"));
 /// let signed_in = signer.sign_in(&session).await?;
 /// println!("{}", signed_in.console.expose());
@@ -264,11 +245,7 @@ impl Signer {
             .map_err(|e| Error::invalid(Input::Duration, e))?;
         request.source_identity = session.source_identity.clone();
         request.external_id = session.external_id.clone();
-        request.tags = session
-            .tags
-            .iter()
-            .map(|tag| Tag::new(tag.key.clone(), tag.value.clone()))
-            .collect();
+        request.tags.clone_from(&session.tags);
         let assumed = self.sts.assume_role(&request).await?;
         let mut notices = Vec::new();
         if assumed.duration_capped {

@@ -3,9 +3,9 @@
 //! credentials, and the URL that signs in as that session.
 
 use fed_core::{
-    Credentials, ExternalId, Issuer, RequestedDuration, RoleSessionName, SourceIdentity,
+    Credentials, ExternalId, Issuer, RequestedDuration, RoleSessionName, SourceIdentity, Tag,
 };
-use fed_flow::{LengthWhy, RoleSession, ServiceCredentials, SessionTag, Signer, SignerConfig};
+use fed_flow::{LengthWhy, RoleSession, ServiceCredentials, Signer, SignerConfig};
 use fed_local::{LocalStack, Service};
 use serde_json::json;
 
@@ -45,8 +45,8 @@ fn session(role: &str) -> RoleSession {
     );
     session.source_identity = Some(SourceIdentity::new("alice@example.com").expect("an id"));
     session.tags = vec![
-        SessionTag::new("fed:user", "alice@example.com"),
-        SessionTag::new("fed:groups", "readers:oncall"),
+        Tag::new("fed:user", "alice@example.com"),
+        Tag::new("fed:groups", "readers:oncall"),
     ];
     session.duration = Some(RequestedDuration::parse("4h").expect("a duration"));
     session.external_id = Some(ExternalId::new("ticket-42").expect("an external id"));

@@ -3,8 +3,8 @@
 //! user and groups, for no longer than the entitlement allows; then the library flow asks the
 //! federation endpoint for the sign-in URL, with the broker as Issuer.
 
-use fed_core::{Region, RequestedDuration, RoleSessionName, Service, SourceIdentity};
-use fed_flow::{ConsoleUrl, Page, RoleSession, SessionTag, Signer};
+use fed_core::{Region, RequestedDuration, RoleSessionName, Service, SourceIdentity, Tag};
+use fed_flow::{ConsoleUrl, Page, RoleSession, Signer};
 use url::Url;
 
 use crate::entitlements::Entitlement;
@@ -82,12 +82,11 @@ impl Issuer {
             Some(RequestedDuration::new(role.max_session).map_err(|e| e.to_string())?);
         session.source_identity = SourceIdentity::new(name.as_str()).ok();
         if role.session_tags {
-            session.tags = vec![SessionTag::new("fed:user", tag_value(&person.user))];
+            session.tags = vec![Tag::new("fed:user", tag_value(&person.user))];
             if !person.groups.is_empty() {
-                session.tags.push(SessionTag::new(
-                    "fed:groups",
-                    tag_value(&person.groups.join(":")),
-                ));
+                session
+                    .tags
+                    .push(Tag::new("fed:groups", tag_value(&person.groups.join(":"))));
             }
         }
         session.page = match choice.service {
