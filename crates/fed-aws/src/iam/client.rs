@@ -11,10 +11,11 @@ use fed_core::{Arn, RoleArn, RoleName};
 use super::{CreateRole, Iam, Role, trust_policy_for};
 use crate::{BoxFuture, Error, Tag};
 
-/// Sends a request built by `$call` and maps its error to an [`Error`] of `$op`.
+/// Sends a request built by `$call` whose answer says nothing but success, and maps its error to
+/// an [`Error`] of `$op`.
 macro_rules! send {
     ($op:expr, $call:expr) => {
-        $call.send().await.map_err(|e| Error::sdk($op, e))
+        $call.send().await.map(drop).map_err(|e| Error::sdk($op, e))
     };
 }
 
@@ -150,8 +151,7 @@ impl Iam for IamClient {
                     .attach_role_policy()
                     .role_name(role.as_str())
                     .policy_arn(policy_arn.to_string())
-            )?;
-            Ok(())
+            )
         })
     }
 
@@ -193,8 +193,7 @@ impl Iam for IamClient {
                     .detach_role_policy()
                     .role_name(role.as_str())
                     .policy_arn(policy_arn)
-            )?;
-            Ok(())
+            )
         })
     }
 
@@ -222,8 +221,7 @@ impl Iam for IamClient {
                     .delete_role_policy()
                     .role_name(role.as_str())
                     .policy_name(policy_name)
-            )?;
-            Ok(())
+            )
         })
     }
 
@@ -257,8 +255,7 @@ impl Iam for IamClient {
                     .remove_role_from_instance_profile()
                     .role_name(role.as_str())
                     .instance_profile_name(instance_profile)
-            )?;
-            Ok(())
+            )
         })
     }
 
@@ -267,8 +264,7 @@ impl Iam for IamClient {
             send!(
                 "iam:DeleteRole",
                 self.client.delete_role().role_name(role.as_str())
-            )?;
-            Ok(())
+            )
         })
     }
 }
