@@ -14,7 +14,7 @@
 //! with signals; `event.rs` and `terminal.rs` are the events and how the terminal shows them;
 //! `guard.rs` runs the teardown after every ending; `federation.rs` is the sign-in seam;
 //! `fault.rs` the failures tests inject; `tags.rs` what marks a demo role. The teardown's
-//! guarantee is `crate::teardown`, and IAM `crate::iam`.
+//! guarantee is `crate::teardown`; IAM is fed-aws's (its `iam` feature).
 
 mod cli;
 pub(crate) mod event;
@@ -29,10 +29,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use fed_aws::{
-    AssumeRoleRequest, AssumedRole, Attempt, CallerIdentity, PropagationRetry, Sts, Tag,
-    assume_role_when_propagated, detect_origin,
+    AssumeRoleRequest, AssumedRole, Attempt, BoxFuture, CallerIdentity, CreateRole, Iam,
+    PropagationRetry, Role, Sts, Tag, assume_role_when_propagated, detect_origin,
 };
-use fed_core::{Arn, AssumeRoleDuration, Issuer, Principal, RoleArn, RoleName, RoleSessionName};
+use fed_core::{Arn, AssumeRoleDuration, Issuer, Principal, RoleName, RoleSessionName};
 use url::Url;
 
 use self::event::{Banner, Event, Events, Link};
@@ -40,7 +40,6 @@ use self::fault::{Faults, Step};
 use self::federation::Federation;
 use self::tags::{CREATED_AT_TAG, DEMO_TAG, ROLE_PREFIX, rfc3339, run_id};
 use crate::Exit;
-use crate::iam::{BoxFuture, CreateRole, Iam, Role};
 use crate::signal::Stop;
 use crate::sweep::SweepCommand;
 use crate::teardown::Tracker;
@@ -140,9 +139,9 @@ pub(crate) async fn setup(demo: &Demo, caller: &Caller) -> anyhow::Result<Role> 
             .to_owned(),
     );
     spec.max_session_duration = Some(
-        u32::try_from(demo.settings.duration.as_secs())
-            .unwrap_or(u32::MAX)
-            .clamp(3600, 43200),
+        demo.settings
+            .duration
+            .clamp(Duration::from_secs(3600), Duration::from_secs(43200)),
     );
     demo.events.emit(Event::CreatingRole {
         name: name.clone(),
@@ -155,7 +154,7 @@ pub(crate) async fn setup(demo: &Demo, caller: &Caller) -> anyhow::Result<Role> 
         .call(async move { iam.create_role(&spec).await })
         .await?;
     demo.events.emit(Event::CreatedRole {
-        arn: role.arn.clone(),
+        arn: role.arn.arn().clone(),
     });
     demo.faults.after(Step::CreateRole)?;
 
@@ -184,7 +183,7 @@ pub(crate) async fn construct_federated_url(
     let settings = &demo.settings;
     let caller_arn = caller.identity.arn.clone();
     let session_name = RoleSessionName::for_caller(&caller_arn);
-    let mut request = AssumeRoleRequest::new(RoleArn::new(role.arn.clone())?, session_name);
+    let mut request = AssumeRoleRequest::new(role.arn.clone(), session_name);
     request.duration = Some(AssumeRoleDuration::new(settings.duration)?);
     let assumed = wait_for_propagation(demo, &request).await?;
     demo.faults.after(Step::Propagation)?;
@@ -315,7 +314,7 @@ async fn trusted_principal(caller: &Arn, iam: &dyn Iam) -> anyhow::Result<Arn> {
         Principal::AssumedRole { role_name, .. } => {
             let name = RoleName::new(role_name.clone())?;
             match iam.get_role(&name).await {
-                Ok(Some(role)) => Ok(role.arn),
+                Ok(Some(role)) => Ok(role.arn.into_arn()),
                 Ok(None) => anyhow::bail!(
                     "the caller's role {role_name} was not found with GetRole; nothing was created"
                 ),

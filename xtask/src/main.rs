@@ -15,8 +15,8 @@
 //!
 //! The demo is also the worked example of depending on the library crates one by one: it uses
 //! fed-core, fed-aws, fed-signin and fed-flow directly, and fed-local for the local stack. IAM,
-//! which only the demo and the sweep need, lives here (`iam.rs`), so that the `fed` binary never
-//! links it. Start reading at `demo.rs`.
+//! which only the demo and the sweep need, is fed-aws's `iam` feature, which the `fed` binary
+//! does not enable. Start reading at `demo.rs`.
 
 /// Prints a line to stdout, ignoring errors: a closed stdout must not cut a teardown short.
 macro_rules! say {
@@ -38,7 +38,6 @@ mod bench;
 mod broker;
 mod build;
 mod demo;
-mod iam;
 mod local;
 mod signal;
 mod sweep;

@@ -1,20 +1,20 @@
 //! `cargo xtask sweep`: finds roles carrying the demo tag (left behind by a demo that was killed
 //! before it could tear down, or whose teardown IAM did not let finish) and removes them. It
-//! lists first, and deletes only with `--yes`.
+//! lists first, and deletes only with `--yes`: each role as the demo's teardown does, only if it
+//! still carries the `fed:demo` tag it was listed with.
 
 use std::time::{Duration, SystemTime};
 
 use clap::Args;
-use fed_aws::ConfigOptions;
+use fed_aws::{Budget, ConfigOptions, Iam, IamClient, Role};
 use fed_core::RoleName;
 
 use crate::Exit;
 use crate::demo::event::Event;
 use crate::demo::tags::{CREATED_AT_TAG, DEMO_TAG, parse_rfc3339};
 use crate::demo::terminal;
-use crate::iam::{Iam, IamClient, Role};
 use crate::signal::Signals;
-use crate::teardown::{BUDGET, Budget, remove_role};
+use crate::teardown::{BUDGET, DemoRole, remove_if_ours};
 
 /// Options of `cargo xtask sweep`.
 #[derive(Debug, Args)]
@@ -122,11 +122,7 @@ pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
     }
     say!("Demo roles (tagged {DEMO_TAG}):");
     for role in &roles {
-        let created = role
-            .tags
-            .iter()
-            .find(|t| t.key == CREATED_AT_TAG)
-            .map_or("unknown", |t| t.value.as_str());
+        let created = role.tag(CREATED_AT_TAG).unwrap_or("unknown");
         say!("  {}  created {created}  {}", role.name, role.arn);
     }
     if !args.yes {
@@ -139,18 +135,18 @@ pub(crate) async fn run(args: SweepArgs) -> anyhow::Result<Exit> {
     };
     let mut clean = true;
     for role in roles {
+        let demo_role = DemoRole {
+            name: &role.name,
+            run_id: role.tag(DEMO_TAG).unwrap_or_default(),
+            create_unanswered: false,
+        };
         let budget = Budget::start(BUDGET);
         let sweep = command.for_role(&role.name);
-        clean &= remove_role(&iam, &role.name, &budget, &sweep, &events)
-            .await
-            .is_complete();
+        clean &= remove_if_ours(&iam, &demo_role, &budget, &sweep, &events).await;
     }
     Ok(if clean { Exit::Success } else { Exit::Failure })
 }
 
 fn created_at(role: &Role) -> Option<SystemTime> {
-    role.tags
-        .iter()
-        .find(|t| t.key == CREATED_AT_TAG)
-        .and_then(|t| parse_rfc3339(&t.value))
+    role.tag(CREATED_AT_TAG).and_then(parse_rfc3339)
 }

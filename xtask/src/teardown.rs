@@ -6,34 +6,34 @@
 //! of its own that is not cancelled with the scenario. Whatever ends the scenario (success, an
 //! error, a panic, a signal), the demo then calls [`run`]: it first waits for those calls to
 //! finish (so a role whose CreateRole answer never arrived is still found), then removes the
-//! role with [`remove_role`].
+//! role with [`remove_if_ours`], which the sweep uses too.
 //!
-//! The role is removed only when it is this run's: before anything is detached or deleted,
-//! GetRole must show it carrying the `fed:demo` tag with this run's id. A role of that name
-//! without it (another run's, or one the demo never created, say after CreateRole found the name
-//! taken) is not ours and is left alone, and so is a role whose tags cannot be read; the teardown
-//! then says so and the demo exits non-zero.
+//! The removal itself is fed-aws's `delete_owned_role`: the role is removed only when GetRole
+//! shows it carrying the `fed:demo` tag with this run's id. A role of that name without it
+//! (another run's, or one the demo never created, say after CreateRole found the name taken) is
+//! not ours and is left alone, and so is a role whose tags cannot be read; the teardown then says
+//! so and the demo exits non-zero.
 //!
 //! Every IAM call of the teardown has a time limit, and the whole teardown a budget of
-//! [`BUDGET`]: against an IAM that does not answer it gives up in time, says exactly what
-//! remains, and gives the `cargo xtask sweep` command that removes it.
+//! [`BUDGET`] (fed-aws's `Budget`): against an IAM that does not answer it gives up in time, says
+//! exactly what remains (`report.rs`), and gives the `cargo xtask sweep` command that removes it.
 
-mod remove;
+mod report;
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use fed_aws::{Budget, Iam, Removal, RemovalEvent, Tag, delete_owned_role};
 use fed_core::RoleName;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::demo::event::{Event, Events};
 use crate::demo::tags::DEMO_TAG;
-use crate::iam::{Iam, IamError, Role};
 use crate::sweep::SweepCommand;
 
-pub(crate) use self::remove::{Budget, TeardownReport, TeardownStep, leftover_report, remove_role};
+pub(crate) use self::report::{left_alone, leftover_report};
 
 /// How long the whole teardown may take, waiting for pending calls included.
 pub(crate) const BUDGET: Duration = Duration::from_secs(120);
@@ -121,87 +121,85 @@ pub(crate) async fn run(
             unanswered = true;
         }
     }
-    let sweep = sweep.for_role(&role);
-    match ownership(iam, &role, &run_id, &budget).await {
-        Ownership::Ours => remove_role(iam, &role, &budget, &sweep, events)
-            .await
-            .is_complete(),
-        Ownership::Gone if unanswered => {
+    let demo_role = DemoRole {
+        name: &role,
+        run_id: &run_id,
+        create_unanswered: unanswered,
+    };
+    remove_if_ours(iam, &demo_role, &budget, &sweep.for_role(&role), events).await
+}
+
+/// A demo role to remove.
+pub(crate) struct DemoRole<'a> {
+    pub(crate) name: &'a RoleName,
+    /// The value of the `fed:demo` tag that makes the role ours.
+    pub(crate) run_id: &'a str,
+    /// Its CreateRole request got no answer: a role that does not exist may still appear.
+    pub(crate) create_unanswered: bool,
+}
+
+/// Removes `target` if it carries the `fed:demo` tag with its run id, showing each step; `sweep`
+/// is the command that removes what remains. Returns whether nothing is left.
+pub(crate) async fn remove_if_ours(
+    iam: &dyn Iam,
+    target: &DemoRole<'_>,
+    budget: &Budget,
+    sweep: &str,
+    events: &Events,
+) -> bool {
+    let role = target.name;
+    let owner = Tag::new(DEMO_TAG, target.run_id);
+    let mut started = false;
+    let mut on_event = |event: RemovalEvent<'_>| match event {
+        RemovalEvent::Started => {
+            started = true;
+            events.emit(Event::TearingDown { role: role.clone() });
+        }
+        RemovalEvent::Done(step) => events.emit(Event::Removed {
+            role: role.clone(),
+            step: step.clone(),
+        }),
+        _ => {}
+    };
+    let result = delete_owned_role(iam, role, &owner, budget, &mut on_event).await;
+    let (role, sweep) = (role.clone(), sweep.to_owned());
+    match result {
+        Ok(removal) if started => finished(removal, sweep, events),
+        // GetRole found no role, so nothing was started.
+        Ok(_) if target.create_unanswered => {
             events.emit(Event::MayAppear { role, sweep });
             false
         }
-        Ownership::Gone => {
+        Ok(_) => {
             events.emit(Event::Gone {
                 role,
                 already: true,
             });
             true
         }
-        ownership => {
-            events.emit(Event::LeftAlone {
-                role,
-                run_id,
-                ownership,
-                sweep,
-            });
+        Err(error) => {
+            events.emit(Event::LeftAlone { role, error, sweep });
             false
         }
     }
 }
 
-/// Whether the tracked role is this run's, as GetRole shows it.
-#[derive(Debug)]
-pub(crate) enum Ownership {
-    /// It carries the `fed:demo` tag with this run's id.
-    Ours,
-    /// There is no such role.
-    Gone,
-    /// It exists without this run's tag; the value of its `fed:demo` tag, if it has one.
-    NotOurs(Option<String>),
-    /// GetRole failed, so whose it is cannot be told.
-    Unknown(IamError),
-}
-
-/// Looks the role up and reads its tags.
-async fn ownership(iam: &dyn Iam, role: &RoleName, run_id: &str, budget: &Budget) -> Ownership {
-    match budget.call("iam:GetRole", iam.get_role(role)).await {
-        Ok(None) => Ownership::Gone,
-        Ok(Some(found)) => owner_of(&found, run_id),
-        Err(error) => Ownership::Unknown(error),
-    }
-}
-
-/// Whether `role` carries this run's tag.
-pub(crate) fn owner_of(role: &Role, run_id: &str) -> Ownership {
-    let tag = role.tags.iter().find(|t| t.key == DEMO_TAG);
-    match tag {
-        Some(tag) if tag.value == run_id => Ownership::Ours,
-        _ => Ownership::NotOurs(tag.map(|t| t.value.clone())),
-    }
-}
-
-/// What the teardown says about a role it did not touch; `sweep` removes it.
-pub(crate) fn left_alone(
-    role: &RoleName,
-    run_id: &str,
-    ownership: &Ownership,
-    sweep: &str,
-) -> String {
-    match ownership {
-        Ownership::NotOurs(tag) => {
-            let why = match tag {
-                None => format!("it has no {DEMO_TAG} tag"),
-                Some(other) => format!("its {DEMO_TAG} tag is {other}"),
-            };
-            format!(
-                "error: role {role} is not ours, left alone: it does not carry this run's tag {DEMO_TAG}={run_id} ({why}); nothing was detached or deleted"
-            )
+/// Reports the end of a removal: the role is gone, or what remains and `sweep`, the command that
+/// removes it. Returns whether nothing is left.
+fn finished(removal: Removal, sweep: String, events: &Events) -> bool {
+    let complete = removal.is_complete();
+    events.emit(if complete {
+        Event::Gone {
+            role: removal.role.clone(),
+            already: removal.already_gone,
         }
-        Ownership::Unknown(error) => format!(
-            "error: role {role} was left alone: its tags cannot be read ({error}), so it may not be ours; nothing was detached or deleted; `{sweep}` removes it if it is a demo role"
-        ),
-        Ownership::Ours | Ownership::Gone => String::new(),
-    }
+    } else {
+        Event::Incomplete {
+            report: removal,
+            sweep,
+        }
+    });
+    complete
 }
 
 #[cfg(test)]

@@ -1,14 +1,16 @@
-//! The one error type of fed-aws.
+//! The one error type of fed-aws, for STS and IAM alike.
 
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+#[cfg(feature = "iam")]
+use fed_core::RoleName;
 
 /// A boxed error, used to keep the SDK's own error as the source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Everything that can go wrong talking to STS.
+/// Everything that can go wrong talking to STS, or to IAM with the `iam` feature.
 ///
 /// Messages are one line and lowercase where they are ours; they never contain secret values,
 /// and never repeat their sources: an error and its [`std::error::Error::source`] chain, written
@@ -17,11 +19,11 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An STS call failed: the service answered with an error, or the request could not be
-    /// sent, timed out or got an unreadable answer.
+    /// An STS or IAM call failed: the service answered with an error, or the request could not
+    /// be sent, timed out or got an unreadable answer.
     #[error("{operation} failed: {message}")]
     Service {
-        /// The operation, e.g. `sts:AssumeRole`.
+        /// The operation, e.g. `sts:AssumeRole` or `iam:DeleteRole`.
         operation: &'static str,
         /// The AWS error code, when the service answered with one.
         code: Option<String>,
@@ -69,6 +71,45 @@ pub enum Error {
         /// What was missing or malformed.
         problem: String,
     },
+    /// No answer came within the time a [`Budget`](crate::Budget) gives one call.
+    #[cfg(feature = "iam")]
+    #[error("{operation} got no answer within {}s", after.as_secs())]
+    TimedOut {
+        /// The operation, e.g. `iam:DeleteRole`.
+        operation: &'static str,
+        /// How long was waited.
+        after: Duration,
+    },
+    /// A [`Budget`](crate::Budget) ran out before the call could be made.
+    #[cfg(feature = "iam")]
+    #[error("{operation} was not tried: the time budget ran out")]
+    NotTried {
+        /// The operation, e.g. `iam:DeleteRole`.
+        operation: &'static str,
+    },
+    /// A deleted role that GetRole still finds.
+    #[cfg(feature = "iam")]
+    #[error("role {role} still exists after it was deleted")]
+    StillExists {
+        /// The role.
+        role: RoleName,
+    },
+    /// A role was not deleted because it does not carry the tag that marks it as the caller's.
+    #[cfg(feature = "iam")]
+    #[error(
+        "role {role} was left alone: it does not carry the owner tag {}={} ({})",
+        owner.key,
+        owner.value,
+        found_tag(owner, found.as_deref())
+    )]
+    NotOwned {
+        /// The role.
+        role: RoleName,
+        /// The tag the caller expected.
+        owner: crate::Tag,
+        /// The value of the role's tag with the owner tag's key, if it has one.
+        found: Option<String>,
+    },
 }
 
 impl Error {
@@ -85,7 +126,13 @@ impl Error {
 
     /// Whether the service denied the call (`AccessDenied`).
     pub fn is_access_denied(&self) -> bool {
-        matches!(self, Error::Service { code: Some(code), .. } if code == "AccessDenied")
+        self.is_service_code("AccessDenied")
+    }
+
+    /// Whether the entity the call names does not exist (`NoSuchEntity`): a role, or a policy or
+    /// instance profile of it.
+    pub fn is_no_such_entity(&self) -> bool {
+        self.is_service_code("NoSuchEntity")
     }
 
     /// Whether retrying the same call later may succeed: throttling, conflicts with concurrent
@@ -96,8 +143,15 @@ impl Error {
             Error::Service {
                 code: Some(code), ..
             } => is_transient_code(code),
+            #[cfg(feature = "iam")]
+            Error::TimedOut { .. } => true,
             _ => false,
         }
+    }
+
+    /// Whether the service answered with the error code `expected`.
+    fn is_service_code(&self, expected: &str) -> bool {
+        matches!(self, Error::Service { code: Some(code), .. } if code == expected)
     }
 
     /// Wraps an SDK error of the named operation.
@@ -164,6 +218,15 @@ pub fn is_transient_code(code: &str) -> bool {
             | "ServiceUnavailable"
             | "InternalFailure"
     )
+}
+
+/// What a role carries in place of the owner tag, for [`Error::NotOwned`].
+#[cfg(feature = "iam")]
+fn found_tag(owner: &crate::Tag, found: Option<&str>) -> String {
+    match found {
+        Some(value) => format!("its {} tag is {value}", owner.key),
+        None => format!("it has no {} tag", owner.key),
+    }
 }
 
 /// Collapses whitespace runs, newlines included, into single spaces.

@@ -1,7 +1,9 @@
-//! A hand-written fake of [`Sts`] for tests of callers (feature `test-util`).
+//! Hand-written fakes of [`Sts`] and, with the `iam` feature, of `Iam`, for tests of callers
+//! (feature `test-util`).
 //!
 //! [`FakeSts`] answers from queued results, or synthesizes plausible ones, and records every
-//! request. It is `Send + Sync` and used through `&dyn Sts` like the real client.
+//! request. It is `Send + Sync` and used through `&dyn Sts` like the real client. `FakeIam`
+//! keeps roles in memory and can make any call fail, hang or answer late.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -13,6 +15,9 @@ use crate::{
     AssumeRoleRequest, AssumedRole, BoxFuture, CallerIdentity, Error, FederationToken,
     FederationTokenRequest, Sts,
 };
+
+#[cfg(feature = "iam")]
+pub use crate::iam::fake::{Behaviour, FakeIam, FakeRole};
 
 /// The account the fakes use unless told otherwise.
 pub const FAKE_ACCOUNT_ID: &str = "123456789012";

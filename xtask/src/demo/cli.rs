@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use fed_aws::{ConfigOptions, StsClient};
+use fed_aws::{ConfigOptions, IamClient, StsClient};
 use fed_core::{Arn, AssumeRoleDuration, Issuer};
 use fed_local::LocalStack;
 use url::Url;
@@ -16,7 +16,6 @@ use super::fault::{Fault, Faults, parse_fault};
 use super::federation::SigninEndpoint;
 use super::{Demo, Enter, Settings, terminal, usage_demo};
 use crate::Exit;
-use crate::iam::IamClient;
 use crate::signal::Signals;
 use crate::sweep::SweepCommand;
 use crate::teardown::Tracker;

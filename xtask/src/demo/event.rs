@@ -5,11 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use fed_aws::{Removal, RemovalStep};
 use fed_core::{Arn, RoleName};
 use url::Url;
 
 use crate::signal::Stop;
-use crate::teardown::{Ownership, TeardownReport, TeardownStep};
 
 /// Something the demo, its teardown or the sweep did or found, in the order it happened.
 #[derive(Debug)]
@@ -72,24 +72,21 @@ pub(crate) enum Event {
     /// The removal of `role` starts.
     TearingDown { role: RoleName },
     /// One step of the removal is done.
-    Removed { role: RoleName, step: TeardownStep },
+    Removed { role: RoleName, step: RemovalStep },
     /// The role is gone: deleted now, or `already` before the teardown started.
     Gone { role: RoleName, already: bool },
     /// GetRole finds no role, but the CreateRole request got no answer: the role may still
     /// appear.
     MayAppear { role: RoleName, sweep: String },
-    /// The role was not touched: it is not this run's, or whose it is cannot be told.
+    /// The role was not touched: it is not this run's (`fed_aws::Error::NotOwned`), or whose it
+    /// is cannot be told (GetRole's error).
     LeftAlone {
         role: RoleName,
-        run_id: String,
-        ownership: Ownership,
+        error: fed_aws::Error,
         sweep: String,
     },
     /// The removal did not finish: what remains, and the command that removes it.
-    Incomplete {
-        report: TeardownReport,
-        sweep: String,
-    },
+    Incomplete { report: Removal, sweep: String },
     /// The demo ended well.
     ThanksForWatching,
 }

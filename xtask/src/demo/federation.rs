@@ -4,13 +4,12 @@
 
 use std::sync::OnceLock;
 
-use fed_aws::AssumedRole;
+use fed_aws::{AssumedRole, BoxFuture};
 use fed_core::{Destination, Partition};
 use fed_flow::Notice;
 use url::Url;
 
 use super::event::Link;
-use crate::iam::BoxFuture;
 
 /// A console sign-in for a role session.
 pub(crate) trait Federation: Send + Sync {

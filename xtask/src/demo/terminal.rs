@@ -5,11 +5,12 @@ use std::io::Write;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use fed_aws::RemovalStep;
 use fed_core::Arn;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::event::{Banner, Event, Events};
-use crate::teardown::{TeardownStep, left_alone, leftover_report};
+use crate::teardown::{left_alone, leftover_report};
 
 /// The seed's rule of dashes.
 pub(crate) const RULE: &str =
@@ -185,12 +186,7 @@ pub(crate) fn lines(event: &Event) -> Vec<Line> {
         Event::MayAppear { role, sweep } => err(format!(
             "error: role {role} does not exist, but its CreateRole request got no answer, so it may still appear; `{sweep}` removes it if it does"
         )),
-        Event::LeftAlone {
-            role,
-            run_id,
-            ownership,
-            sweep,
-        } => err(left_alone(role, run_id, ownership, sweep)),
+        Event::LeftAlone { role, error, sweep } => err(left_alone(role, error, sweep)),
         Event::Incomplete { report, sweep } => {
             err(leftover_report(report, sweep).trim_end().to_owned())
         }
@@ -234,16 +230,16 @@ fn policy_name(arn: &Arn) -> &str {
 }
 
 /// One step of a removal, as the seed prints it.
-fn removed(role: &fed_core::RoleName, step: &TeardownStep) -> String {
+fn removed(role: &fed_core::RoleName, step: &RemovalStep) -> String {
     match step {
-        TeardownStep::DetachPolicy { policy_arn } => format!("Detached {policy_arn}."),
-        TeardownStep::DeleteInlinePolicy { policy_name } => {
+        RemovalStep::DetachPolicy { policy_arn } => format!("Detached {policy_arn}."),
+        RemovalStep::DeleteInlinePolicy { policy_name } => {
             format!("Deleted inline policy {policy_name}.")
         }
-        TeardownStep::RemoveFromInstanceProfile { instance_profile } => {
+        RemovalStep::RemoveFromInstanceProfile { instance_profile } => {
             format!("Removed {role} from instance profile {instance_profile}.")
         }
-        TeardownStep::DeleteRole => format!("Deleted {role}."),
+        RemovalStep::DeleteRole => format!("Deleted {role}."),
         other => format!("Done: {other}."),
     }
 }

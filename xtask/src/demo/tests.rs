@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use fed_aws::fake::{FakeSts, service_error, temporary_credentials};
+use fed_aws::fake::{Behaviour, FakeIam, FakeSts, service_error, temporary_credentials};
 use fed_core::Partition;
 
 use super::event::{Expose, Recorder};
@@ -16,7 +16,6 @@ use super::federation::SignedIn;
 use super::tags::parse_rfc3339;
 use super::terminal::RULE;
 use super::*;
-use crate::iam::fake::{Behaviour, FakeIam};
 
 /// The URL the fake federation endpoint hands out.
 const URL: &str = "https://signin.aws.amazon.com/federation?Action=login&Issuer=fed&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=fake-signin-token";
@@ -243,7 +242,7 @@ async fn the_role_is_tagged_trusts_the_caller_and_is_assumed_for_the_session_len
         "arn:aws:iam::123456789012:user/alice"
     );
     let request = sts.assume_role_requests().remove(0);
-    assert_eq!(request.role_arn.arn(), &role.role.arn);
+    assert_eq!(request.role_arn, role.role.arn);
     assert_eq!(request.session_name.as_str(), "alice");
     assert_eq!(request.duration.map(|d| d.seconds()), Some(43200));
     enter.send(()).expect("the demo waits");

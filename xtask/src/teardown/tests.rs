@@ -1,18 +1,16 @@
-//! Tests of the teardown against the fake IAM, in paused time: a tracked role removed with
-//! everything attached to it, a role that is not this run's left alone, pending calls waited
-//! for, an IAM that does not answer given up on within the budget, and the reports.
+//! Tests of the teardown against fed-aws's fake IAM, in paused time: a tracked role removed
+//! with everything attached to it, a role that is not this run's left alone, pending calls
+//! waited for, an IAM that does not answer given up on within the budget, and the reports.
 
 use std::sync::Arc;
 
-use fed_aws::Tag;
+use fed_aws::fake::{Behaviour, FakeIam, service_error};
+use fed_aws::{CreateRole, RemovalFailure, RemovalStep};
 use fed_core::{Arn, RoleName};
 use tokio::time::Instant;
 
-use super::remove::{CALL_LIMIT, TeardownFailure};
 use super::*;
 use crate::demo::event::Recorder;
-use crate::iam::CreateRole;
-use crate::iam::fake::{Behaviour, FakeIam};
 
 fn name(s: &str) -> RoleName {
     RoleName::new(s).expect("a valid role name")
@@ -128,11 +126,7 @@ async fn a_role_whose_tags_cannot_be_read_is_left_alone() {
     demo_role(&iam, "fed-demo-unreadable", Some(RUN_ID)).await;
     iam.on(
         "iam:GetRole",
-        Behaviour::Fail(IamError::service(
-            "iam:GetRole",
-            "AccessDenied",
-            "not allowed",
-        )),
+        Behaviour::fail("AccessDenied", "not allowed"),
     );
     let (clean, transcript, _) = tear_down(&iam, &armed("fed-demo-unreadable")).await;
     assert!(!clean);
@@ -173,7 +167,10 @@ async fn a_removal_that_hangs_reports_what_remains_within_the_budget() {
     let (clean, transcript, took) = tear_down(&iam, &armed("fed-demo-stuck")).await;
     assert!(!clean);
     assert!(took <= BUDGET, "took {took:?}");
-    assert!(took >= BUDGET - CALL_LIMIT, "gave up early, after {took:?}");
+    assert!(
+        took >= BUDGET - Budget::CALL_LIMIT,
+        "gave up early, after {took:?}"
+    );
     let report = transcript
         .split_once("! error: the teardown of role fed-demo-stuck is incomplete (IAM did not answer in time); these resources remain:\n")
         .map(|(_, report)| report)
@@ -203,11 +200,7 @@ async fn a_transient_failure_is_retried() {
     demo_role(&iam, "fed-demo-busy", Some(RUN_ID)).await;
     iam.on(
         "iam:DeleteRole",
-        Behaviour::FailOnce(IamError::service(
-            "iam:DeleteRole",
-            "ConcurrentModification",
-            "busy",
-        )),
+        Behaviour::fail_once("ConcurrentModification", "busy"),
     );
     let (clean, transcript, _) = tear_down(&iam, &armed("fed-demo-busy")).await;
     assert!(clean, "{transcript}");
@@ -285,49 +278,20 @@ async fn a_create_role_without_an_answer_may_still_appear() {
 }
 
 #[test]
-fn only_this_runs_tag_makes_a_role_ours() {
-    let role = |tags: Vec<Tag>| Role {
-        name: name("fed-demo-x"),
-        arn: arn("arn:aws:iam::123456789012:role/fed-demo-x"),
-        tags,
-    };
-    assert!(matches!(
-        owner_of(
-            &role(vec![Tag::new("team", "x"), Tag::new(DEMO_TAG, RUN_ID)]),
-            RUN_ID
-        ),
-        Ownership::Ours
-    ));
-    assert!(matches!(
-        owner_of(&role(vec![]), RUN_ID),
-        Ownership::NotOurs(None)
-    ));
-    assert!(matches!(
-        owner_of(&role(vec![Tag::new(DEMO_TAG, "other")]), RUN_ID),
-        Ownership::NotOurs(Some(ref other)) if other == "other"
-    ));
-    // Another tag with the run id as its value is not the demo tag.
-    assert!(matches!(
-        owner_of(&role(vec![Tag::new("fed:run", RUN_ID)]), RUN_ID),
-        Ownership::NotOurs(None)
-    ));
-}
-
-#[test]
 fn the_report_names_a_role_left_alone() {
     let role = name("fed-demo-x");
     let sweep = "cargo xtask sweep --role fed-demo-x --yes";
-    let text = left_alone(
-        &role,
-        RUN_ID,
-        &Ownership::NotOurs(Some("other".to_owned())),
-        sweep,
-    );
+    let not_ours = |found: Option<&str>| fed_aws::Error::NotOwned {
+        role: role.clone(),
+        owner: Tag::new(DEMO_TAG, RUN_ID),
+        found: found.map(str::to_owned),
+    };
+    let text = left_alone(&role, &not_ours(Some("other")), sweep);
     assert_eq!(
         text,
         "error: role fed-demo-x is not ours, left alone: it does not carry this run's tag fed:demo=20261122T164500-3fa9c2 (its fed:demo tag is other); nothing was detached or deleted"
     );
-    let text = left_alone(&role, RUN_ID, &Ownership::NotOurs(None), sweep);
+    let text = left_alone(&role, &not_ours(None), sweep);
     assert!(
         text.contains("not ours, left alone") && text.contains("it has no fed:demo tag"),
         "{text}"
@@ -336,37 +300,34 @@ fn the_report_names_a_role_left_alone() {
 
 #[test]
 fn leftovers_are_listed_with_the_commands_that_remove_them() {
-    let report = TeardownReport {
-        role: name("fed-demo-x"),
-        already_gone: false,
-        removed: vec![TeardownStep::DetachPolicy {
-            policy_arn: "arn:aws:iam::aws:policy/A".to_owned(),
-        }],
-        failures: vec![
-            TeardownFailure {
-                step: TeardownStep::DetachPolicy {
-                    policy_arn: "arn:aws:iam::aws:policy/B".to_owned(),
-                },
-                error: IamError::service("iam:DetachRolePolicy", "AccessDenied", "not allowed"),
+    let mut report = Removal::new(name("fed-demo-x"));
+    report.removed = vec![RemovalStep::DetachPolicy {
+        policy_arn: "arn:aws:iam::aws:policy/A".to_owned(),
+    }];
+    report.failures = vec![
+        RemovalFailure::new(
+            RemovalStep::DetachPolicy {
+                policy_arn: "arn:aws:iam::aws:policy/B".to_owned(),
             },
-            TeardownFailure {
-                step: TeardownStep::ListInlinePolicies,
-                error: IamError::NotTried {
-                    operation: "iam:ListRolePolicies",
-                },
+            service_error("iam:DetachRolePolicy", "AccessDenied", "not allowed"),
+        ),
+        RemovalFailure::new(
+            RemovalStep::ListInlinePolicies,
+            fed_aws::Error::NotTried {
+                operation: "iam:ListRolePolicies",
             },
-            TeardownFailure {
-                step: TeardownStep::DeleteRole,
-                error: IamError::service("iam:DeleteRole", "DeleteConflict", "busy"),
-            },
-        ],
-    };
+        ),
+        RemovalFailure::new(
+            RemovalStep::DeleteRole,
+            service_error("iam:DeleteRole", "DeleteConflict", "busy"),
+        ),
+    ];
     let text = leftover_report(&report, "cargo xtask sweep --role fed-demo-x --yes");
     assert_eq!(
         text,
         "error: the teardown of role fed-demo-x is incomplete (IAM did not answer in time); these resources remain:
   - managed policy arn:aws:iam::aws:policy/B, still attached to fed-demo-x (iam:DetachRolePolicy failed: AccessDenied: not allowed)
-  - any inline policies of fed-demo-x: they could not be listed (iam:ListRolePolicies was not tried: the teardown ran out of time)
+  - any inline policies of fed-demo-x: they could not be listed (iam:ListRolePolicies was not tried: the time budget ran out)
   - delete role failed (iam:DeleteRole failed: DeleteConflict: busy)
   - role fed-demo-x itself
 remove them with:
