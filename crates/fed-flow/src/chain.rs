@@ -51,6 +51,8 @@ pub(crate) enum Base {
 /// One AssumeRole a chain needs.
 #[derive(Debug, Clone)]
 pub(crate) struct Hop {
+    /// The profile that names the role; `None` for the request's own role.
+    pub(crate) profile: Option<String>,
     pub(crate) role_arn: RoleArn,
     pub(crate) session_name: Option<RoleSessionName>,
     pub(crate) external_id: Option<ExternalId>,
@@ -209,6 +211,7 @@ fn hop(profile: &Profile, role_arn: &str) -> Result<Hop, Error> {
         )
     };
     Ok(Hop {
+        profile: Some(profile.name().to_owned()),
         role_arn: role_arn.parse().map_err(|e| invalid("role_arn", e))?,
         session_name: profile
             .get("role_session_name")

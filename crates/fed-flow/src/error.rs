@@ -178,6 +178,8 @@ pub enum Error {
         role: String,
         /// What was asked.
         seconds: u64,
+        /// What asked for it: `--duration`, or a profile's `duration_seconds` or `fed_duration`.
+        asked_by: String,
     },
     /// Long-term keys were found, but no session policy was given.
     #[error(
@@ -263,7 +265,7 @@ impl Error {
             Error::MfaCodeUnused => "name the device with the role: --role-arn ARN --mfa-serial SERIAL, or use a profile with mfa_serial".to_owned(),
             Error::MfaDenied { .. } => "use the current code of that device; codes change every 30 seconds".to_owned(),
             Error::AssumeRoleDenied { .. } => "check that the role exists and that its trust policy allows the caller (and any ExternalId or MFA condition it has)".to_owned(),
-            Error::OverMaxSessionDuration { role, .. } => format!("ask for less with --duration, or raise it: aws iam update-role --role-name {} --max-session-duration 43200", role.rsplit('/').next().unwrap_or(role)),
+            Error::OverMaxSessionDuration { role, asked_by, .. } => format!("ask for less with {asked_by}, or raise it: aws iam update-role --role-name {} --max-session-duration 43200", role.rsplit('/').next().unwrap_or(role)),
             Error::PolicyNeeded => "pass --policy readonly (or admin, poweruser, viewonly, s3-readonly, a managed policy ARN), or use --role-arn".to_owned(),
             Error::SessionTokenCredentials => "assume a role with --role-arn, use IAM Identity Center or role credentials, or use long-term IAM user keys with --policy".to_owned(),
             Error::CredentialProcess { .. } => "run the credential_process command yourself to see what it needs".to_owned(),

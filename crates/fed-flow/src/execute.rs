@@ -46,6 +46,7 @@ impl Plan {
             self,
             &sts,
             resolved.credentials.clone(),
+            resolved.history,
             prompt,
             &mut notices,
         )

@@ -4,17 +4,26 @@
 use fed_aws::{AssumeRoleRequest, AssumedRole, Mfa, Sts, StsClient};
 use fed_core::{Arn, AssumeRoleDuration, Credentials, RoleSessionName};
 
+use crate::base::History;
 use crate::chain::Hop;
 use crate::error::Error;
 use crate::notice::Notice;
-use crate::plan::Plan;
+use crate::plan::{DurationFrom, Plan};
 use crate::prompt::MfaPrompt;
 
-/// Assumes every role of `plan` in turn from `credentials`; `None` when there is none.
+/// Assumes every role of `plan` in turn from `credentials` (of `history`); `None` when there is
+/// none.
+///
+/// The console session length asked for goes where AWS takes it. A role assumed with
+/// long-term keys (no chaining) gives a console session of its `SessionDuration`, whatever the
+/// role's MaxSessionDuration: AssumeRole then gets only the profile's `duration_seconds`. A
+/// chained role session cannot take `SessionDuration`, so its AssumeRole asks for the length
+/// (STS caps it at one hour).
 pub(crate) async fn assume_all(
     plan: &Plan,
     sts: &StsClient,
     mut credentials: Credentials,
+    history: History,
     prompt: &dyn MfaPrompt,
     notices: &mut Vec<Notice>,
 ) -> Result<Option<AssumedRole>, Error> {
@@ -29,11 +38,18 @@ pub(crate) async fn assume_all(
             None => default_session_name(last.as_ref().map(|l| &l.arn), &caller).await?,
         };
         let mut assume = AssumeRoleRequest::new(hop.role_arn.clone(), session_name);
-        assume.duration = if final_hop {
-            plan.duration.as_ref().and_then(|d| d.assume_role)
-        } else {
-            hop.duration
+        let chained = index > 0 || history != History::LongTerm;
+        let (duration, asked_by) = match (final_hop, chained, &plan.duration) {
+            (true, true, Some(planned)) => (planned.assume_role, asked_by(&planned.from)),
+            _ => (
+                hop.duration,
+                format!(
+                    "duration_seconds in the profile {}",
+                    hop.profile.as_deref().unwrap_or_default()
+                ),
+            ),
         };
+        assume.duration = duration;
         assume.external_id = hop.external_id.clone();
         if final_hop && let Some(role) = &plan.request.role {
             assume.source_identity = role.source_identity.clone();
@@ -63,7 +79,7 @@ pub(crate) async fn assume_all(
                 hop,
                 last.as_ref().map(|l| l.arn.to_string()),
                 plan,
-                assume.duration,
+                (assume.duration, asked_by),
             )
         })?;
         if assumed.duration_capped {
@@ -96,7 +112,7 @@ fn assume_error(
     hop: &Hop,
     caller: Option<String>,
     plan: &Plan,
-    duration: Option<AssumeRoleDuration>,
+    (duration, asked_by): (Option<AssumeRoleDuration>, String),
 ) -> Error {
     let message = match &err {
         fed_aws::Error::Service { message, .. } => message.clone(),
@@ -122,8 +138,20 @@ fn assume_error(
             Error::OverMaxSessionDuration {
                 role,
                 seconds: duration.map_or(3600, |d| u64::from(d.seconds())),
+                asked_by,
             }
         }
         _ => Error::Aws(err),
+    }
+}
+
+/// What asked for a session length, as the user would name it.
+fn asked_by(from: &DurationFrom) -> String {
+    match from {
+        DurationFrom::DurationSeconds { profile } => {
+            format!("duration_seconds in the profile {profile}")
+        }
+        DurationFrom::FedDuration { profile } => format!("fed_duration in the profile {profile}"),
+        _ => "--duration".to_owned(),
     }
 }

@@ -92,6 +92,7 @@ impl Context {
         defaults.apply(&mut request.page, &mut request.region);
         if let Some(role) = &request.role {
             hops.push(Hop {
+                profile: None,
                 role_arn: role.arn.clone(),
                 session_name: role.session_name.clone(),
                 external_id: role.external_id.clone(),

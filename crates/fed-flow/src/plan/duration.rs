@@ -34,7 +34,11 @@ pub struct PlannedDuration {
     pub requested: RequestedDuration,
     /// Where it comes from.
     pub from: DurationFrom,
-    /// The `DurationSeconds` of the last AssumeRole, when a role is assumed last.
+    /// The length as the last AssumeRole's `DurationSeconds`, when a role is assumed last. It
+    /// is sent only where that role session is chained: a role assumed with long-term keys
+    /// takes the length as the console's `SessionDuration` instead (up to 12 hours, whatever
+    /// the role's MaxSessionDuration), and its AssumeRole only the profile's
+    /// `duration_seconds`.
     pub assume_role: Option<AssumeRoleDuration>,
 }
 
