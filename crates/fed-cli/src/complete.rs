@@ -70,7 +70,12 @@ pub(crate) fn profiles() -> Vec<CompletionCandidate> {
     };
     profiles
         .iter()
-        .map(|profile| candidate(&profile.name, crate::picker::describe(profile)))
+        .map(|profile| {
+            candidate(
+                &profile.name,
+                crate::printable::printable(&crate::picker::describe(profile)).into_owned(),
+            )
+        })
         .collect()
 }
 

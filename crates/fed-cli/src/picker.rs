@@ -6,6 +6,8 @@ use std::io::IsTerminal;
 
 use fed_flow::ProfileSummary;
 
+use crate::printable::printable;
+
 /// The user left the picker (Esc or Ctrl-C): exit 130, nothing on stdout.
 #[derive(Debug)]
 pub(crate) struct Cancelled;
@@ -37,11 +39,18 @@ pub(crate) fn describe(profile: &ProfileSummary) -> String {
 }
 
 /// The lines of the list: names in a column, then what each profile is.
+/// Config values are shown without control characters: an escape sequence in a profile name
+/// or a `role_arn` never reaches the terminal.
 fn lines(profiles: &[ProfileSummary]) -> Vec<String> {
-    let width = profiles.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    profiles
+    let names: Vec<String> = profiles
         .iter()
-        .map(|profile| format!("{:width$}  {}", profile.name, describe(profile)))
+        .map(|p| printable(&p.name).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    names
+        .iter()
+        .zip(profiles)
+        .map(|(name, profile)| format!("{name:width$}  {}", printable(&describe(profile))))
         .collect()
 }
 
@@ -119,5 +128,18 @@ mod tests {
                 "odd         role",
             ]
         );
+    }
+
+    #[test]
+    fn escape_sequences_in_the_config_never_reach_the_terminal() {
+        let profiles = [profile(
+            "evil\u{1b}]0;owned\u{7}",
+            ProfileKind::Sso,
+            Some("111122223333"),
+            Some("Admin\u{1b}[2J\u{9b}1m"),
+        )];
+        let lines = lines(&profiles);
+        assert_eq!(lines, ["evil]0;owned  SSO Admin[2J1m in 111122223333"]);
+        assert!(!lines[0].chars().any(char::is_control));
     }
 }
