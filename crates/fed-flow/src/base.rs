@@ -138,18 +138,24 @@ pub(crate) async fn resolve(base: &Base, context: &Context) -> Result<Resolved, 
                 aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
                     .build()
                     .await;
-            let credentials = chain.provide_credentials().await.map_err(|err| Error::NoCredentials {
-                reason: match err {
-                    CredentialsError::CredentialsNotLoaded(_) => {
-                        "none in the environment, the AWS config files, a container or instance metadata".to_owned()
-                    }
-                    other => one_line(&other),
-                },
+            let credentials = chain.provide_credentials().await.map_err(|err| {
+                let sdk = one_line(&err);
+                tracing::debug!(error = %sdk, "the SDK's default credential chain found none");
+                // The chain ends with instance metadata: its failure (disabled, or no instance)
+                // means nothing was found anywhere; another provider's names a real problem.
+                let nothing = matches!(err, CredentialsError::CredentialsNotLoaded(_))
+                    || sdk.contains("IMDS");
+                Error::NoCredentials {
+                    reason: if nothing { NOWHERE.to_owned() } else { sdk },
+                }
             })?;
             Ok(by_token(fed_aws::from_sdk_credentials(&credentials)))
         }
     }
 }
+
+/// Where the default chain looked, when it found nothing.
+const NOWHERE: &str = "none in the environment (AWS_ACCESS_KEY_ID, AWS_PROFILE), the AWS config files, the IAM Identity Center cache, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), a container's endpoint or instance metadata";
 
 /// Whether a profile provider's error means the IAM Identity Center sign-in is missing or over.
 fn is_sso_login_error(reason: &str) -> bool {
