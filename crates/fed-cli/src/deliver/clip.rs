@@ -87,25 +87,36 @@ pub(crate) fn hold() -> anyhow::Result<()> {
             return Ok(());
         }
     };
-    if let Err(e) = clipboard.set_text(url.as_str()) {
+    use arboard::SetExtLinux;
+    // Marked as a secret (`x-kde-passwordManagerHint`), so clipboard histories skip it.
+    if let Err(e) = clipboard.set().exclude_from_history().text(url.as_str()) {
         say(&format!("cannot use the clipboard: {e}"));
         return Ok(());
     }
     say(READY);
-    use arboard::SetExtLinux;
     // Returns once another program owns the clipboard, or at the deadline.
     let _ = clipboard
         .set()
+        .exclude_from_history()
         .wait_until(std::time::Instant::now() + HOLD)
         .text(url.as_str());
     Ok(())
 }
 
-/// Puts `url` on the clipboard, which keeps it.
+/// Puts `url` on the clipboard, which keeps it, marked so that clipboard histories (and, on
+/// Windows, cloud clipboards) skip it.
 #[cfg(all(feature = "clipboard", not(all(unix, not(target_os = "macos")))))]
 pub(crate) fn copy(url: &str) -> Result<(), String> {
-    arboard::Clipboard::new()
-        .and_then(|mut clipboard| clipboard.set_text(url))
+    #[cfg(target_os = "macos")]
+    use arboard::SetExtApple as _;
+    #[cfg(windows)]
+    use arboard::SetExtWindows as _;
+    let mut clipboard =
+        arboard::Clipboard::new().map_err(|e| format!("cannot use the clipboard: {e}"))?;
+    let set = clipboard.set().exclude_from_history();
+    #[cfg(windows)]
+    let set = set.exclude_from_cloud();
+    set.text(url)
         .map_err(|e| format!("cannot use the clipboard: {e}"))
 }
 
