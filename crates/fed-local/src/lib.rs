@@ -8,7 +8,8 @@
 //!   emulator and the IAM Identity Center portal, with [`Options`] for latency, TLS and IAM
 //!   propagation.
 //! - [`moto`]: [`LocalAws`], moto provisioned into a venv and run as a child process.
-//! - `gate` (private): the STS rules gate; its rules are documented on [`stack`].
+//! - [`gate`]: [`Gate`], the STS rules gate, which refuses what AWS refuses and moto does not;
+//!   [`LocalStack`] runs one, [`Gate::start`] runs one alone in front of a [`LocalAws`].
 //! - [`federation`]: the federation endpoint emulator.
 //! - [`portal`]: [`Portal`], the IAM Identity Center portal (`sso`) and its login helper.
 //! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
@@ -39,11 +40,11 @@
 //! ```
 
 mod error;
-mod gate;
 mod serve;
 
 pub mod federation;
 pub mod fixtures;
+pub mod gate;
 pub mod identities;
 pub mod log;
 pub mod moto;
@@ -52,6 +53,7 @@ pub mod stack;
 pub mod totp;
 
 pub use error::Error;
+pub use gate::Gate;
 pub use identities::{Identities, Identity};
 pub use log::{CallerKind, LoggedRequest, RequestLog, Service};
 pub use moto::LocalAws;
