@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use fed_core::{Arn, CredentialOrigin, Credentials, Issuer, Partition};
+use fed_core::{CredentialOrigin, Credentials, Issuer, Partition};
 use fed_flow::{ConsoleLogin, ConsoleUrl, console_url};
-use fed_local::federation::{
-    self, Config as EmulatorConfig, Emulator, ResolvedIdentity, StaticResolver,
-};
+use fed_local::federation::{self, Config as EmulatorConfig, Emulator};
+use fed_local::fixtures::{keys, one_of_each_kind};
 use fed_signin::{Client, Config};
 use url::Url;
 
@@ -16,21 +15,7 @@ const CHAINED: CredentialOrigin = CredentialOrigin::AssumedRole { chained: true 
 const TWO_HOURS: Option<Duration> = Some(Duration::from_secs(7200));
 
 async fn emulator() -> Emulator {
-    let identity =
-        |arn: &str, origin| ResolvedIdentity::new(arn.parse::<Arn>().expect("ARN"), origin);
-    let resolver = StaticResolver::new()
-        .with(
-            "ASIAROLE",
-            identity(
-                "arn:aws:sts::123456789012:assumed-role/demo/alice",
-                NOT_CHAINED,
-            ),
-        )
-        .with(
-            "ASIACHAINED",
-            identity("arn:aws:sts::123456789012:assumed-role/second/bob", CHAINED),
-        );
-    federation::start(EmulatorConfig::new(Partition::Aws), resolver)
+    federation::start(EmulatorConfig::new(Partition::Aws), one_of_each_kind())
         .await
         .expect("emulator")
 }
@@ -81,7 +66,7 @@ async fn follow(console: &ConsoleUrl) -> String {
 #[tokio::test]
 async fn sends_session_duration_when_allowed_and_signs_in() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, TWO_HOURS, None).await;
+    let console = sign_in(&emulator, keys::ROLE, NOT_CHAINED, TWO_HOURS, None).await;
     assert_eq!(console.session_duration.map(|d| d.seconds()), Some(7200));
     assert!(console.notes.is_empty(), "{:?}", console.notes);
     assert_eq!(emulator.requests()[0].session_duration, Some(7200));
@@ -99,7 +84,7 @@ async fn sends_session_duration_when_allowed_and_signs_in() {
 #[tokio::test]
 async fn leaves_session_duration_out_for_chained_credentials() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIACHAINED", CHAINED, TWO_HOURS, None).await;
+    let console = sign_in(&emulator, keys::CHAINED, CHAINED, TWO_HOURS, None).await;
     assert_eq!(console.session_duration, None);
     assert!(
         console.notes.iter().any(|n| n.contains("role chaining")),
@@ -116,7 +101,7 @@ async fn leaves_session_duration_out_for_chained_credentials() {
 #[tokio::test]
 async fn reports_a_refused_session_duration() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIACHAINED", NOT_CHAINED, TWO_HOURS, None).await;
+    let console = sign_in(&emulator, keys::CHAINED, NOT_CHAINED, TWO_HOURS, None).await;
     assert_eq!(console.session_duration, None);
     assert!(
         console
@@ -134,7 +119,7 @@ async fn reports_a_refused_session_duration() {
 async fn logout_first_wraps_the_login() {
     let emulator = emulator().await;
     let logout = emulator.logout_url();
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, None, Some(&logout)).await;
+    let console = sign_in(&emulator, keys::ROLE, NOT_CHAINED, None, Some(&logout)).await;
     assert_eq!(Url::parse(console.expose()).expect("URL").path(), "/oauth");
     let page = follow(&console).await;
     assert!(page.contains("assumed-role/demo/alice"), "{page}");
@@ -146,7 +131,7 @@ async fn logout_first_wraps_the_login() {
 async fn the_redacted_url_is_stable() {
     let emulator = emulator().await;
     let logout = emulator.logout_url();
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, TWO_HOURS, Some(&logout)).await;
+    let console = sign_in(&emulator, keys::ROLE, NOT_CHAINED, TWO_HOURS, Some(&logout)).await;
     insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
         insta::assert_snapshot!(console.redacted(), @r"
         http://127.0.0.1:PORT/oauth
@@ -166,7 +151,7 @@ async fn the_redacted_url_is_stable() {
 async fn a_logout_endpoint_on_another_host_is_refused_up_front() {
     let emulator = emulator().await;
     let client = Client::new(Config::new(emulator.federation_url())).expect("client");
-    let credentials = Credentials::new("ASIAROLE", "secret", Some("token".to_owned()), None);
+    let credentials = Credentials::new(keys::ROLE, "secret", Some("token".to_owned()), None);
     let issuer = Issuer::new("fed").expect("issuer");
     let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
     let logout = Partition::Aws.logout_endpoint();

@@ -14,7 +14,9 @@
 //! - [`portal`]: [`Portal`], the IAM Identity Center portal (`sso`) and its login helper.
 //! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
-//! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate.
+//! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate, and
+//!   [`fixtures::one_of_each_kind`], the emulator's table of one identity per kind of
+//!   credentials.
 //! - [`totp`]: MFA codes.
 //! - [`Error`]: the one error type.
 //!
