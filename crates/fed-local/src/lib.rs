@@ -17,6 +17,8 @@
 //! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate, and
 //!   [`fixtures::one_of_each_kind`], the emulator's table of one identity per kind of
 //!   credentials.
+//! - [`programs`]: the workspace's examples and binaries, built with the cargo profile of the
+//!   running test, for tests that run them as processes.
 //! - [`totp`]: MFA codes.
 //! - [`Error`]: the one error type.
 //!
@@ -51,6 +53,7 @@ pub mod identities;
 pub mod log;
 pub mod moto;
 pub mod portal;
+pub mod programs;
 pub mod stack;
 pub mod totp;
 
