@@ -73,11 +73,8 @@ fn check_names_the_file_and_key_of_a_mistake() {
     let out = check(&CONFIG.replace("client_id", "client"), ENTITLEMENTS);
     let failure = assert_failure(&out, 2, "DIR/broker.toml: unknown field `client`");
     assert!(
-        failure
-            .error
-            .starts_with("error: DIR/broker.toml: unknown field `client`")
-            && failure.hint.is_none(),
-        "{failure:?}"
+        failure.hint.is_none(),
+        "a mistake in the file has no hint: {failure:?}"
     );
 }
 

@@ -89,11 +89,7 @@ async fn long_term_keys_use_a_federation_token_without_session_duration() {
 async fn long_term_keys_without_a_policy_are_refused() {
     let stack = start_stack().await;
     let out = Fed::on(&stack).run(&["url"]).await;
-    let failure = assert_failure(&out, 1, "long-term IAM user keys need a session policy");
-    assert!(
-        failure.hint.is_some_and(|hint| hint.contains("--policy")),
-        "the hint names the flag"
-    );
+    assert_failure(&out, 1, "long-term IAM user keys need a session policy").hint_says("--policy");
     assert!(signin_token_requests(&stack).is_empty());
 }
 
@@ -331,12 +327,7 @@ async fn eusc_destinations_are_on_its_console_host() {
         .keys(keys.0, keys.1, keys.2)
         .run(&["url", "--region", "eusc-de-east-1"])
         .await;
-    assert_failure(&out, 2, "--region");
-    assert!(
-        stderr(&out).contains("a region of partition aws-eusc, not of aws"),
-        "{}",
-        stderr(&out)
-    );
+    assert_failure(&out, 2, "--region").error_says("a region of partition aws-eusc, not of aws");
 }
 
 /// Bad flags and values exit with 2, name the flag, and print nothing on stdout.
@@ -613,12 +604,7 @@ async fn no_credentials_is_one_clear_error() {
         .env("AWS_REGION", "us-east-1")
         .run(&["url", "--role-arn", "arn:aws:iam::123456789012:role/r"])
         .await;
-    assert_failure(&out, 1, "no AWS credentials found");
-    assert!(
-        stderr(&out).contains("hint: configure credentials"),
-        "{}",
-        stderr(&out)
-    );
+    assert_failure(&out, 1, "no AWS credentials found").hint_says("configure credentials");
 }
 
 /// A federation endpoint that is not AWS's is named on stderr before the credentials go to it;
@@ -692,14 +678,9 @@ async fn a_real_browser_follows_the_private_page() {
 fn services_are_listed_and_near_misses_named() {
     let fed = Fed::new();
     let out = fed.run_blocking(&["url", "--service", "cloudwatc"]);
-    assert_failure(&out, 2, "--service");
-    let err = stderr(&out);
-    assert!(err.contains("unknown service \"cloudwatc\""), "{err}");
-    assert!(
-        err.lines()
-            .any(|l| l.starts_with("hint: did you mean cloudwatch?")),
-        "{err}"
-    );
+    assert_failure(&out, 2, "--service")
+        .error_says("unknown service \"cloudwatc\"")
+        .hint_says("hint: did you mean cloudwatch?");
 
     let list = fed.run_blocking(&["services"]);
     assert!(list.status.success(), "{}", stderr(&list));
@@ -842,12 +823,8 @@ fn an_unknown_profile_names_the_close_ones() {
         &out,
         2,
         "the profile prod-admn is not in the AWS config files",
-    );
-    assert!(
-        stderr(&out).contains("hint: did you mean prod-admin?"),
-        "{}",
-        stderr(&out)
-    );
+    )
+    .hint_says("did you mean prod-admin?");
     let out = fed.run_blocking(&["url", "extra"]);
     assert_failure(&out, 2, "the profile extra is not in the AWS config files");
     assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));

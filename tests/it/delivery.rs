@@ -435,8 +435,7 @@ async fn qr_codes_decode_to_the_url() {
     let out = Fed::on(&stack)
         .run(&["url", "--qr", "--role-arn", &role, "--destination", &long])
         .await;
-    assert_failure(&out, 1, "more than a QR code holds (2953)");
-    assert!(stderr(&out).contains("hint: use --clip, --osc52"));
+    assert_failure(&out, 1, "more than a QR code holds (2953)").hint_says("use --clip, --osc52");
 }
 
 /// `--osc52` writes the exact sequence to the terminal (a pseudo-terminal from `script`),
@@ -632,8 +631,8 @@ async fn clip_without_a_display_is_one_clear_error() {
     let out = Fed::on(&stack)
         .run(&["url", "--clip", "--role-arn", &role])
         .await;
-    assert_failure(&out, 1, "cannot use the clipboard");
-    assert!(stderr(&out).contains("hint: over SSH or without a desktop, use --osc52"));
+    assert_failure(&out, 1, "cannot use the clipboard")
+        .hint_says("over SSH or without a desktop, use --osc52");
 }
 
 /// The one-time link answers another local user with 403 without being used up, and the

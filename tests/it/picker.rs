@@ -172,43 +172,37 @@ async fn typing_a_filter_and_enter_signs_in_as_that_profile() {
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 2);
 }
 
-/// Esc leaves the list: exit 130, nothing on stdout, no AWS call.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn escape_cancels_with_130_and_nothing_on_stdout() {
+/// Shows the list for `fed url ARGS`, presses `key` on it, and checks that fed left: exit 130,
+/// nothing on stdout, no AWS call.
+async fn cancels_with(key: &str, args: &[&str]) {
     let world = World::new().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let terminal = Terminal::start(dir.path(), &world.fed(), &["--service", "s3"]);
+    let terminal = Terminal::start(dir.path(), &world.fed(), args);
     terminal.wait_for("Profile to sign in with");
     world.stack.log().clear();
-    terminal.press("Escape");
+    terminal.press(key);
     let out = terminal.finished().await;
     assert_eq!(
         out.status.code(),
         Some(130),
-        "{}",
+        "{key}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.stdout.is_empty(), "nothing on stdout");
+    assert!(out.stdout.is_empty(), "{key}: nothing on stdout");
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
     assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 0);
 }
 
-/// Ctrl-C leaves the list too, and gives the cursor back.
+/// Esc leaves the list: exit 130, nothing on stdout, no AWS call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_cancels_with_130_and_nothing_on_stdout() {
+    cancels_with("Escape", &["--service", "s3"]).await;
+}
+
+/// Ctrl-C leaves the list too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_cancels_with_130() {
-    let world = World::new().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let terminal = Terminal::start(dir.path(), &world.fed(), &[]);
-    terminal.wait_for("Profile to sign in with");
-    terminal.press("C-c");
-    let out = terminal.finished().await;
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty(), "nothing on stdout");
+    cancels_with("C-c", &[]).await;
 }
 
 /// A profile named on the command line, or credentials in the environment, mean no list,

@@ -97,12 +97,9 @@ async fn credential_process_failure_is_named() {
         .fed()
         .run(&["url", "procfail", "--policy", "readonly"])
         .await;
-    assert_failure(&out, 1, "the credential_process of profile procfail failed");
-    let err = stderr(&out);
-    assert!(
-        err.contains("exit status: 3") && err.contains("token"),
-        "{err}"
-    );
+    assert_failure(&out, 1, "the credential_process of profile procfail failed")
+        .error_says("exit status: 3")
+        .error_says("token");
 }
 
 /// A profile's `mfa_serial`: `--mfa-code` answers it; without a terminal and without the code,
@@ -111,8 +108,7 @@ async fn credential_process_failure_is_named() {
 async fn mfa_serial_of_the_profile() {
     let world = World::new().await;
     let out = world.fed().run(&["url", "guarded"]).await;
-    assert_failure(&out, 1, &world.mfa.serial);
-    assert!(stderr(&out).contains("hint: pass the code with --mfa-code"));
+    assert_failure(&out, 1, &world.mfa.serial).hint_says("pass the code with --mfa-code");
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
 
     let code = world.mfa.code();
@@ -166,8 +162,8 @@ async fn sso_session_profile() {
         )
         .expect("signed in");
     let out = world.fed().run(&["url", "sso"]).await;
-    assert_failure(&out, 1, "IAM Identity Center session of profile sso");
-    assert!(stderr(&out).contains("hint: run `aws sso login --profile sso`"));
+    assert_failure(&out, 1, "IAM Identity Center session of profile sso")
+        .hint_says("run `aws sso login --profile sso`");
 }
 
 /// Environment keys win over AWS_PROFILE, as in the AWS CLI, and fed says so; an explicit
@@ -283,12 +279,8 @@ async fn environment_session_of_unknown_history() {
 async fn profile_errors_name_the_cause() {
     let world = World::new().await;
     let out = world.fed().run(&["url", "nope"]).await;
-    assert_failure(&out, 2, "the profile nope is not in the AWS config files");
-    assert!(
-        stderr(&out).contains("admin, alice, badconsole, broken, consoled, guarded"),
-        "{}",
-        stderr(&out)
-    );
+    assert_failure(&out, 2, "the profile nope is not in the AWS config files")
+        .error_says("admin, alice, badconsole, broken, consoled, guarded");
     let out = world
         .fed()
         .envs(&[("AWS_PROFILE", "nope")])
@@ -322,8 +314,8 @@ async fn unreachable_sts_is_named() {
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
         .run(&["url", "--role-arn", &arn("role/r"), "--session-name", "s1"])
         .await;
-    assert_failure(&out, 1, "could not reach STS at http://127.0.0.1:1");
-    assert!(stderr(&out).contains("hint: check the network"));
+    assert_failure(&out, 1, "could not reach STS at http://127.0.0.1:1")
+        .hint_says("check the network");
 }
 
 /// On a terminal, fed asks for the profile's MFA code, naming the device and the role, and
@@ -399,11 +391,8 @@ async fn over_max_session_duration_names_the_fix() {
         .fed()
         .run(&["url", "keys", "--role-arn", &arn("role/short"), "-d", "2h"])
         .await;
-    assert_failure(&out, 1, "MaxSessionDuration");
-    assert!(
-        stderr(&out).contains("hint: ask for less with --duration, or raise it: aws iam update-role --role-name short --max-session-duration 43200"),
-        "{}",
-        stderr(&out)
+    assert_failure(&out, 1, "MaxSessionDuration").hint_says(
+        "ask for less with --duration, or raise it: aws iam update-role --role-name short --max-session-duration 43200",
     );
 }
 

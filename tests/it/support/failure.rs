@@ -13,6 +13,28 @@ pub(crate) struct Failure {
     pub(crate) hint: Option<String>,
 }
 
+impl Failure {
+    /// Asserts that the `error:` line also says `text`.
+    #[track_caller]
+    pub(crate) fn error_says(&self, text: &str) -> &Failure {
+        assert!(
+            self.error.contains(text),
+            "the error says {text:?}: {self:?}"
+        );
+        self
+    }
+
+    /// Asserts that there is a `hint:` line and that it says `text`.
+    #[track_caller]
+    pub(crate) fn hint_says(&self, text: &str) -> &Failure {
+        assert!(
+            self.hint.as_deref().is_some_and(|hint| hint.contains(text)),
+            "the hint says {text:?}: {self:?}"
+        );
+        self
+    }
+}
+
 /// Asserts that `out` is a failure with exit code `code` whose `error:` line names `names`, as
 /// the contract says; notices (`fed: …`) may come before the error. Its lines.
 #[track_caller]
