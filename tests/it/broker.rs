@@ -1,9 +1,10 @@
 //! `fed-broker check`: the real binary on real files; a good configuration is summarised, a
 //! mistake is one `error:` line naming the file and the key, with exit code 2.
 
-use std::process::Command;
+use std::process::Output;
 
-use crate::support;
+use crate::support::journey::{MISSING_CHROMIUM, chromium, journey};
+use crate::support::{Fed, assert_failure, binary};
 
 const CONFIG: &str = r#"
 listen = "127.0.0.1:8080"
@@ -27,58 +28,53 @@ arn = "arn:aws:iam::123456789012:role/ReadOnly"
 groups = ["engineering"]
 "#;
 
-fn check(config: &str, entitlements: &str) -> (Option<i32>, String, String) {
+fn check(config: &str, entitlements: &str) -> Output {
     run("check", config, entitlements, &[])
 }
 
-/// Runs `fed-broker SUBCOMMAND --config` on these files with only `env` set.
-fn run(
-    subcommand: &str,
-    config: &str,
-    entitlements: &str,
-    env: &[(&str, &str)],
-) -> (Option<i32>, String, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("broker.toml"), config).expect("config");
-    std::fs::write(dir.path().join("entitlements.toml"), entitlements).expect("entitlements");
-    let out = Command::new(support::binary("fed-broker"))
-        .args([subcommand, "--config"])
-        .arg(dir.path().join("broker.toml"))
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .expect("fed-broker runs");
-    let text =
-        |b: &[u8]| String::from_utf8_lossy(b).replace(&dir.path().display().to_string(), "DIR");
-    (out.status.code(), text(&out.stdout), text(&out.stderr))
+/// Runs `fed-broker SUBCOMMAND --config` on these files, in its HOME, with `env` set; its
+/// output with that directory as `DIR`.
+fn run(subcommand: &str, config: &str, entitlements: &str, env: &[(&str, &str)]) -> Output {
+    let broker = Fed::program("fed-broker").envs(env);
+    let dir = broker.home().path().display().to_string();
+    let config = broker.home().write("broker.toml", config);
+    broker.home().write("entitlements.toml", entitlements);
+    let out = broker.run_blocking(&[subcommand, "--config", config.to_str().expect("UTF-8")]);
+    let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir, "DIR").into_bytes();
+    Output {
+        status: out.status,
+        stdout: text(&out.stdout),
+        stderr: text(&out.stderr),
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8")
 }
 
 #[test]
 fn check_summarises_a_good_configuration() {
-    let (code, stdout, stderr) = check(CONFIG, ENTITLEMENTS);
-    assert_eq!(code, Some(0), "{stderr}");
+    let out = check(CONFIG, ENTITLEMENTS);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
-        stdout,
+        text(&out.stdout),
         "DIR/broker.toml: the broker listens on 127.0.0.1:8080 as http://localhost:8080/, signs people in at http://127.0.0.1:3000/, and has 1 roles\n"
     );
 }
 
 #[test]
 fn check_names_the_file_and_key_of_a_mistake() {
-    let (code, stdout, stderr) =
-        check(CONFIG, &ENTITLEMENTS.replace("role/ReadOnly", "user/alice"));
-    assert_eq!(code, Some(2));
-    assert!(stdout.is_empty());
+    let out = check(CONFIG, &ENTITLEMENTS.replace("role/ReadOnly", "user/alice"));
+    assert_failure(&out, 2, "DIR/entitlements.toml: role[0].arn:");
     assert_eq!(
-        stderr,
+        text(&out.stderr),
         "error: DIR/entitlements.toml: role[0].arn: \"arn:aws:iam::123456789012:user/alice\" is not allowed; expected a role ARN, arn:PARTITION:iam::ACCOUNT:role/NAME\n"
     );
-    let (code, _, stderr) = check(&CONFIG.replace("client_id", "client"), ENTITLEMENTS);
-    assert_eq!(code, Some(2));
+    let out = check(&CONFIG.replace("client_id", "client"), ENTITLEMENTS);
+    let failure = assert_failure(&out, 2, "DIR/broker.toml: unknown field `client`");
     assert!(
-        stderr.starts_with("error: DIR/broker.toml: unknown field `client`")
-            && stderr.lines().count() == 1,
-        "{stderr}"
+        failure.hint.is_none(),
+        "a mistake in the file has no hint: {failure:?}"
     );
 }
 
@@ -112,10 +108,9 @@ fn serve_refuses_to_start_on_a_mistake() {
         ),
     ];
     for (config, entitlements, env, expected) in cases {
-        let (code, stdout, stderr) = run("serve", config, entitlements, env);
-        assert_eq!(code, Some(2), "{stderr}");
-        assert!(stdout.is_empty(), "{stdout}");
-        assert_eq!(stderr, *expected);
+        let out = run("serve", config, entitlements, env);
+        assert_failure(&out, 2, expected.trim_end().trim_start_matches("error: "));
+        assert_eq!(text(&out.stderr), *expected);
     }
 }
 
@@ -126,13 +121,12 @@ fn serve_refuses_to_start_on_a_mistake() {
 async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
-    const MISSING: &str = "chromium is not installed: install Debian's chromium (apt-get install chromium) or set FED_CHROMIUM";
-    let chromium = crate::cli::chromium().unwrap_or_else(|| panic!("{MISSING}"));
+    let chromium = chromium().unwrap_or_else(|| panic!("{MISSING_CHROMIUM}"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port");
-    let mut xtask = tokio::process::Command::new(support::binary("xtask"))
+    let mut xtask = tokio::process::Command::new(binary("xtask"))
         .args(["broker", "--local", "--port", &port.to_string()])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -187,8 +181,7 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
         &broker,
         "alice",
         "On-call admin",
-        "cloudwatch",
-        "eu-central-1",
+        Some(("cloudwatch", "eu-central-1")),
     )
     .await;
     assert_eq!(
@@ -211,7 +204,7 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
         destination.contains("/cloudwatch/") && destination.contains("region=eu-central-1"),
         "the typed service and region: {alice}"
     );
-    let carol = journey(&chromium, &broker, "carol", "Finance", "", "").await;
+    let carol = journey(&chromium, &broker, "carol", "Finance", None).await;
     assert_eq!(carol["roles"], serde_json::json!(["Finance"]));
     let principal = carol["principal"].as_str().unwrap_or_default();
     assert!(
@@ -281,51 +274,4 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
             "{what} still answers at {url} after Ctrl-C"
         );
     }
-}
-
-/// Signs in at `broker` as `user` in headless Chromium (`tests/browser/journey.mjs`) and opens
-/// the console of the role named `role` with `service` and `region`; what the browser saw.
-async fn journey(
-    chromium: &std::path::Path,
-    broker: &str,
-    user: &str,
-    role: &str,
-    service: &str,
-    region: &str,
-) -> serde_json::Value {
-    let dir = support::project_root().join("tests/browser");
-    if !dir.join("node_modules/puppeteer-core").is_dir() {
-        let status = Command::new("npm")
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm runs (install Debian's nodejs and npm)");
-        assert!(status.success(), "npm ci failed in {}", dir.display());
-    }
-    let profile = tempfile::tempdir().expect("temp dir");
-    let mut args = vec!["journey.mjs", broker, user, role];
-    if !service.is_empty() {
-        args.extend([service, region]);
-    }
-    let run = tokio::process::Command::new("node")
-        .args(&args)
-        .current_dir(dir)
-        .env("FED_CHROMIUM", chromium)
-        .env("FED_PROFILE", profile.path())
-        .env("FED_PASSWORD", user)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(180), run)
-        .await
-        .expect("the browser journey ends within 3 minutes")
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the browser journey failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }

@@ -3,21 +3,17 @@
 //! function), and the entry point zsh and fish call. Profile names come from the config files
 //! as they are when Tab is pressed.
 
-use std::path::Path;
-use std::process::Command;
+use crate::support::{Fed, Home};
 
-use crate::support;
-
-/// A temporary HOME whose config file has `config`.
-fn home(config: &str) -> tempfile::TempDir {
-    let home = tempfile::tempdir().expect("temp dir");
-    std::fs::write(home.path().join("config"), config).expect("config");
-    std::fs::write(
-        home.path().join("credentials"),
+/// `fed` with a HOME whose config file has `config`, and keys in its credentials file.
+fn fed(config: &str) -> Fed {
+    let home = Home::new();
+    home.write("config", config);
+    home.write(
+        "credentials",
         "[keys]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n",
-    )
-    .expect("credentials");
-    home
+    );
+    Fed::new().in_home(&home)
 }
 
 const CONFIG: &str = "[profile prod]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nsource_profile = keys\n\
@@ -26,20 +22,9 @@ const CONFIG: &str = "[profile prod]\nrole_arn = arn:aws:iam::111122223333:role/
                       [default]\nregion = eu-west-1\n\
                       [profile staging]\ncredential_process = get-keys\n";
 
-fn command(program: impl AsRef<std::ffi::OsStr>, home: &Path) -> Command {
-    let mut command = Command::new(program);
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
-    command
-}
-
 /// The candidates bash offers for `line` (completing its last word; a line that ends in a
 /// space completes an empty word), with fed's completions registered as the README says.
-fn bash_candidates(home: &Path, line: &str) -> Vec<String> {
+fn bash_candidates(fed: &Fed, line: &str) -> Vec<String> {
     let script = r#"
         source <("$FED" completions bash) || exit 3
         spec=$(complete -p fed) || exit 4
@@ -53,9 +38,10 @@ fn bash_candidates(home: &Path, line: &str) -> Vec<String> {
         "$function" fed "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
         printf '%s\n' "${COMPREPLY[@]}"
     "#;
-    let out = command("bash", home)
+    let out = fed
+        .wrapper("bash")
         .args(["--norc", "--noprofile", "-c", script])
-        .env("FED", support::binary("fed"))
+        .env("FED", fed.path())
         .env("LINE", line)
         .output()
         .expect("bash runs");
@@ -75,34 +61,27 @@ fn bash_candidates(home: &Path, line: &str) -> Vec<String> {
 
 #[test]
 fn bash_completes_profiles_from_the_config_files_as_they_are_now() {
-    let home = home(CONFIG);
+    let fed = fed(CONFIG);
+    assert_eq!(bash_candidates(&fed, "fed url pr"), ["prod", "prod-ro"]);
     assert_eq!(
-        bash_candidates(home.path(), "fed url pr"),
-        ["prod", "prod-ro"]
-    );
-    assert_eq!(
-        bash_candidates(home.path(), "fed url --profile "),
+        bash_candidates(&fed, "fed url --profile "),
         ["default", "keys", "prod", "prod-ro", "staging"]
     );
-    assert_eq!(
-        bash_candidates(home.path(), "fed login --profile st"),
-        ["staging"]
-    );
+    assert_eq!(bash_candidates(&fed, "fed login --profile st"), ["staging"]);
     // A profile added after the completions were set up is offered at the next Tab.
-    std::fs::write(
-        home.path().join("config"),
-        format!("{CONFIG}[profile preview]\nregion = us-east-1\n"),
-    )
-    .expect("config");
+    fed.home().write(
+        "config",
+        &format!("{CONFIG}[profile preview]\nregion = us-east-1\n"),
+    );
     assert_eq!(
-        bash_candidates(home.path(), "fed url pr"),
+        bash_candidates(&fed, "fed url pr"),
         ["preview", "prod", "prod-ro"]
     );
 }
 
 #[test]
 fn bash_completes_services_policies_partitions_and_regions() {
-    let home = home(CONFIG);
+    let fed = fed(CONFIG);
     let cases: &[(&str, &[&str])] = &[
         ("fed url --service cloudw", &["cloudwatch"]),
         ("fed url -s lamb", &["lambda"]),
@@ -143,24 +122,24 @@ fn bash_completes_services_policies_partitions_and_regions() {
         ("fed ser", &["services"]),
     ];
     for (line, expected) in cases {
-        assert_eq!(&bash_candidates(home.path(), line), expected, "{line:?}");
+        assert_eq!(&bash_candidates(&fed, line), expected, "{line:?}");
     }
 }
 
 #[test]
 fn bash_completes_nothing_rather_than_fail_when_the_config_is_unreadable() {
-    let home = home("[profile broken\nthis is not ini");
-    assert!(bash_candidates(home.path(), "fed url --profile ").is_empty());
+    let fed = fed("[profile broken\nthis is not ini");
+    assert!(bash_candidates(&fed, "fed url --profile ").is_empty());
 }
 
 /// What `COMPLETE=SHELL fed -- WORDS…` answers: the entry point the registered scripts call.
-fn entry_point(home: &Path, shell: &str, words: &[&str], index: Option<usize>) -> String {
-    let mut command = command(support::binary("fed"), home);
-    command.env("COMPLETE", shell).arg("--").args(words);
+fn entry_point(fed: &Fed, shell: &str, words: &[&str], index: Option<usize>) -> String {
+    let mut fed = fed.clone().env("COMPLETE", shell);
     if let Some(index) = index {
-        command.env("_CLAP_COMPLETE_INDEX", index.to_string());
+        fed = fed.env("_CLAP_COMPLETE_INDEX", index.to_string());
     }
-    let out = command.output().expect("fed runs");
+    let args: Vec<&str> = ["--"].iter().chain(words).copied().collect();
+    let out = fed.run_blocking(&args);
     assert!(
         out.status.success(),
         "{}",
@@ -171,44 +150,26 @@ fn entry_point(home: &Path, shell: &str, words: &[&str], index: Option<usize>) -
 
 #[test]
 fn zsh_and_fish_get_the_same_candidates_with_descriptions() {
-    let home = home(CONFIG);
+    let fed = fed(CONFIG);
     assert_eq!(
-        entry_point(
-            home.path(),
-            "fish",
-            &["fed", "url", "--profile", "pro"],
-            None
-        ),
+        entry_point(&fed, "fish", &["fed", "url", "--profile", "pro"], None),
         "prod\trole Admin in 111122223333\nprod-ro\tSSO ReadOnly in 111122223333\n"
     );
     assert_eq!(
-        entry_point(
-            home.path(),
-            "fish",
-            &["fed", "url", "--service", "cloudw"],
-            None
-        ),
+        entry_point(&fed, "fish", &["fed", "url", "--service", "cloudw"], None),
         "cloudwatch\t/cloudwatch/home (regional)\n"
     );
     assert_eq!(
-        entry_point(
-            home.path(),
-            "zsh",
-            &["fed", "url", "--policy", "viewo"],
-            Some(3)
-        ),
+        entry_point(&fed, "zsh", &["fed", "url", "--policy", "viewo"], Some(3)),
         "viewonly:AWS managed policy job-function/ViewOnlyAccess"
     );
 }
 
 #[test]
 fn each_shell_gets_a_script_that_calls_fed_back() {
-    let home = home(CONFIG);
+    let fed = fed(CONFIG);
     let script = |shell: &str| {
-        let out = command(support::binary("fed"), home.path())
-            .args(["completions", shell])
-            .output()
-            .expect("fed runs");
+        let out = fed.run_blocking(&["completions", shell]);
         assert!(out.status.success(), "{shell}");
         String::from_utf8(out.stdout).expect("utf-8")
     };
@@ -219,9 +180,6 @@ fn each_shell_gets_a_script_that_calls_fed_back() {
     assert!(script("zsh").starts_with("#compdef fed\n"));
     assert!(script("fish").starts_with("complete --keep-order --exclusive --command fed "));
     // `COMPLETE=bash fed` prints the same script.
-    let out = command(support::binary("fed"), home.path())
-        .env("COMPLETE", "bash")
-        .output()
-        .expect("fed runs");
+    let out = fed.clone().env("COMPLETE", "bash").run_blocking(&[]);
     assert_eq!(String::from_utf8(out.stdout).expect("utf-8"), bash);
 }

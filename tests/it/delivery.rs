@@ -3,68 +3,12 @@
 //! command line and follow the one-time link, and one real headless Chromium), the clipboard
 //! under Xvfb, OSC 52 through a pseudo-terminal, and QR codes decoded back.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
-use crate::cli::{
-    Fed, assert_failure, assert_success, chromium, create_role, follow, start_stack, stderr, stdout,
+use crate::support::{
+    Fed, HEADLESS, assert_failure, assert_success, chromium, create_role, decode_qr, executable,
+    finished, follow, on_path, path_with, read, start_stack, stderr, stdout, stub_browser,
 };
-use crate::support;
-
-/// Writes an executable `name` into `dir` that records its arguments (one per line) in
-/// `dir/NAME.argv`, then follows the `http://127.0.0.1` link it was given (also inside a
-/// container URL): its `Location` is kept in `dir/NAME.location`.
-fn stub_browser(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let script = format!(
-        r#"#!/bin/bash
-printf '%s\n' "$@" > '{dir}/{name}.argv'
-env > '{dir}/{name}.env'
-for arg in "$@"; do
-  case "$arg" in
-    *http*127.0.0.1*)
-      link=$(printf '%s' "$arg" | grep -o 'http[^&]*' | head -1)
-      link=$(printf '%b' "${{link//%/\\x}}")
-      curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{dir}/{name}.location' ;;
-  esac
-done
-touch '{dir}/{name}.done'
-"#,
-        dir = dir.display()
-    );
-    std::fs::write(&path, script).expect("stub");
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .expect("executable");
-    path
-}
-
-/// PATH with `dir` first.
-fn path_with(dir: &Path) -> String {
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
-/// Waits until the stub browser `name` has finished (fed may return first: it does once the
-/// link is followed), and forgets that it did, for the next run.
-fn finished(dir: &Path, name: &str) {
-    let done = dir.join(format!("{name}.done"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !done.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{name} never finished"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::fs::remove_file(done).expect("rm");
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
 
 /// The recorded arguments carry no sign-in token, and the browser had no credentials.
 #[track_caller]
@@ -101,7 +45,7 @@ async fn named_browsers_get_a_one_time_link() {
         ("firefox", "firefox", "--new-tab\n"),
     ] {
         stub_browser(dir.path(), program);
-        let out = Fed::new(&stack)
+        let out = Fed::on(&stack)
             .env("PATH", path_with(dir.path()))
             .run(&["url", "--browser", browser, "--role-arn", &role])
             .await;
@@ -139,8 +83,11 @@ async fn chromium_profiles_by_display_name() {
     let role = create_role(&stack, "fed-e2e-bprofile").await;
     let dir = tempfile::tempdir().expect("temp dir");
     stub_browser(dir.path(), "brave-browser");
-    let fed = Fed::new(&stack).env("PATH", path_with(dir.path()));
-    let user_data = fed.home.path().join(".config/BraveSoftware/Brave-Browser");
+    let fed = Fed::on(&stack).env("PATH", path_with(dir.path()));
+    let user_data = fed
+        .home()
+        .path()
+        .join(".config/BraveSoftware/Brave-Browser");
     std::fs::create_dir_all(&user_data).expect("user data");
     let state =
         r#"{"profile":{"info_cache":{"Default":{"name":"Me"},"Profile 3":{"name":"work"}}}}"#;
@@ -197,24 +144,22 @@ async fn auto_browser_profile_follows_the_aws_profile() {
     let dir = tempfile::tempdir().expect("temp dir");
     stub_browser(dir.path(), "chromium");
     let keys = stack.credentials();
-    let fed = Fed::new(&stack)
+    let fed = Fed::on(&stack)
         .env("PATH", path_with(dir.path()))
         .env("AWS_ACCESS_KEY_ID", "")
         .env("AWS_SECRET_ACCESS_KEY", "");
-    std::fs::write(
-        fed.home.path().join("credentials"),
-        format!(
+    fed.home().write(
+        "credentials",
+        &format!(
             "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
             keys.access_key_id(),
             keys.secret_access_key()
         ),
-    )
-    .expect("credentials");
-    std::fs::write(
-        fed.home.path().join("config"),
-        format!("[profile team-prod]\nrole_arn = {role}\nsource_profile = base\nfed_browser = chromium\n"),
-    )
-    .expect("config");
+    );
+    fed.home().write(
+        "config",
+        &format!("[profile team-prod]\nrole_arn = {role}\nsource_profile = base\nfed_browser = chromium\n"),
+    );
     let out = fed
         .run(&["url", "team-prod", "--browser-profile", "auto"])
         .await;
@@ -261,7 +206,7 @@ async fn containers_get_a_one_time_local_link() {
         if let Some(format) = format {
             args.extend(["--container-format", format]);
         }
-        let out = Fed::new(&stack)
+        let out = Fed::on(&stack)
             .env("PATH", path_with(dir.path()))
             .run(&args)
             .await;
@@ -304,7 +249,7 @@ async fn command_templates_fill_url_and_profile() {
     let dir = tempfile::tempdir().expect("temp dir");
     let stub = stub_browser(dir.path(), "my browser");
     let template = format!("'{}' --window 'name={{profile}}' {{url}}", stub.display());
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .env("FED_BROWSER", template)
         .run(&["url", "--open", "--role-arn", &role])
         .await;
@@ -329,11 +274,8 @@ async fn a_failing_browser_falls_back_to_stdout() {
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-badbrowser").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("firefox");
-    std::fs::write(&path, "#!/bin/sh\nexit 3\n").expect("stub");
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .expect("executable");
-    let out = Fed::new(&stack)
+    executable(&dir.path().join("firefox"), "#!/bin/sh\nexit 3\n");
+    let out = Fed::on(&stack)
         .env("PATH", path_with(dir.path()))
         .run(&["url", "--browser", "firefox", "--role-arn", &role])
         .await;
@@ -349,7 +291,7 @@ async fn a_failing_browser_falls_back_to_stdout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_mistakes_are_named() {
     let stack = start_stack().await;
-    let fed = Fed::new(&stack);
+    let fed = Fed::on(&stack);
     let role = "arn:aws:iam::123456789012:role/nobody";
     type Case<'a> = (&'a [&'a str], &'a [(&'static str, &'a str)], &'a str);
     let cases: &[Case] = &[
@@ -395,7 +337,7 @@ async fn browser_mistakes_are_named() {
         ),
     ];
     for (flags, vars, fragment) in cases {
-        let mut fed = Fed::new(&stack);
+        let mut fed = Fed::on(&stack);
         for (name, value) in *vars {
             fed = fed.env(name, *value);
         }
@@ -412,19 +354,14 @@ async fn browser_mistakes_are_named() {
 /// the profile's directory in its user-data directory and lands on the console page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_chromium_opens_in_the_profile() {
-    let Some(real) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is not installed"
-        );
-        eprintln!("SKIPPED a_real_chromium_opens_in_the_profile: chromium is not installed");
+    let Some(real) = chromium("a_real_chromium_opens_in_the_profile") else {
         return;
     };
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-chromium").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let fed = Fed::new(&stack).env("PATH", path_with(dir.path()));
-    let user_data = fed.home.path().join(".config/chromium");
+    let fed = Fed::on(&stack).env("PATH", path_with(dir.path()));
+    let user_data = fed.home().path().join(".config/chromium");
     std::fs::create_dir_all(&user_data).expect("user data");
     std::fs::write(
         user_data.join("Local State"),
@@ -433,24 +370,17 @@ async fn a_real_chromium_opens_in_the_profile() {
     .expect("Local State");
     // `chromium` on PATH: the real one, headless, in HOME's user-data directory, keeping the
     // DOM it ends on.
-    let wrapper = dir.path().join("chromium");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nexec '{real}' --headless --no-sandbox --disable-gpu --disable-quic \
-             --disable-background-networking --disable-component-update --disable-sync \
+    executable(
+        &dir.path().join("chromium"),
+        &format!(
+            "#!/bin/sh\nexec '{real}' {headless} \
              --virtual-time-budget=5000 --dump-dom --user-data-dir=\"$HOME/.config/chromium\" \"$@\" \
              > '{dir}/dom' 2>/dev/null\n",
             real = real.display(),
+            headless = HEADLESS.join(" "),
             dir = dir.path().display()
         ),
-    )
-    .expect("wrapper");
-    std::fs::set_permissions(
-        &wrapper,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .expect("executable");
+    );
     let out = fed
         .run(&[
             "url",
@@ -490,7 +420,7 @@ async fn a_real_chromium_opens_in_the_profile() {
 async fn qr_codes_decode_to_the_url() {
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-qr").await;
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .run(&["url", "--qr", "--role-arn", &role])
         .await;
     assert_success(&out);
@@ -502,32 +432,10 @@ async fn qr_codes_decode_to_the_url() {
 
     // Too long for a QR code: said, with other ways, and nothing on stdout.
     let long = format!("/s3/{}", "b".repeat(3000));
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .run(&["url", "--qr", "--role-arn", &role, "--destination", &long])
         .await;
-    assert_failure(&out, 1, "more than a QR code holds (2953)");
-    assert!(stderr(&out).contains("hint: use --clip, --osc52"));
-}
-
-/// Reads a code drawn with half blocks (light modules drawn, dark left blank) back into pixels
-/// and decodes it.
-pub(crate) fn decode_qr(text: &str) -> String {
-    let rows: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let height = rows.len() * 2;
-    const SCALE: usize = 4;
-    let light = |x: usize, y: usize| -> bool {
-        let c = rows[y / 2].get(x).copied().unwrap_or(' ');
-        matches!((c, y % 2), ('█', _) | ('▀', 0) | ('▄', 1))
-    };
-    let mut image =
-        rqrr::PreparedImage::prepare_from_greyscale(width * SCALE, height * SCALE, |x, y| {
-            if light(x / SCALE, y / SCALE) { 255 } else { 0 }
-        });
-    let grids = image.detect_grids();
-    assert_eq!(grids.len(), 1, "one code in:\n{text}");
-    let (_, content) = grids[0].decode().expect("the code decodes");
-    content
+    assert_failure(&out, 1, "more than a QR code holds (2953)").hint_says("use --clip, --osc52");
 }
 
 /// `--osc52` writes the exact sequence to the terminal (a pseudo-terminal from `script`),
@@ -538,37 +446,18 @@ async fn osc52_writes_the_sequence_to_the_terminal() {
     let role = create_role(&stack, "fed-e2e-osc52").await;
     for tmux in [false, true] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let fed = support::binary("fed");
-        let keys = stack.credentials();
-        let command = format!(
-            "'{}' url --osc52 -q --role-arn '{role}' > '{}/stdout'",
-            fed.display(),
-            dir.path().display()
-        );
-        let mut script = tokio::process::Command::new("script");
-        script
-            .args(["-q", "-e", "-c", &command, "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", dir.path())
+        let mut fed = Fed::on(&stack)
             .env("SHELL", "/bin/sh")
-            .env("TERM", if tmux { "tmux-256color" } else { "xterm" })
-            .env("AWS_CONFIG_FILE", dir.path().join("config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                dir.path().join("credentials"),
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ENDPOINT_URL", stack.endpoint_url())
-            .env("AWS_REGION", stack.region())
-            .env("FED_SIGNIN_ENDPOINT", stack.signin_base_url().as_str())
-            .env("AWS_ACCESS_KEY_ID", keys.access_key_id())
-            .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
-            .stdin(std::process::Stdio::null());
+            .env("TERM", if tmux { "tmux-256color" } else { "xterm" });
         if tmux {
-            script.env("TMUX", "/tmp/tmux-1000/default,1,0");
+            fed = fed.env("TMUX", "/tmp/tmux-1000/default,1,0");
         }
-        let out: Output = script.output().await.expect("script runs");
+        let stdout_file = dir.path().join("stdout");
+        let mut script = fed.in_terminal(
+            &["url", "--osc52", "-q", "--role-arn", &role],
+            Some(&stdout_file),
+        );
+        let out = script.output().await.expect("script runs");
         assert!(
             out.status.success(),
             "{}",
@@ -615,8 +504,7 @@ async fn osc52_writes_the_sequence_to_the_terminal() {
 /// short-lived holder), and the holder exits once another program takes the clipboard.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clip_puts_the_url_on_the_x11_clipboard() {
-    let installed = |p: &str| crate::support::on_path(p);
-    if !installed("Xvfb") || !installed("xclip") {
+    if !on_path("Xvfb") || !on_path("xclip") {
         assert!(
             std::env::var_os("CI").is_none(),
             "Xvfb and xclip are not installed"
@@ -666,7 +554,7 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
 
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-clip").await;
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .env("DISPLAY", display.clone())
         .run(&["url", "--clip", "--role-arn", &role])
         .await;
@@ -740,11 +628,11 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
 async fn clip_without_a_display_is_one_clear_error() {
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-noclip").await;
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .run(&["url", "--clip", "--role-arn", &role])
         .await;
-    assert_failure(&out, 1, "cannot use the clipboard");
-    assert!(stderr(&out).contains("hint: over SSH or without a desktop, use --osc52"));
+    assert_failure(&out, 1, "cannot use the clipboard")
+        .hint_says("over SSH or without a desktop, use --osc52");
 }
 
 /// The one-time link answers another local user with 403 without being used up, and the
@@ -760,17 +648,16 @@ async fn the_one_time_link_refuses_other_users() {
                 .map(|u| u.split_whitespace().next() == Some("0"))
         })
         .unwrap_or(false);
-    if !root || !support::on_path("setpriv") {
+    if !root || !on_path("setpriv") {
         eprintln!("SKIPPED the_one_time_link_refuses_other_users: needs root and setpriv");
         return;
     }
     let stack = start_stack().await;
     let role = create_role(&stack, "fed-e2e-otheruser").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let stub = dir.path().join("firefox");
-    std::fs::write(
-        &stub,
-        format!(
+    executable(
+        &dir.path().join("firefox"),
+        &format!(
             r#"#!/bin/bash
 link="${{@: -1}}"
 setpriv --reuid=65534 --regid=65534 --clear-groups curl -s -o /dev/null -w '%{{http_code}}' "$link" > '{dir}/other'
@@ -779,11 +666,8 @@ touch '{dir}/firefox.done'
 "#,
             dir = dir.path().display()
         ),
-    )
-    .expect("stub");
-    std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .expect("executable");
-    let out = Fed::new(&stack)
+    );
+    let out = Fed::on(&stack)
         .env("PATH", path_with(dir.path()))
         .run(&["url", "--browser", "firefox", "--role-arn", &role])
         .await;
@@ -805,7 +689,7 @@ async fn a_missing_browser_is_named_before_any_call() {
     let stack = start_stack().await;
     let empty = tempfile::tempdir().expect("temp dir");
     let role = "arn:aws:iam::123456789012:role/nobody";
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .env("PATH", empty.path().display().to_string())
         .run(&["url", "--browser", "vivaldi", "--role-arn", role])
         .await;
@@ -814,7 +698,7 @@ async fn a_missing_browser_is_named_before_any_call() {
         1,
         "vivaldi is not installed: none of vivaldi, vivaldi-stable is on PATH",
     );
-    let out = Fed::new(&stack)
+    let out = Fed::on(&stack)
         .run(&["url", "--browser", "safari", "--role-arn", role])
         .await;
     assert_failure(&out, 2, "safari is not available on this system");

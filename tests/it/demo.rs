@@ -15,53 +15,42 @@ use fed_local::fixtures::trusting;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
-use crate::support;
+use crate::support::{Fed, assert_failure, follow, start_stack};
 
 /// How long any one xtask run may take before the test gives up on it.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How the xtask is run: the real binary, with an environment that points only at `stack` (or
 /// at nothing at all), never at the host's AWS configuration.
-struct Xtask<'a> {
-    stack: Option<&'a LocalStack>,
-    home: tempfile::TempDir,
-    env: Vec<(&'static str, String)>,
+struct Xtask {
+    fed: Fed,
 }
 
-impl<'a> Xtask<'a> {
-    fn new(stack: Option<&'a LocalStack>) -> Xtask<'a> {
-        Xtask {
-            stack,
-            home: tempfile::tempdir().expect("temp dir"),
-            env: Vec::new(),
-        }
-    }
-
-    fn env(mut self, key: &'static str, value: impl Into<String>) -> Xtask<'a> {
-        self.env.push((key, value.into()));
-        self
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = support::isolated_command("xtask", self.home.path());
+impl Xtask {
+    fn new(stack: Option<&LocalStack>) -> Xtask {
+        let mut fed = Fed::program("xtask");
         // How moto is provisioned, when the machine needs it.
         for key in ["FED_MOTO_SERVER", "FED_MOTO_DIR", "FED_PYTHON"] {
             if let Some(value) = std::env::var_os(key) {
-                cmd.env(key, value);
+                fed = fed.env(key, value);
             }
         }
-        if let Some(stack) = self.stack {
-            let credentials = stack.credentials();
-            cmd.env("AWS_ENDPOINT_URL", stack.endpoint_url())
-                .env("AWS_REGION", stack.region())
-                .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
-                .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+        if let Some(stack) = stack {
+            fed = fed
+                .stack(stack)
                 .env("FED_SIGNIN_ENDPOINT", stack.federation_url().as_str());
         }
-        cmd.envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
-            .args(args)
-            .kill_on_drop(true);
-        cmd
+        Xtask { fed }
+    }
+
+    fn env(self, key: &str, value: impl Into<String>) -> Xtask {
+        Xtask {
+            fed: self.fed.env(key, value.into()),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        self.fed.command(args)
     }
 
     /// Runs to the end with stdin closed.
@@ -212,6 +201,15 @@ struct Finished {
 }
 
 impl Finished {
+    /// What the run printed, as a process's output.
+    fn output(&self) -> std::process::Output {
+        std::process::Output {
+            status: self.status,
+            stdout: self.stdout.clone().into_bytes(),
+            stderr: self.stderr.clone().into_bytes(),
+        }
+    }
+
     #[track_caller]
     fn assert_code(&self, code: i32) {
         assert_eq!(
@@ -259,10 +257,6 @@ fn url_in(stdout: &str) -> url::Url {
     url::Url::parse(lines[at + 2]).expect("a URL between the rules")
 }
 
-async fn start_stack() -> LocalStack {
-    LocalStack::start().await.expect("the local stack starts")
-}
-
 async fn iam(stack: &LocalStack) -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::new(&stack.sdk_config().await)
 }
@@ -304,25 +298,6 @@ fn assert_no_demo_role(roles: &[String], context: &str) {
         .filter(|r| r.starts_with("fed-demo-"))
         .collect();
     assert!(left.is_empty(), "{context}: roles left behind: {left:?}");
-}
-
-/// Follows a login URL through its redirects and returns the page it lands on.
-async fn follow(url: &url::Url) -> String {
-    let response = reqwest::get(url.clone())
-        .await
-        .expect("the login URL answers");
-    assert!(
-        response.status().is_success(),
-        "{} answered {}",
-        response.url(),
-        response.status()
-    );
-    assert!(
-        response.url().path().starts_with("/console/"),
-        "landed on {}",
-        response.url()
-    );
-    response.text().await.expect("a page")
 }
 
 /// The full demo with `--yes` succeeds, prints a URL that signs in to the console page as the new
@@ -577,39 +552,23 @@ async fn sigint_during_the_teardown_only_warns() {
     stack.shutdown().await;
 }
 
-/// Without credentials, or without a region, the demo stops before creating anything and says
-/// what to do.
+/// Without credentials, or without a region, the demo stops before creating anything (nothing
+/// on stdout) and says what to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_credentials_nothing_is_created() {
     let done = Xtask::new(None)
         .env("AWS_REGION", "us-east-1")
         .run(&["demo", "--yes"])
         .await;
-    done.assert_code(1);
-    assert!(
-        done.stderr.contains("no AWS credentials found"),
-        "{}",
-        done.stderr
-    );
-    assert!(
-        done.stderr.contains("cargo xtask demo --local"),
-        "{}",
-        done.stderr
-    );
-    assert!(!done.stdout.contains("Creating role"), "{}", done.stdout);
+    assert_failure(&done.output(), 1, "no AWS credentials found")
+        .error_says("cargo xtask demo --local");
 
     let done = Xtask::new(None)
         .env("AWS_ACCESS_KEY_ID", "AKIAFEDDEMOTESTKEY01")
         .env("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
         .run(&["demo", "--yes"])
         .await;
-    done.assert_code(1);
-    assert!(
-        done.stderr.contains("no AWS region is configured"),
-        "{}",
-        done.stderr
-    );
-    assert!(!done.stdout.contains("Creating role"), "{}", done.stdout);
+    assert_failure(&done.output(), 1, "no AWS region is configured");
 }
 
 /// A federation endpoint that cannot be used (plain http to a remote host) stops the demo before
@@ -814,7 +773,7 @@ async fn local_prints_the_environment_of_a_running_stack() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_over_tls_with_sso_login_and_a_request_log() {
     let xtask = Xtask::new(None);
-    let log = xtask.home.path().join("requests.jsonl");
+    let log = xtask.fed.home().path().join("requests.jsonl");
     let mut running = xtask.spawn(
         &[
             "local",
@@ -843,7 +802,7 @@ async fn local_over_tls_with_sso_login_and_a_request_log() {
     assert_eq!(value("AWS_CA_BUNDLE"), value("SSL_CERT_FILE"));
     let pem = std::fs::read_to_string(value("AWS_CA_BUNDLE")).expect("the CA bundle exists");
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
-    let cache = xtask.home.path().join(".aws/sso/cache");
+    let cache = xtask.fed.home().path().join(".aws/sso/cache");
     let cached: Vec<_> = std::fs::read_dir(&cache)
         .expect("the SSO token cache exists")
         .collect();

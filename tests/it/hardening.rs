@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
-use crate::support;
+use crate::support::Fed;
 
 /// Fake temporary credentials: fed gets no further than its first request with them.
 const ENV: [(&str, &str); 4] = [
@@ -41,16 +41,13 @@ async fn fed_runs_with_core_dumps_disabled() {
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local address");
-    let home = tempfile::tempdir().expect("temp dir");
-    let mut fed = support::isolated_command("fed", home.path())
-        .envs(ENV)
+    let mut fed = Fed::new()
+        .envs(&ENV)
         .env("AWS_ENDPOINT_URL", format!("http://{addr}"))
         .env("FED_SIGNIN_ENDPOINT", format!("http://{addr}/"))
-        .arg("url")
-        .stdin(Stdio::null())
+        .command(&["url"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .expect("fed starts");
     let pid = fed.id().expect("fed is running");

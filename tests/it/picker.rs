@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use fed_local::Service;
 
-use crate::profiles::{World, landed_as, session};
-use crate::support;
+use crate::support::{Fed, World, assert_failure, landed_as, session};
 
 /// A tmux server of its own, running one command in a 150×40 terminal; killed on drop.
 struct Terminal {
@@ -18,18 +17,15 @@ struct Terminal {
 }
 
 impl Terminal {
-    /// Runs `fed url ARGS` in the terminal with only `env` (and `TERM`), stdout to a file, the
-    /// exit code to another; stdin and stderr are the terminal.
-    fn start(dir: &Path, env: &[(&str, String)], args: &[&str]) -> Terminal {
+    /// Runs `fed url ARGS` in the terminal in `fed`'s environment (and `TERM`), stdout to a
+    /// file, the exit code to another; stdin and stderr are the terminal.
+    fn start(dir: &Path, fed: &Fed, args: &[&str]) -> Terminal {
         let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
-        let mut line = String::from("exec env -i TERM=screen");
-        for (name, value) in env {
-            line += &format!(" {name}={}", quote(value));
-        }
-        line += &format!(" {}", quote(&support::binary("fed").to_string_lossy()));
-        for arg in ["url"].iter().chain(args) {
-            line += &format!(" {}", quote(arg));
-        }
+        let args: Vec<&str> = ["url"].iter().chain(args).copied().collect();
+        let line = format!(
+            "exec {}",
+            fed.clone().env("TERM", "screen").shell_line(&args)
+        );
         let stdout = dir.join("stdout");
         let rc = dir.join("rc");
         let script = dir.join("run.sh");
@@ -144,34 +140,13 @@ fn rand_suffix() -> u128 {
         .unwrap_or_default()
 }
 
-/// The environment of a person with the World's config files and no credentials in the
-/// environment.
-fn person(world: &World) -> Vec<(&'static str, String)> {
-    let home = world.home.path();
-    let mut env = vec![
-        ("PATH", std::env::var("PATH").unwrap_or_default()),
-        ("HOME", home.to_string_lossy().into_owned()),
-        (
-            "AWS_CONFIG_FILE",
-            home.join("config").to_string_lossy().into_owned(),
-        ),
-        (
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.join("credentials").to_string_lossy().into_owned(),
-        ),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-    ];
-    env.extend(world.endpoints());
-    env
-}
-
 /// The list shows each profile with its kind, account and role; typing filters it; Enter signs
 /// in as the chosen profile (a chain of two roles), with the URL alone on stdout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_a_filter_and_enter_signs_in_as_that_profile() {
     let world = World::new().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let terminal = Terminal::start(dir.path(), &person(&world), &[]);
+    let terminal = Terminal::start(dir.path(), &world.fed(), &[]);
     // The list is drawn line by line; the last profile by name is `sso`.
     let list = terminal.wait_for("SSO ReadOnlyAccess in 123456789012");
     assert!(list.contains("Profile to sign in with"), "{list}");
@@ -197,43 +172,37 @@ async fn typing_a_filter_and_enter_signs_in_as_that_profile() {
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 2);
 }
 
-/// Esc leaves the list: exit 130, nothing on stdout, no AWS call.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn escape_cancels_with_130_and_nothing_on_stdout() {
+/// Shows the list for `fed url ARGS`, presses `key` on it, and checks that fed left: exit 130,
+/// nothing on stdout, no AWS call.
+async fn cancels_with(key: &str, args: &[&str]) {
     let world = World::new().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let terminal = Terminal::start(dir.path(), &person(&world), &["--service", "s3"]);
+    let terminal = Terminal::start(dir.path(), &world.fed(), args);
     terminal.wait_for("Profile to sign in with");
     world.stack.log().clear();
-    terminal.press("Escape");
+    terminal.press(key);
     let out = terminal.finished().await;
     assert_eq!(
         out.status.code(),
         Some(130),
-        "{}",
+        "{key}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.stdout.is_empty(), "nothing on stdout");
+    assert!(out.stdout.is_empty(), "{key}: nothing on stdout");
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
     assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 0);
 }
 
-/// Ctrl-C leaves the list too, and gives the cursor back.
+/// Esc leaves the list: exit 130, nothing on stdout, no AWS call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_cancels_with_130_and_nothing_on_stdout() {
+    cancels_with("Escape", &["--service", "s3"]).await;
+}
+
+/// Ctrl-C leaves the list too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_cancels_with_130() {
-    let world = World::new().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let terminal = Terminal::start(dir.path(), &person(&world), &[]);
-    terminal.wait_for("Profile to sign in with");
-    terminal.press("C-c");
-    let out = terminal.finished().await;
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty(), "nothing on stdout");
+    cancels_with("C-c", &[]).await;
 }
 
 /// A profile named on the command line, or credentials in the environment, mean no list,
@@ -242,14 +211,13 @@ async fn ctrl_c_cancels_with_130() {
 async fn no_list_when_the_user_already_chose() {
     let world = World::new().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let terminal = Terminal::start(dir.path(), &person(&world), &["admin"]);
+    let terminal = Terminal::start(dir.path(), &world.fed(), &["admin"]);
     let out = terminal.finished().await;
     assert_eq!(landed_as(&out).await, session("admin", "alice-admin"));
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut env = person(&world);
-    env.push(("AWS_PROFILE", "long".to_owned()));
-    let terminal = Terminal::start(dir.path(), &env, &[]);
+    let fed = world.fed().env("AWS_PROFILE", "long");
+    let terminal = Terminal::start(dir.path(), &fed, &[]);
     let out = terminal.finished().await;
     assert_eq!(landed_as(&out).await, session("admin", "alice-long"));
 }
@@ -259,18 +227,8 @@ async fn no_list_when_the_user_already_chose() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_terminal_it_never_asks() {
     let world = World::new().await;
-    let out = support::isolated_command("fed", world.home.path())
-        .envs(world.endpoints())
-        .arg("url")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("fed runs");
+    let out = world.fed().run(&["url"]).await;
+    assert_failure(&out, 1, "no AWS credentials found");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("error: no AWS credentials found"),
-        "{stderr}"
-    );
     assert!(!stderr.contains("Profile to sign in with"), "{stderr}");
 }

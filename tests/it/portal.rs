@@ -5,7 +5,7 @@
 
 use fed_local::Service;
 
-use crate::profiles::{World, assert_failure, stderr};
+use crate::support::{World, assert_failure, decode_qr, recording_browser, stderr};
 
 /// The link of the World's `sso` profile, with `destination` when given (already encoded).
 fn link(world: &World, destination: Option<&str>) -> String {
@@ -50,18 +50,16 @@ async fn portal_links_make_no_request() {
     world.stack.emulator().clear_requests();
 
     let out = world
-        .fed(
-            &[],
-            &[
-                "url",
-                "--portal",
-                "sso",
-                "--service",
-                "s3",
-                "--region",
-                "eu-west-1",
-            ],
-        )
+        .fed()
+        .run(&[
+            "url",
+            "--portal",
+            "sso",
+            "--service",
+            "s3",
+            "--region",
+            "eu-west-1",
+        ])
         .await;
     assert_link(
         &out,
@@ -82,20 +80,19 @@ async fn portal_links_make_no_request() {
     );
 
     // No region or page anywhere: no destination; the permission set's relay state applies.
-    let out = world.fed(&[], &["url", "--portal", "sso", "-q"]).await;
+    let out = world.fed().run(&["url", "--portal", "sso", "-q"]).await;
     assert_link(&out, &link(&world, None));
     assert_eq!(stderr(&out), "", "-q silences the notices");
 
     // AWS_PROFILE chooses the profile; AWS_REGION and FED_DURATION as variables.
     let out = world
-        .fed(
-            &[
-                ("AWS_PROFILE", "sso"),
-                ("AWS_REGION", "eu-central-1"),
-                ("FED_DURATION", "2h"),
-            ],
-            &["url", "--portal", "--destination", "/ec2/home#Instances:"],
-        )
+        .fed()
+        .envs(&[
+            ("AWS_PROFILE", "sso"),
+            ("AWS_REGION", "eu-central-1"),
+            ("FED_DURATION", "2h"),
+        ])
+        .run(&["url", "--portal", "--destination", "/ec2/home#Instances:"])
         .await;
     assert_link(
         &out,
@@ -113,10 +110,8 @@ async fn portal_links_make_no_request() {
     );
 
     let out = world
-        .fed(
-            &[],
-            &["url", "--portal", "sso", "--json", "--service", "iam"],
-        )
+        .fed()
+        .run(&["url", "--portal", "sso", "--json", "--service", "iam"])
         .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -135,11 +130,12 @@ async fn portal_links_make_no_request() {
 
     // --qr draws the link.
     let out = world
-        .fed(&[], &["url", "--portal", "sso", "--qr", "-q"])
+        .fed()
+        .run(&["url", "--portal", "sso", "--qr", "-q"])
         .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let code = String::from_utf8(out.stdout.clone()).expect("utf-8");
-    assert_eq!(crate::delivery::decode_qr(&code), link(&world, None));
+    assert_eq!(decode_qr(&code), link(&world, None));
     assert_no_request(&world);
 }
 
@@ -149,13 +145,12 @@ async fn portal_link_opens_in_the_browser() {
     let world = World::new().await;
     world.stack.log().clear();
     let dir = tempfile::tempdir().expect("temp dir");
-    let browser = crate::cli::recording_browser(dir.path());
+    let browser = recording_browser(dir.path());
     let browser = browser.display().to_string();
     let out = world
-        .fed(
-            &[("BROWSER", browser.as_str())],
-            &["url", "--portal", "sso", "--open"],
-        )
+        .fed()
+        .envs(&[("BROWSER", browser.as_str())])
+        .run(&["url", "--portal", "sso", "--open"])
         .await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "nothing on stdout");
@@ -245,11 +240,13 @@ async fn portal_refuses_what_it_cannot_serve() {
         ),
     ];
     for (args, error, hint) in cases {
-        let out = world.fed(&[], args).await;
-        assert_failure(&out, 2, error);
-        let err = stderr(&out);
-        assert!(err.lines().any(|l| l.starts_with(error)), "{args:?}: {err}");
-        assert!(err.lines().any(|l| l.starts_with(hint)), "{args:?}: {err}");
+        let out = world.fed().run(args).await;
+        let failure = assert_failure(&out, 2, error);
+        assert!(failure.error.starts_with(error), "{args:?}: {failure:?}");
+        assert!(
+            failure.hint.as_deref().is_some_and(|h| h.starts_with(hint)),
+            "{args:?}: {failure:?}"
+        );
     }
     assert_no_request(&world);
 }

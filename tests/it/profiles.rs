@@ -3,305 +3,15 @@
 //! for the profile, the exact STS calls and process runs, whether `SessionDuration` was sent,
 //! and what stderr says.
 
-use std::path::PathBuf;
 use std::process::Output;
 
-use fed_local::fixtures::{MfaDevice, trusting};
+use fed_local::Service;
+use fed_local::fixtures::trusting;
 use fed_local::portal::SsoLogin;
-use fed_local::{LocalStack, Service};
-use serde_json::json;
 
-use crate::support;
-
-const ACCOUNT: &str = "123456789012";
-
-/// A temporary HOME with AWS config files, and a stack with the users and roles they name.
-pub(crate) struct World {
-    pub(crate) stack: LocalStack,
-    pub(crate) home: tempfile::TempDir,
-    mfa: MfaDevice,
-    /// Long-term keys of `envuser`, for the environment.
-    env_keys: (String, String),
-}
-
-fn arn(resource: &str) -> String {
-    format!("arn:aws:iam::{ACCOUNT}:{resource}")
-}
-
-pub(crate) fn session(role: &str, name: &str) -> String {
-    format!("arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{name}")
-}
-
-impl World {
-    pub(crate) async fn new() -> World {
-        let stack = LocalStack::start().await.expect("the local stack starts");
-        let home = tempfile::tempdir().expect("temp dir");
-        let keys = stack.create_user("keyuser").await.expect("keyuser");
-        let alice = stack.create_user("alice").await.expect("alice");
-        let env = stack.create_user("envuser").await.expect("envuser");
-        let mfa = stack.enable_mfa("alice").await.expect("MFA");
-        let role = |name: &'static str, trust: serde_json::Value| {
-            let stack = &stack;
-            async move {
-                stack
-                    .create_role(name, &trust, Some(43_200))
-                    .await
-                    .expect("role")
-            }
-        };
-        role("admin", trusting(&arn("user/keyuser"))).await;
-        role("second", trusting(&arn("role/admin"))).await;
-        role(
-            "guarded",
-            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": ACCOUNT},
-                "Action": "sts:AssumeRole",
-                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}}),
-        )
-        .await;
-
-        let runs = home.path().join("process-runs");
-        let keys_json = home.path().join("keys.json");
-        std::fs::write(
-            &keys_json,
-            json!({"Version": 1, "AccessKeyId": keys.access_key_id(),
-                   "SecretAccessKey": keys.secret_access_key()})
-            .to_string(),
-        )
-        .expect("keys.json");
-        let portal = stack.portal().config();
-        let config = format!(
-            "[profile admin]\n\
-             role_arn = {admin}\n\
-             source_profile = keys\n\
-             role_session_name = alice-admin\n\
-             region = eu-west-1\n\
-             \n\
-             [profile second]\n\
-             role_arn = {second}\n\
-             source_profile = admin\n\
-             role_session_name = alice-second\n\
-             \n\
-             [profile long]\n\
-             role_arn = {admin}\n\
-             source_profile = keys\n\
-             role_session_name = alice-long\n\
-             duration_seconds = 7200\n\
-             \n\
-             [profile consoled]\n\
-             role_arn = {admin}\n\
-             source_profile = keys\n\
-             role_session_name = alice-consoled\n\
-             fed_service = ec2\n\
-             fed_region = eu-central-1\n\
-             fed_duration = 2h\n\
-             \n\
-             [profile badconsole]\n\
-             role_arn = {admin}\n\
-             source_profile = keys\n\
-             fed_region = Mars\n\
-             \n\
-             [profile proc]\n\
-             credential_process = sh -c 'echo run >> {runs}; cat {keys_json}'\n\
-             \n\
-             [profile proc-admin]\n\
-             role_arn = {admin}\n\
-             source_profile = proc\n\
-             role_session_name = alice-proc\n\
-             \n\
-             [profile procfail]\n\
-             credential_process = sh -c 'printf \"token \\033[31mexpired\\n\" >&2; exit 3'\n\
-             \n\
-             [profile guarded]\n\
-             role_arn = {guarded}\n\
-             source_profile = alice\n\
-             mfa_serial = {serial}\n\
-             role_session_name = alice-mfa\n\
-             \n\
-             [profile broken]\n\
-             role_arn = {admin}\n\
-             source_profile = nowhere\n\
-             \n\
-             [profile sso]\n\
-             sso_session = fed\n\
-             sso_account_id = {ACCOUNT}\n\
-             sso_role_name = ReadOnlyAccess\n\
-             \n\
-             [profile sso-role]\n\
-             role_arn = {admin}\n\
-             source_profile = sso\n\
-             \n\
-             [profile sso-half]\n\
-             sso_session = fed\n\
-             sso_role_name = ReadOnlyAccess\n\
-             \n\
-             [sso-session fed]\n\
-             sso_start_url = {start_url}\n\
-             sso_region = {sso_region}\n\
-             sso_registration_scopes = sso:account:access\n",
-            admin = arn("role/admin"),
-            second = arn("role/second"),
-            guarded = arn("role/guarded"),
-            serial = mfa.serial,
-            runs = runs.display(),
-            keys_json = keys_json.display(),
-            start_url = portal.start_url,
-            sso_region = portal.region,
-        );
-        std::fs::write(home.path().join("config"), config).expect("config");
-        let credentials = format!(
-            "[keys]\naws_access_key_id = {}\naws_secret_access_key = {}\n\n\
-             [alice]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            keys.access_key_id(),
-            keys.secret_access_key(),
-            alice.access_key_id(),
-            alice.secret_access_key(),
-        );
-        std::fs::write(home.path().join("credentials"), credentials).expect("credentials");
-        World {
-            stack,
-            home,
-            mfa,
-            env_keys: (
-                env.access_key_id().to_owned(),
-                env.secret_access_key().to_owned(),
-            ),
-        }
-    }
-
-    fn runs_file(&self) -> PathBuf {
-        self.home.path().join("process-runs")
-    }
-
-    /// Runs `fed` with the config files, the stack's endpoints and `env`.
-    pub(crate) async fn fed(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
-        let mut cmd = support::isolated_command("fed", self.home.path());
-        cmd.envs(self.endpoints())
-            .envs(env.iter().copied())
-            .args(args)
-            .stdin(std::process::Stdio::null());
-        cmd.output().await.expect("fed runs")
-    }
-
-    /// The variables that point fed at the stack.
-    pub(crate) fn endpoints(&self) -> [(&'static str, String); 3] {
-        [
-            ("AWS_ENDPOINT_URL", self.stack.endpoint_url().to_string()),
-            (
-                "AWS_ENDPOINT_URL_SSO",
-                self.stack.sso_endpoint_url().to_string(),
-            ),
-            (
-                "FED_SIGNIN_ENDPOINT",
-                self.stack.signin_base_url().as_str().to_owned(),
-            ),
-        ]
-    }
-
-    /// The ARN boto3 resolves for `profile` with the same files and endpoints.
-    async fn boto3_arn(&self, profile: &str, env: &[(&str, &str)]) -> String {
-        let python = fed_local::moto::python().expect("moto's venv");
-        let out = tokio::process::Command::new(python)
-            .args([
-                "-c",
-                "import sys, boto3; print(boto3.Session(profile_name=sys.argv[1]).client('sts').get_caller_identity()['Arn'])",
-                profile,
-            ])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("AWS_CONFIG_FILE", self.home.path().join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env("AWS_ENDPOINT_URL", self.stack.endpoint_url())
-            .env("AWS_ENDPOINT_URL_SSO", self.stack.sso_endpoint_url())
-            .envs(env.iter().copied())
-            .output()
-            .await
-            .expect("python runs");
-        assert!(
-            out.status.success(),
-            "boto3 failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned()
-    }
-
-    pub(crate) fn count(&self, service: Service, action: &str) -> usize {
-        self.stack.log().count(service, action)
-    }
-
-    /// The `SessionDuration` of each getSigninToken call, in order.
-    fn session_durations(&self) -> Vec<Option<String>> {
-        self.stack
-            .log()
-            .calls(Service::Signin, "getSigninToken")
-            .iter()
-            .map(|c| c.param("SessionDuration").map(str::to_owned))
-            .collect()
-    }
-}
-
-pub(crate) fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Exit 0, one URL on stdout; follows it to the console page and returns the principal shown.
-pub(crate) async fn landed_as(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "fed failed: {:?}\n{}",
-        out.status,
-        stderr(out)
-    );
-    let text = String::from_utf8(out.stdout.clone()).expect("utf-8");
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1, "one line on stdout: {text:?}");
-    let page = reqwest::get(lines[0])
-        .await
-        .expect("the URL answers")
-        .text()
-        .await
-        .expect("a page");
-    let start = page
-        .find("<dd id=\"principal\">")
-        .map(|i| i + "<dd id=\"principal\">".len())
-        .unwrap_or_else(|| panic!("a console page: {page}"));
-    let end = start + page[start..].find("</dd>").expect("closed");
-    page[start..end].to_owned()
-}
-
-/// Exit `code`, nothing on stdout, one `error:` line naming `fragment` and maybe a `hint:`
-/// line, no Rust Debug rendering.
-#[track_caller]
-pub(crate) fn assert_failure(out: &Output, code: i32, fragment: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "stderr:\n{err}");
-    assert!(out.stdout.is_empty(), "nothing on stdout");
-    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("fed: ")).collect();
-    assert!(
-        lines.first().is_some_and(|l| l.starts_with("error: "))
-            && lines.len() <= 2
-            && lines.get(1).is_none_or(|l| l.starts_with("hint: ")),
-        "one error line and an optional hint: {err}"
-    );
-    assert!(
-        err.contains(fragment),
-        "the error names {fragment:?}: {err}"
-    );
-    for debug in [
-        "Error {",
-        "Some(",
-        "DispatchFailure",
-        "ServiceError",
-        "\u{1b}",
-    ] {
-        assert!(!err.contains(debug), "no Debug rendering or escape: {err}");
-    }
-}
+use crate::support::{
+    ACCOUNT, Fed, World, arn, assert_failure, follow, landed_as, query, session, stderr, the_url,
+};
 
 /// A role profile with long-term keys in the credentials file: one AssumeRole, not chained,
 /// so `--duration` is sent as SessionDuration; the same principal as boto3.
@@ -310,7 +20,8 @@ async fn role_profile_from_keys() {
     let world = World::new().await;
     world.stack.log().clear();
     let out = world
-        .fed(&[], &["url", "--profile", "admin", "-d", "8h"])
+        .fed()
+        .run(&["url", "--profile", "admin", "-d", "8h"])
         .await;
     let principal = landed_as(&out).await;
     assert_eq!(principal, session("admin", "alice-admin"));
@@ -333,7 +44,7 @@ async fn role_profile_from_keys() {
 async fn two_hop_profile_is_chained() {
     let world = World::new().await;
     world.stack.log().clear();
-    let out = world.fed(&[], &["url", "second", "-d", "30m"]).await;
+    let out = world.fed().run(&["url", "second", "-d", "30m"]).await;
     let principal = landed_as(&out).await;
     assert_eq!(principal, session("second", "alice-second"));
     let calls = world.stack.log().calls(Service::Sts, "AssumeRole");
@@ -355,7 +66,7 @@ async fn two_hop_profile_is_chained() {
 async fn duration_seconds_of_the_profile() {
     let world = World::new().await;
     world.stack.log().clear();
-    let out = world.fed(&[], &["url", "long"]).await;
+    let out = world.fed().run(&["url", "long"]).await;
     assert_eq!(landed_as(&out).await, session("admin", "alice-long"));
     let assumed = &world.stack.log().calls(Service::Sts, "AssumeRole")[0];
     assert_eq!(assumed.param("DurationSeconds"), Some("7200"));
@@ -368,7 +79,7 @@ async fn duration_seconds_of_the_profile() {
 async fn credential_process_runs_once() {
     let world = World::new().await;
     world.stack.log().clear();
-    let out = world.fed(&[], &["url", "proc-admin", "-d", "2h"]).await;
+    let out = world.fed().run(&["url", "proc-admin", "-d", "2h"]).await;
     let principal = landed_as(&out).await;
     assert_eq!(principal, session("admin", "alice-proc"));
     let runs = std::fs::read_to_string(world.runs_file()).expect("the process ran");
@@ -383,14 +94,12 @@ async fn credential_process_runs_once() {
 async fn credential_process_failure_is_named() {
     let world = World::new().await;
     let out = world
-        .fed(&[], &["url", "procfail", "--policy", "readonly"])
+        .fed()
+        .run(&["url", "procfail", "--policy", "readonly"])
         .await;
-    assert_failure(&out, 1, "the credential_process of profile procfail failed");
-    let err = stderr(&out);
-    assert!(
-        err.contains("exit status: 3") && err.contains("token"),
-        "{err}"
-    );
+    assert_failure(&out, 1, "the credential_process of profile procfail failed")
+        .error_says("exit status: 3")
+        .error_says("token");
 }
 
 /// A profile's `mfa_serial`: `--mfa-code` answers it; without a terminal and without the code,
@@ -398,9 +107,8 @@ async fn credential_process_failure_is_named() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mfa_serial_of_the_profile() {
     let world = World::new().await;
-    let out = world.fed(&[], &["url", "guarded"]).await;
-    assert_failure(&out, 1, &world.mfa.serial);
-    assert!(stderr(&out).contains("hint: pass the code with --mfa-code"));
+    let out = world.fed().run(&["url", "guarded"]).await;
+    assert_failure(&out, 1, &world.mfa.serial).hint_says("pass the code with --mfa-code");
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
 
     let code = world.mfa.code();
@@ -409,13 +117,15 @@ async fn mfa_serial_of_the_profile() {
         (code.parse::<u32>().unwrap() + 500_000) % 1_000_000
     );
     let out = world
-        .fed(&[], &["url", "guarded", "--mfa-code", &wrong])
+        .fed()
+        .run(&["url", "guarded", "--mfa-code", &wrong])
         .await;
     assert_failure(&out, 1, "invalid MFA one time pass code");
 
     world.stack.log().clear();
     let out = world
-        .fed(&[], &["url", "guarded", "--mfa-code", &code])
+        .fed()
+        .run(&["url", "guarded", "--mfa-code", &code])
         .await;
     assert_eq!(landed_as(&out).await, session("guarded", "alice-mfa"));
     let calls = world.stack.log().calls(Service::Sts, "AssumeRole");
@@ -434,7 +144,7 @@ async fn sso_session_profile() {
         .login(world.home.path(), SsoLogin::session("fed"))
         .expect("signed in");
     world.stack.log().clear();
-    let out = world.fed(&[], &["url", "sso", "-d", "2h"]).await;
+    let out = world.fed().run(&["url", "sso", "-d", "2h"]).await;
     let principal = landed_as(&out).await;
     let role = world.stack.portal().role_name("ReadOnlyAccess");
     assert_eq!(principal, session(&role, "alice"));
@@ -451,9 +161,9 @@ async fn sso_session_profile() {
             SsoLogin::session("fed").expired_on_portal(),
         )
         .expect("signed in");
-    let out = world.fed(&[], &["url", "sso"]).await;
-    assert_failure(&out, 1, "IAM Identity Center session of profile sso");
-    assert!(stderr(&out).contains("hint: run `aws sso login --profile sso`"));
+    let out = world.fed().run(&["url", "sso"]).await;
+    assert_failure(&out, 1, "IAM Identity Center session of profile sso")
+        .hint_says("run `aws sso login --profile sso`");
 }
 
 /// Environment keys win over AWS_PROFILE, as in the AWS CLI, and fed says so; an explicit
@@ -468,7 +178,11 @@ async fn environment_keys_and_profiles() {
         ("AWS_PROFILE", "admin"),
     ];
     world.stack.log().clear();
-    let out = world.fed(&env, &["url", "--policy", "readonly"]).await;
+    let out = world
+        .fed()
+        .envs(&env)
+        .run(&["url", "--policy", "readonly"])
+        .await;
     assert_eq!(
         landed_as(&out).await,
         format!("arn:aws:sts::{ACCOUNT}:federated-user/envuser")
@@ -483,7 +197,11 @@ async fn environment_keys_and_profiles() {
     assert_eq!(world.session_durations(), [None]);
 
     world.stack.log().clear();
-    let out = world.fed(&env, &["url", "--profile", "admin"]).await;
+    let out = world
+        .fed()
+        .envs(&env)
+        .run(&["url", "--profile", "admin"])
+        .await;
     let principal = landed_as(&out).await;
     assert_eq!(principal, session("admin", "alice-admin"));
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 1);
@@ -538,7 +256,7 @@ async fn environment_session_of_unknown_history() {
             ("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key()),
             ("AWS_SESSION_TOKEN", credentials.session_token()),
         ];
-        let out = world.fed(&env, &["url", "-d", "1h"]).await;
+        let out = world.fed().envs(&env).run(&["url", "-d", "1h"]).await;
         landed_as(&out).await;
         let err = stderr(&out);
         assert!(!err.contains("chaining"), "{err}");
@@ -560,16 +278,16 @@ async fn environment_session_of_unknown_history() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_errors_name_the_cause() {
     let world = World::new().await;
-    let out = world.fed(&[], &["url", "nope"]).await;
+    let out = world.fed().run(&["url", "nope"]).await;
+    assert_failure(&out, 2, "the profile nope is not in the AWS config files")
+        .error_says("admin, alice, badconsole, broken, consoled, guarded");
+    let out = world
+        .fed()
+        .envs(&[("AWS_PROFILE", "nope")])
+        .run(&["url"])
+        .await;
     assert_failure(&out, 2, "the profile nope is not in the AWS config files");
-    assert!(
-        stderr(&out).contains("admin, alice, badconsole, broken, consoled, guarded"),
-        "{}",
-        stderr(&out)
-    );
-    let out = world.fed(&[("AWS_PROFILE", "nope")], &["url"]).await;
-    assert_failure(&out, 2, "the profile nope is not in the AWS config files");
-    let out = world.fed(&[], &["url", "broken"]).await;
+    let out = world.fed().run(&["url", "broken"]).await;
     assert_failure(&out, 1, "source_profile = nowhere");
     assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
 }
@@ -579,15 +297,11 @@ async fn profile_errors_name_the_cause() {
 async fn no_region_is_not_an_error() {
     let world = World::new().await;
     world.stack.log().clear();
-    let out = world.fed(&[], &["url", "second", "--json"]).await;
+    let out = world.fed().run(&["url", "second", "--json"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let url = url::Url::parse(json["url"].as_str().expect("url")).expect("a URL");
-    let destination = url
-        .query_pairs()
-        .find(|(k, _)| k == "Destination")
-        .map(|(_, v)| v.into_owned())
-        .expect("Destination");
+    let destination = query(&url, "Destination").expect("Destination");
     assert_eq!(destination, "https://console.aws.amazon.com/");
     assert_eq!(json["principal_arn"], session("second", "alice-second"));
 }
@@ -595,18 +309,13 @@ async fn no_region_is_not_an_error() {
 /// An STS that cannot be reached is named, with no Debug rendering of the SDK's error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_sts_is_named() {
-    let home = tempfile::tempdir().expect("temp dir");
-    let out = support::isolated_command("fed", home.path())
-        .env("AWS_ACCESS_KEY_ID", "AKIAUNREACHABLE0001")
-        .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+    let out = Fed::new()
+        .keys("AKIAUNREACHABLE0001", "not-a-secret", None)
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
-        .args(["url", "--role-arn", &arn("role/r"), "--session-name", "s1"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("fed runs");
-    assert_failure(&out, 1, "could not reach STS at http://127.0.0.1:1");
-    assert!(stderr(&out).contains("hint: check the network"));
+        .run(&["url", "--role-arn", &arn("role/r"), "--session-name", "s1"])
+        .await;
+    assert_failure(&out, 1, "could not reach STS at http://127.0.0.1:1")
+        .hint_says("check the network");
 }
 
 /// On a terminal, fed asks for the profile's MFA code, naming the device and the role, and
@@ -618,28 +327,9 @@ async fn mfa_prompt_on_a_terminal() {
     let world = World::new().await;
     world.stack.log().clear();
     // `script` runs fed on a pseudo-terminal and passes what this test writes as keystrokes.
-    let fed = support::binary("fed");
-    let home = world.home.path();
-    let mut cmd = tokio::process::Command::new("script");
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args([
-            "-qfec",
-            &format!("{} url guarded", fed.display()),
-            "/dev/null",
-        ])
-        .env("AWS_ENDPOINT_URL", world.stack.endpoint_url())
-        .env(
-            "FED_SIGNIN_ENDPOINT",
-            world.stack.signin_base_url().as_str(),
-        )
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true);
+    let mut cmd = world.fed().in_terminal(&["url", "guarded"], None);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("script runs");
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = child.stdout.take().expect("stdout");
@@ -675,12 +365,7 @@ async fn mfa_prompt_on_a_terminal() {
         .map(str::trim)
         .find(|line| line.starts_with("http://"))
         .unwrap_or_else(|| panic!("a URL: {rest}"));
-    let page = reqwest::get(url)
-        .await
-        .expect("answers")
-        .text()
-        .await
-        .expect("page");
+    let page = follow(&url::Url::parse(url).expect("a URL")).await;
     assert!(
         page.contains(&format!(
             "<dd id=\"principal\">{}</dd>",
@@ -703,16 +388,11 @@ async fn over_max_session_duration_names_the_fix() {
         .await
         .expect("role");
     let out = world
-        .fed(
-            &[],
-            &["url", "keys", "--role-arn", &arn("role/short"), "-d", "2h"],
-        )
+        .fed()
+        .run(&["url", "keys", "--role-arn", &arn("role/short"), "-d", "2h"])
         .await;
-    assert_failure(&out, 1, "MaxSessionDuration");
-    assert!(
-        stderr(&out).contains("hint: ask for less with --duration, or raise it: aws iam update-role --role-name short --max-session-duration 43200"),
-        "{}",
-        stderr(&out)
+    assert_failure(&out, 1, "MaxSessionDuration").hint_says(
+        "ask for less with --duration, or raise it: aws iam update-role --role-name short --max-session-duration 43200",
     );
 }
 
@@ -723,7 +403,8 @@ async fn static_keys_profile() {
     let world = World::new().await;
     world.stack.log().clear();
     let out = world
-        .fed(&[], &["url", "keys", "--policy", "readonly", "-d", "24h"])
+        .fed()
+        .run(&["url", "keys", "--policy", "readonly", "-d", "24h"])
         .await;
     let principal = landed_as(&out).await;
     assert_eq!(
@@ -740,12 +421,7 @@ async fn static_keys_profile() {
 
 /// The `Destination` of the one URL on stdout.
 fn destination_of(out: &Output) -> String {
-    let text = String::from_utf8(out.stdout.clone()).expect("utf-8");
-    let url = url::Url::parse(text.trim()).expect("a URL");
-    url.query_pairs()
-        .find(|(k, _)| k == "Destination")
-        .map(|(_, v)| v.into_owned())
-        .expect("a Destination")
+    query(&the_url(out), "Destination").expect("a Destination")
 }
 
 /// `fed_service`, `fed_region` and `fed_duration` in a profile set the console page, its
@@ -754,7 +430,7 @@ fn destination_of(out: &Output) -> String {
 async fn console_defaults_of_the_profile() {
     let world = World::new().await;
     world.stack.log().clear();
-    let out = world.fed(&[], &["url", "consoled"]).await;
+    let out = world.fed().run(&["url", "consoled"]).await;
     assert_eq!(landed_as(&out).await, session("admin", "alice-consoled"));
     assert_eq!(
         destination_of(&out),
@@ -770,19 +446,17 @@ async fn console_defaults_of_the_profile() {
 
     world.stack.log().clear();
     let out = world
-        .fed(
-            &[],
-            &[
-                "url",
-                "consoled",
-                "--service",
-                "s3",
-                "--region",
-                "eu-west-1",
-                "-d",
-                "1h",
-            ],
-        )
+        .fed()
+        .run(&[
+            "url",
+            "consoled",
+            "--service",
+            "s3",
+            "--region",
+            "eu-west-1",
+            "-d",
+            "1h",
+        ])
         .await;
     assert_eq!(landed_as(&out).await, session("admin", "alice-consoled"));
     assert_eq!(
@@ -791,13 +465,12 @@ async fn console_defaults_of_the_profile() {
     );
     assert_eq!(world.session_durations(), [Some("3600".to_owned())]);
 
-    let out = world.fed(&[], &["url", "badconsole"]).await;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(out.stdout.is_empty());
-    let err = stderr(&out);
+    let out = world.fed().run(&["url", "badconsole"]).await;
+    let failure = assert_failure(&out, 1, "the profile badconsole has fed_region = Mars: ");
     assert!(
-        err.lines()
-            .any(|l| l.starts_with("error: the profile badconsole has fed_region = Mars: ")),
-        "{err}"
+        failure
+            .error
+            .starts_with("error: the profile badconsole has fed_region = Mars: "),
+        "{failure:?}"
     );
 }

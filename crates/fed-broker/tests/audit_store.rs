@@ -13,7 +13,9 @@ use base64::Engine;
 use fed_local::{LocalStack, Service};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::broker::{BrokerProcess, address_and_provider, free_port, records, role, signed_in};
+use support::broker::{
+    BrokerProcess, address_and_provider, free_port, records, role, signed_in, stack_with_reader,
+};
 use support::postgres::Postgres;
 use url::Url;
 
@@ -228,10 +230,7 @@ async fn every_decision_is_a_row_like_its_record() {
 async fn a_store_that_goes_away_means_no_session() {
     let database = Postgres::start().await;
     let password = database.password.clone();
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, reader, entitlements) = stack_with_reader().await;
     let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start_with_env(
         port,

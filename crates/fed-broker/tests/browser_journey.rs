@@ -9,33 +9,20 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::Duration;
-
 use fed_local::{LocalStack, Service};
 use serde_json::json;
+use support::OpenIdProvider;
 use support::broker::{BrokerProcess, free_port, role};
-use support::{OpenIdProvider, node_package};
+use support::journey::{MISSING_CHROMIUM, chromium};
 use url::Url;
 
-const MISSING_CHROMIUM: &str = "chromium is not installed: install Debian's chromium (apt-get install chromium) or set FED_CHROMIUM";
 const MISSING_NODE: &str =
     "node or npm is not installed: install Debian's nodejs and npm (apt-get install nodejs npm)";
 
 /// `name` on the PATH.
-fn on_path(name: &str) -> Option<PathBuf> {
+fn on_path(name: &str) -> bool {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-}
-
-/// The browser: `FED_CHROMIUM`, or Debian's `chromium` on the PATH.
-fn chromium() -> Option<PathBuf> {
-    std::env::var_os("FED_CHROMIUM")
-        .map(PathBuf::from)
-        .or_else(|| on_path("chromium"))
+    std::env::split_paths(&path).any(|dir| dir.join(name).is_file())
 }
 
 /// What `journey.mjs` saw; its fields are described there.
@@ -60,8 +47,8 @@ struct Step {
     csrf: bool,
 }
 
-/// Drives Chromium through the journey from `broker` as `user` (whose password is the user
-/// name), opening the console for `role` with `service` and `region` chosen on the page.
+/// Drives Chromium through the journey from `broker` as `user`, opening the console for
+/// `role` with `service` and `region` chosen on the page.
 async fn journey(
     chromium: &std::path::Path,
     broker: &Url,
@@ -70,30 +57,15 @@ async fn journey(
     service: &str,
     region: &str,
 ) -> Journey {
-    let dir = node_package("browser", "puppeteer-core");
-    let profile = tempfile::tempdir().expect("temp dir");
-    let run = tokio::process::Command::new("node")
-        .arg("journey.mjs")
-        .args([broker.as_str(), user, role, service, region])
-        .current_dir(dir)
-        .env("FED_CHROMIUM", chromium)
-        .env("FED_PROFILE", profile.path())
-        .env("FED_PASSWORD", user)
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(Duration::from_secs(180), run)
-        .await
-        .expect("the browser journey ends within 3 minutes")
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the browser journey failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    let seen = support::journey::journey(
+        chromium,
+        broker.as_str(),
+        user,
+        role,
+        Some((service, region)),
+    )
+    .await;
+    serde_json::from_value(seen.clone()).unwrap_or_else(|e| panic!("{e}: {seen}"))
 }
 
 /// A person signs in and opens the console in a real browser, by clicks and typing.
@@ -105,10 +77,7 @@ async fn a_person_signs_in_and_opens_the_console_in_a_browser() {
         "{MISSING_CHROMIUM}: {} is not a file",
         chromium.display()
     );
-    assert!(
-        on_path("node").is_some() && on_path("npm").is_some(),
-        "{MISSING_NODE}"
-    );
+    assert!(on_path("node") && on_path("npm"), "{MISSING_NODE}");
     let stack = LocalStack::start().await.expect("the local stack starts");
     let reader = role(&stack, "reader").await;
     let on_call = role(&stack, "on-call").await;

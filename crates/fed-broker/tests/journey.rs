@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use fed_local::{LocalStack, Service};
 use serde_json::json;
-use support::broker::{BrokerProcess, address_and_provider, free_port, hidden, land, role};
+use support::broker::{
+    BrokerProcess, address_and_provider, free_port, hidden, land, read_only, role,
+    stack_with_reader,
+};
 use support::{OpenIdProvider, browser, follow_to};
 use url::Url;
 
@@ -173,10 +176,7 @@ async fn sign_in_see_the_entitled_roles_and_open_the_console() {
 /// alternating between them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn any_replica_serves_any_request() {
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, reader, entitlements) = stack_with_reader().await;
     let (port_a, port_b) = (free_port(), free_port());
     let public = Url::parse(&format!("http://127.0.0.1:{port_a}")).expect("a URL");
     let callback = format!("{public}callback");
@@ -230,10 +230,7 @@ async fn any_replica_serves_any_request() {
 /// (`refusals.rs` replays a code with its login cookie).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_have_their_status_and_audit_record() {
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, reader, entitlements) = stack_with_reader().await;
     let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
     let console = broker.url.join("console").expect("a URL");
@@ -329,8 +326,7 @@ async fn sighup_reloads_the_entitlements() {
     let stack = LocalStack::start().await.expect("the local stack starts");
     let reader = role(&stack, "reader").await;
     let writer = role(&stack, "writer").await;
-    let first =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let first = read_only(&reader);
     let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &first).await;
     let browser = browser();
@@ -392,10 +388,7 @@ async fn sighup_reloads_the_entitlements() {
 /// gives it; a refused request is 429 with an audit record.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_per_user_and_per_client_address() {
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, reader, entitlements) = stack_with_reader().await;
     let (port, public, callback, provider) = address_and_provider().await;
     let limits = "[limits]\nper_user_per_minute = 2\nper_ip_per_minute = 5\ntrusted_proxy_header = \"X-Forwarded-For\"\n";
     let broker =

@@ -14,7 +14,7 @@ use fed_core::RoleSessionName;
 use fed_local::{CallerKind, LocalStack, Service};
 use support::broker::{
     BrokerProcess, address_and_provider, assert_no_secret, cookie_keys, land, records, refusal,
-    role, role_trusting, signed_in,
+    role, role_trusting, signed_in, stack_with_reader,
 };
 use url::Url;
 
@@ -54,10 +54,7 @@ fn signin_token(url: &str) -> String {
 /// to sign in again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_past_its_lifetime_is_refused() {
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, reader, entitlements) = stack_with_reader().await;
     let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start_with(
         port,
@@ -119,10 +116,7 @@ async fn a_session_past_its_lifetime_is_refused() {
 /// provider refuses the used code (400, `code_refused`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_code_is_refused_by_the_provider() {
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, _, entitlements) = stack_with_reader().await;
     let (port, public, callback, provider) = address_and_provider().await;
     let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
 

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use fed_local::LocalStack;
-use support::broker::{BrokerProcess, free_port, role};
+use support::broker::{BrokerProcess, free_port, stack_with_reader};
 use support::{OpenIdProvider, browser, follow_to};
 use url::Url;
 
@@ -107,10 +107,7 @@ async fn sign_in(stack: &LocalStack, entitlements: &str, mode: &str) -> Run {
 /// the provider answered the token request every time, and with nothing wrong it signs in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_wrong_in_any_way_is_refused_with_its_reason() {
-    let stack = LocalStack::start().await.expect("the local stack starts");
-    let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let (stack, _, entitlements) = stack_with_reader().await;
     let mut got = Vec::new();
     for (mode, _) in CASES {
         let run = sign_in(&stack, &entitlements, mode).await;

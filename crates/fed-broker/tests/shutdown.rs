@@ -7,7 +7,9 @@ mod support;
 use std::time::Duration;
 
 use fed_local::{LocalStack, Options};
-use support::broker::{BrokerProcess, address_and_provider, land, records, role, signed_in};
+use support::broker::{
+    BrokerProcess, address_and_provider, land, read_only, records, role, signed_in,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_the_session_in_flight_finish() {
@@ -16,8 +18,7 @@ async fn sigterm_lets_the_session_in_flight_finish() {
         .await
         .expect("the local stack starts");
     let reader = role(&stack, "reader").await;
-    let entitlements =
-        format!("[[role]]\nname = \"Read-only\"\narn = \"{reader}\"\ngroups = [\"engineering\"]\n");
+    let entitlements = read_only(&reader);
     let (port, public, callback, provider) = address_and_provider().await;
     let mut broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
     let (browser, csrf) = signed_in(&broker, &callback, "alice").await;

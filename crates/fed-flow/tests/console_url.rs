@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use fed_core::{Arn, CredentialOrigin, Credentials, Issuer, Omitted, Partition, RequestedDuration};
+use fed_core::{CredentialOrigin, Credentials, Issuer, Omitted, Partition, RequestedDuration};
 use fed_flow::{ConsoleLogin, ConsoleUrl, LengthWhy, Notice, console_url};
-use fed_local::federation::{
-    self, Config as EmulatorConfig, Emulator, ResolvedIdentity, StaticResolver,
-};
+use fed_local::federation::{self, Config as EmulatorConfig, Emulator};
+use fed_local::fixtures::{keys, one_of_each_kind};
 use fed_signin::{Client, Config};
 use url::Url;
 
@@ -18,21 +17,7 @@ fn two_hours() -> Option<RequestedDuration> {
 }
 
 async fn emulator() -> Emulator {
-    let identity =
-        |arn: &str, origin| ResolvedIdentity::new(arn.parse::<Arn>().expect("ARN"), origin);
-    let resolver = StaticResolver::new()
-        .with(
-            "ASIAROLE",
-            identity(
-                "arn:aws:sts::123456789012:assumed-role/demo/alice",
-                NOT_CHAINED,
-            ),
-        )
-        .with(
-            "ASIACHAINED",
-            identity("arn:aws:sts::123456789012:assumed-role/second/bob", CHAINED),
-        );
-    federation::start(EmulatorConfig::new(Partition::Aws), resolver)
+    federation::start(EmulatorConfig::new(Partition::Aws), one_of_each_kind())
         .await
         .expect("emulator")
 }
@@ -83,7 +68,7 @@ async fn follow(console: &ConsoleUrl) -> String {
 #[tokio::test]
 async fn sends_session_duration_when_allowed_and_signs_in() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, two_hours(), None).await;
+    let console = sign_in(&emulator, keys::ROLE, NOT_CHAINED, two_hours(), None).await;
     assert_eq!(
         console.session.session_duration.map(|d| d.seconds()),
         Some(7200)
@@ -105,7 +90,7 @@ async fn sends_session_duration_when_allowed_and_signs_in() {
 #[tokio::test]
 async fn leaves_session_duration_out_for_chained_credentials() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIACHAINED", CHAINED, two_hours(), None).await;
+    let console = sign_in(&emulator, keys::CHAINED, CHAINED, two_hours(), None).await;
     assert_eq!(console.session.session_duration, None);
     let omitted = Notice::SessionDurationOmitted {
         seconds: 7200,
@@ -126,7 +111,7 @@ async fn leaves_session_duration_out_for_chained_credentials() {
 #[tokio::test]
 async fn reports_a_refused_session_duration() {
     let emulator = emulator().await;
-    let console = sign_in(&emulator, "ASIACHAINED", NOT_CHAINED, two_hours(), None).await;
+    let console = sign_in(&emulator, keys::CHAINED, NOT_CHAINED, two_hours(), None).await;
     assert_eq!(console.session.session_duration, None);
     assert_eq!(console.notices, [Notice::SessionDurationRefused]);
     assert_eq!(console.session.why, LengthWhy::Refused);
@@ -138,7 +123,7 @@ async fn reports_a_refused_session_duration() {
 async fn logout_first_wraps_the_login() {
     let emulator = emulator().await;
     let logout = emulator.logout_url();
-    let console = sign_in(&emulator, "ASIAROLE", NOT_CHAINED, None, Some(&logout)).await;
+    let console = sign_in(&emulator, keys::ROLE, NOT_CHAINED, None, Some(&logout)).await;
     assert_eq!(Url::parse(console.expose()).expect("URL").path(), "/oauth");
     let page = follow(&console).await;
     assert!(page.contains("assumed-role/demo/alice"), "{page}");
@@ -152,7 +137,7 @@ async fn the_redacted_url_is_stable() {
     let logout = emulator.logout_url();
     let console = sign_in(
         &emulator,
-        "ASIAROLE",
+        keys::ROLE,
         NOT_CHAINED,
         two_hours(),
         Some(&logout),
@@ -177,7 +162,7 @@ async fn the_redacted_url_is_stable() {
 async fn a_logout_endpoint_on_another_host_is_refused_up_front() {
     let emulator = emulator().await;
     let client = Client::new(Config::new(emulator.federation_url())).expect("client");
-    let credentials = Credentials::new("ASIAROLE", "secret", Some("token".to_owned()), None);
+    let credentials = Credentials::new(keys::ROLE, "secret", Some("token".to_owned()), None);
     let issuer = Issuer::new("fed").expect("issuer");
     let destination = Url::parse("https://console.aws.amazon.com/").expect("URL");
     let logout = Partition::Aws.logout_endpoint();

@@ -7,20 +7,10 @@ use std::process::Command;
 use fed_local::fixtures::trusting;
 use fed_local::{LocalStack, Service};
 
-/// An example's executable, which `cargo test` builds next to the test executables.
+/// An example's executable, built with this test's profile.
 fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: `cargo test --workspace` builds the examples (or run `cargo build -p fed-flow --examples`)",
-        path.display()
-    );
-    path
+    fed_local::programs::example(env!("CARGO_PKG_NAME"), name)
+        .unwrap_or_else(|err| panic!("the example {name}: {err}"))
 }
 
 /// `assume_role_s3_url` assumes the role once and prints a URL that lands on the S3 console of

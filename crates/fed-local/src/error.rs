@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Why the local stack, moto, a fixture or an SSO login could not be made.
+/// Why the local stack, moto, a fixture, a program or an SSO login could not be made.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -81,6 +81,14 @@ pub enum Error {
     /// The stack's IAM user could not be created in moto.
     #[error("cannot create the local stack's IAM user in moto: {reason}")]
     Bootstrap {
+        /// What went wrong.
+        reason: String,
+    },
+    /// A program of the workspace (an example, a binary) could not be built or found.
+    #[error("cannot build {what}: {reason}")]
+    Build {
+        /// What was being built.
+        what: String,
         /// What went wrong.
         reason: String,
     },

@@ -1,13 +1,20 @@
 //! What tests put into the stack before they act as users: IAM users with long-term keys,
 //! roles with a trust policy, virtual MFA devices. Everything goes through the gate, as a
 //! user's own setup would.
+//!
+//! For the federation emulator on its own, [`one_of_each_kind`] is a table of seven access key
+//! ids ([`keys`]), one per kind of credentials the endpoint tells apart, and [`Unavailable`] a
+//! resolver whose backend is down.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_iam::error::DisplayErrorContext;
 use aws_sdk_sts::config::Credentials;
-use fed_core::Arn;
+use fed_core::{Arn, CredentialOrigin};
 use serde_json::{Value, json};
 
 use crate::Error;
+use crate::federation::{IdentityResolver, ResolveError, ResolvedIdentity, StaticResolver};
 use crate::stack::LocalStack;
 
 /// A virtual MFA device enabled for a user.
@@ -149,5 +156,99 @@ impl LocalStack {
             .await
             .map_err(|err| failed(DisplayErrorContext(&err).to_string()))?;
         Ok(MfaDevice { serial, seed })
+    }
+}
+
+/// The access key ids of [`one_of_each_kind`]. Any secret key and session token go with them:
+/// the table knows key ids only.
+pub mod keys {
+    /// A role session assumed with long-term keys: [`ROLE_SESSION_ARN`](super::ROLE_SESSION_ARN).
+    pub const ROLE: &str = "ASIAROLE";
+    /// The same session, expiring half an hour after [`epoch`](super::epoch).
+    pub const EXPIRING: &str = "ASIAEXPIRING";
+    /// A role session made by role chaining, `assumed-role/second/bob`.
+    pub const CHAINED: &str = "ASIACHAINED";
+    /// A federation token of `federated-user/carol`; an `AKIA` key id, as moto hands out even
+    /// for GetFederationToken.
+    pub const FEDERATED: &str = "AKIAFEDERATED";
+    /// A GetSessionToken session of `user/dave`.
+    pub const SESSION: &str = "ASIASESSION";
+    /// Long-term keys of `user/erin`.
+    pub const LONG_TERM: &str = "AKIALONGTERM";
+    /// A role session of the aws-cn partition, `assumed-role/demo/frank`.
+    pub const CHINA: &str = "ASIACHINA";
+}
+
+/// The principal of [`keys::ROLE`] and [`keys::EXPIRING`].
+pub const ROLE_SESSION_ARN: &str = "arn:aws:sts::123456789012:assumed-role/demo/alice";
+
+/// 2023-11-14T22:13:20Z: the instant [`keys::EXPIRING`] is counted from, and a fixed time for a
+/// [`ManualClock`](crate::federation::ManualClock).
+pub fn epoch() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+/// A resolver for the federation emulator that knows one access key id per kind of credentials
+/// ([`keys`]): a role session, the same expiring, a chained one, a federation token, a
+/// GetSessionToken session, long-term keys and a role session of another partition. Every other
+/// key id is unknown.
+pub fn one_of_each_kind() -> StaticResolver {
+    let identity = |arn: &str, origin| {
+        ResolvedIdentity::new(arn.parse::<Arn>().expect("a fixture ARN"), origin)
+    };
+    let role = CredentialOrigin::AssumedRole { chained: false };
+    StaticResolver::new()
+        .with(keys::ROLE, identity(ROLE_SESSION_ARN, role))
+        .with(
+            keys::EXPIRING,
+            identity(ROLE_SESSION_ARN, role).with_expiration(epoch() + Duration::from_secs(1800)),
+        )
+        .with(
+            keys::CHAINED,
+            identity(
+                "arn:aws:sts::123456789012:assumed-role/second/bob",
+                CredentialOrigin::AssumedRole { chained: true },
+            ),
+        )
+        .with(
+            keys::FEDERATED,
+            identity(
+                "arn:aws:sts::123456789012:federated-user/carol",
+                CredentialOrigin::FederationToken,
+            ),
+        )
+        .with(
+            keys::SESSION,
+            identity(
+                "arn:aws:iam::123456789012:user/dave",
+                CredentialOrigin::SessionToken,
+            ),
+        )
+        .with(
+            keys::LONG_TERM,
+            identity(
+                "arn:aws:iam::123456789012:user/erin",
+                CredentialOrigin::LongTermUser,
+            ),
+        )
+        .with(
+            keys::CHINA,
+            identity("arn:aws-cn:sts::123456789012:assumed-role/demo/frank", role),
+        )
+}
+
+/// A resolver whose backend is down: every credential gets [`ResolveError::Unavailable`], so
+/// the emulator answers 500.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unavailable;
+
+impl IdentityResolver for Unavailable {
+    async fn resolve(
+        &self,
+        _credentials: &fed_core::Credentials,
+    ) -> Result<ResolvedIdentity, ResolveError> {
+        Err(ResolveError::Unavailable {
+            reason: "backend down".to_owned(),
+        })
     }
 }

@@ -8,12 +8,17 @@
 //!   emulator and the IAM Identity Center portal, with [`Options`] for latency, TLS and IAM
 //!   propagation.
 //! - [`moto`]: [`LocalAws`], moto provisioned into a venv and run as a child process.
-//! - `gate` (private): the STS rules gate; its rules are documented on [`stack`].
+//! - [`gate`]: [`Gate`], the STS rules gate, which refuses what AWS refuses and moto does not;
+//!   [`LocalStack`] runs one, [`Gate::start`] runs one alone in front of a [`LocalAws`].
 //! - [`federation`]: the federation endpoint emulator.
 //! - [`portal`]: [`Portal`], the IAM Identity Center portal (`sso`) and its login helper.
 //! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
-//! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate.
+//! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate, and
+//!   [`fixtures::one_of_each_kind`], the emulator's table of one identity per kind of
+//!   credentials.
+//! - [`programs`]: the workspace's examples and binaries, built with the cargo profile of the
+//!   running test, for tests that run them as processes.
 //! - [`totp`]: MFA codes.
 //! - [`Error`]: the one error type.
 //!
@@ -39,19 +44,21 @@
 //! ```
 
 mod error;
-mod gate;
 mod serve;
 
 pub mod federation;
 pub mod fixtures;
+pub mod gate;
 pub mod identities;
 pub mod log;
 pub mod moto;
 pub mod portal;
+pub mod programs;
 pub mod stack;
 pub mod totp;
 
 pub use error::Error;
+pub use gate::Gate;
 pub use identities::{Identities, Identity};
 pub use log::{CallerKind, LoggedRequest, RequestLog, Service};
 pub use moto::LocalAws;

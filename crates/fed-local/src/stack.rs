@@ -135,7 +135,7 @@ impl LocalStack {
         let identities = Identities::new();
         identities.long_term(credentials.access_key_id(), user_arn.clone());
         let log = RequestLog::new();
-        let gate = Gate::start(
+        let gate = Gate::serve(
             GateConfig {
                 moto: Url::parse(aws.endpoint_url()).expect("moto's endpoint is a URL"),
                 moto_sdk: moto_sdk.clone(),
@@ -195,7 +195,7 @@ impl LocalStack {
     /// The endpoint URL for every AWS service (`AWS_ENDPOINT_URL`): the gate, e.g.
     /// `http://127.0.0.1:40123`.
     pub fn endpoint_url(&self) -> &str {
-        self.gate.base_url().as_str().trim_end_matches('/')
+        self.gate.endpoint_url()
     }
 
     /// The region to use.

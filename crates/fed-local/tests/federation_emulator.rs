@@ -1,78 +1,16 @@
 //! The federation emulator, driven over raw HTTP: each documented rule of
 //! the real endpoint, the console page, logout, the recorder and shutdown.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use fed_core::{Arn, CredentialOrigin, Partition};
-use fed_local::federation::{
-    self, Config, Emulator, IdentityResolver, ManualClock, Rejection, ResolveError,
-    ResolvedIdentity, StaticResolver,
-};
+use fed_core::Partition;
+use fed_local::federation::{self, Config, Emulator, ManualClock, Rejection};
+use fed_local::fixtures::{ROLE_SESSION_ARN, Unavailable, epoch, keys, one_of_each_kind};
 use reqwest::StatusCode;
 use url::Url;
 
 const SECRET_KEY: &str = "fake/Secret+Key=ExampleONLY0000000000001";
 const SESSION_TOKEN: &str = "FakeSessionToken/For+Tests==ONLY0000000001";
-const ROLE_ARN: &str = "arn:aws:sts::123456789012:assumed-role/demo/alice";
-
-/// 2023-11-14T22:13:20Z.
-fn epoch() -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(1_700_000_000)
-}
-
-fn identity(arn: &str, origin: CredentialOrigin) -> ResolvedIdentity {
-    ResolvedIdentity::new(arn.parse::<Arn>().expect("valid ARN"), origin)
-}
-
-fn resolver() -> StaticResolver {
-    StaticResolver::new()
-        .with(
-            "ASIAROLE",
-            identity(ROLE_ARN, CredentialOrigin::AssumedRole { chained: false }),
-        )
-        .with(
-            "ASIAEXPIRING",
-            identity(ROLE_ARN, CredentialOrigin::AssumedRole { chained: false })
-                .with_expiration(epoch() + Duration::from_secs(1800)),
-        )
-        .with(
-            "ASIACHAINED",
-            identity(
-                "arn:aws:sts::123456789012:assumed-role/second/bob",
-                CredentialOrigin::AssumedRole { chained: true },
-            ),
-        )
-        .with(
-            // moto hands out AKIA key ids even for GetFederationToken.
-            "AKIAFEDERATED",
-            identity(
-                "arn:aws:sts::123456789012:federated-user/carol",
-                CredentialOrigin::FederationToken,
-            ),
-        )
-        .with(
-            "ASIASESSION",
-            identity(
-                "arn:aws:iam::123456789012:user/dave",
-                CredentialOrigin::SessionToken,
-            ),
-        )
-        .with(
-            "AKIALONGTERM",
-            identity(
-                "arn:aws:iam::123456789012:user/erin",
-                CredentialOrigin::LongTermUser,
-            ),
-        )
-        .with(
-            "ASIACHINA",
-            identity(
-                "arn:aws-cn:sts::123456789012:assumed-role/demo/frank",
-                CredentialOrigin::AssumedRole { chained: false },
-            ),
-        )
-}
-
 struct Harness {
     emulator: Emulator,
     clock: ManualClock,
@@ -82,7 +20,7 @@ struct Harness {
 async fn harness() -> Harness {
     let clock = ManualClock::new(epoch());
     let config = Config::new(Partition::Aws).with_clock(clock.clone());
-    let emulator = federation::start(config, resolver())
+    let emulator = federation::start(config, one_of_each_kind())
         .await
         .expect("emulator");
     let http = reqwest::Client::builder()
@@ -201,10 +139,10 @@ fn assert_refused(answer: &Answer, rejection: Rejection) {
 #[tokio::test]
 async fn get_signin_token_by_post_and_get() {
     let h = harness().await;
-    let answer = h.token_for("ASIAROLE", None).await;
+    let answer = h.token_for(keys::ROLE, None).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.content_type, "application/json");
-    let session = session("ASIAROLE");
+    let session = session(keys::ROLE);
     let answer = h
         .get(
             "federation",
@@ -228,7 +166,7 @@ async fn get_signin_token_by_post_and_get() {
 async fn malformed_requests_are_refused() {
     let h = harness().await;
     assert_refused(
-        &h.post(&[("Session", &session("ASIAROLE"))]).await,
+        &h.post(&[("Session", &session(keys::ROLE))]).await,
         Rejection::MissingAction,
     );
     assert_refused(
@@ -242,7 +180,7 @@ async fn malformed_requests_are_refused() {
     // Names are case-sensitive.
     let lower = [
         ("Action", "getSigninToken"),
-        ("session", &session("ASIAROLE")),
+        ("session", &session(keys::ROLE)),
     ];
     assert_refused(&h.post(&lower).await, Rejection::MissingSession);
     let malformed = [
@@ -281,13 +219,13 @@ async fn session_duration_range() {
     let h = harness().await;
     for bad in ["899", "43201", "3600s", "", "-900", "1e3", "09OO"] {
         assert_refused(
-            &h.token_for("ASIAROLE", Some(bad)).await,
+            &h.token_for(keys::ROLE, Some(bad)).await,
             Rejection::InvalidSessionDuration,
         );
     }
     for good in ["900", "43200"] {
         assert_eq!(
-            h.token_for("ASIAROLE", Some(good)).await.status,
+            h.token_for(keys::ROLE, Some(good)).await.status,
             StatusCode::OK
         );
     }
@@ -305,7 +243,7 @@ async fn session_duration_range() {
 #[tokio::test]
 async fn misspelled_session_duration_is_ignored() {
     let h = harness().await;
-    let session = session("AKIAFEDERATED");
+    let session = session(keys::FEDERATED);
     let params = [
         ("Action", "getSigninToken"),
         ("Session", &session),
@@ -326,25 +264,25 @@ async fn resolver_rules() {
     let cases: [(&str, Option<&str>, Option<Rejection>); 9] = [
         ("ASIAUNKNOWN", None, Some(Rejection::InvalidCredentials)),
         (
-            "ASIASESSION",
+            keys::SESSION,
             None,
             Some(Rejection::SessionTokenCredentials),
         ),
-        ("AKIALONGTERM", None, Some(Rejection::LongTermCredentials)),
-        ("AKIAFEDERATED", None, None),
+        (keys::LONG_TERM, None, Some(Rejection::LongTermCredentials)),
+        (keys::FEDERATED, None, None),
         (
-            "AKIAFEDERATED",
+            keys::FEDERATED,
             Some("900"),
             Some(Rejection::SessionDurationWithFederationToken),
         ),
-        ("ASIACHAINED", None, None),
+        (keys::CHAINED, None, None),
         (
-            "ASIACHAINED",
+            keys::CHAINED,
             Some("900"),
             Some(Rejection::SessionDurationWithChainedRole),
         ),
-        ("ASIAROLE", Some("43200"), None),
-        ("ASIACHINA", None, Some(Rejection::WrongPartition)),
+        (keys::ROLE, Some("43200"), None),
+        (keys::CHINA, None, Some(Rejection::WrongPartition)),
     ];
     for (key, duration, expected) in cases {
         let answer = h.token_for(key, duration).await;
@@ -361,26 +299,13 @@ async fn resolver_rules() {
     }
 }
 
-struct BrokenResolver;
-
-impl IdentityResolver for BrokenResolver {
-    async fn resolve(
-        &self,
-        _credentials: &fed_core::Credentials,
-    ) -> Result<ResolvedIdentity, ResolveError> {
-        Err(ResolveError::Unavailable {
-            reason: "backend down".to_owned(),
-        })
-    }
-}
-
 /// A failing resolver makes the emulator answer 500.
 #[tokio::test]
 async fn resolver_failure_is_a_server_error() {
-    let emulator = federation::start(Config::new(Partition::Aws), BrokenResolver)
+    let emulator = federation::start(Config::new(Partition::Aws), Unavailable)
         .await
         .expect("emulator");
-    let session = session("ASIAROLE");
+    let session = session(keys::ROLE);
     let response = reqwest::Client::new()
         .post(emulator.federation_url())
         .form(&[("Action", "getSigninToken"), ("Session", session.as_str())])
@@ -398,7 +323,7 @@ async fn resolver_failure_is_a_server_error() {
 #[tokio::test]
 async fn login_lands_on_console_page() {
     let h = harness().await;
-    let token = h.token("ASIAROLE", Some("7200")).await;
+    let token = h.token(keys::ROLE, Some("7200")).await;
     let answer = h
         .login(
             &token,
@@ -414,7 +339,7 @@ async fn login_lands_on_console_page() {
     let page = h.send(h.http.get(location)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.content_type.starts_with("text/html"));
-    assert!(page.body.contains(ROLE_ARN));
+    assert!(page.body.contains(ROLE_SESSION_ARN));
     assert!(
         page.body.contains("2023-11-15T00:13:20Z (active)"),
         "{}",
@@ -454,8 +379,8 @@ async fn login_lands_on_console_page() {
 async fn console_session_expiry_defaults() {
     let h = harness().await;
     for (key, expected) in [
-        ("ASIAEXPIRING", "2023-11-14T22:43:20Z"),
-        ("ASIAROLE", "2023-11-14T23:13:20Z"),
+        (keys::EXPIRING, "2023-11-14T22:43:20Z"),
+        (keys::ROLE, "2023-11-14T23:13:20Z"),
     ] {
         let token = h.token(key, None).await;
         let answer = h
@@ -478,7 +403,7 @@ async fn console_session_expiry_defaults() {
 async fn token_expires_after_15_minutes() {
     let h = harness().await;
     let destination = "https://console.aws.amazon.com/";
-    let token = h.token("ASIAROLE", None).await;
+    let token = h.token(keys::ROLE, None).await;
     h.clock.advance(Duration::from_secs(15 * 60 - 1));
     assert_eq!(
         h.login(&token, destination, None).await.status,
@@ -517,7 +442,7 @@ async fn unknown_tokens_are_refused() {
 #[tokio::test]
 async fn destination_rules() {
     let h = harness().await;
-    let token = h.token("ASIAROLE", None).await;
+    let token = h.token(keys::ROLE, None).await;
     let own = h.emulator.console_url();
     let good = [
         "https://console.aws.amazon.com/",
@@ -602,7 +527,7 @@ async fn unknown_console_session_is_not_found() {
 #[tokio::test]
 async fn recorder_holds_no_secret_values() {
     let h = harness().await;
-    let token = h.token("ASIAROLE", Some("3600")).await;
+    let token = h.token(keys::ROLE, Some("3600")).await;
     h.login(&token, "https://console.aws.amazon.com/", Some("issuer"))
         .await;
     let mut login = h.emulator.federation_url();
@@ -661,7 +586,7 @@ async fn shutdown_stops_the_server() {
 /// Dropping the handle stops the server.
 #[tokio::test]
 async fn drop_stops_the_server() {
-    let emulator = federation::start(Config::new(Partition::Aws), resolver())
+    let emulator = federation::start(Config::new(Partition::Aws), one_of_each_kind())
         .await
         .expect("emulator");
     let url = emulator.console_url();

@@ -5,66 +5,14 @@ mod support;
 
 use std::time::Duration;
 
-use fed_core::{Arn, CredentialOrigin, Issuer, LoginUrl, Partition, SessionDuration};
-use fed_local::federation::{
-    self, Config as EmulatorConfig, Emulator, IdentityResolver, Rejection, ResolveError,
-    ResolvedIdentity, StaticResolver,
-};
+use fed_core::{Issuer, LoginUrl, Partition, SessionDuration};
+use fed_local::federation::{self, Config as EmulatorConfig, Emulator, Rejection};
+use fed_local::fixtures::{ROLE_SESSION_ARN, Unavailable, keys, one_of_each_kind};
 use fed_signin::{Client, Config, Error, Hint, Method, TokenRequest};
 use support::{SECRET_KEY, SESSION_TOKEN, assert_no_secrets, credentials_with_key, within};
 
-const ROLE_ARN: &str = "arn:aws:sts::123456789012:assumed-role/demo/alice";
-
-fn identity(arn: &str, origin: CredentialOrigin) -> ResolvedIdentity {
-    ResolvedIdentity::new(arn.parse::<Arn>().expect("valid ARN"), origin)
-}
-
-/// A resolver knowing one access key id per kind of credentials.
-fn resolver() -> StaticResolver {
-    StaticResolver::new()
-        .with(
-            "ASIAROLE",
-            identity(ROLE_ARN, CredentialOrigin::AssumedRole { chained: false }),
-        )
-        .with(
-            "ASIACHAINED",
-            identity(
-                "arn:aws:sts::123456789012:assumed-role/second/bob",
-                CredentialOrigin::AssumedRole { chained: true },
-            ),
-        )
-        .with(
-            "ASIAFEDERATED",
-            identity(
-                "arn:aws:sts::123456789012:federated-user/carol",
-                CredentialOrigin::FederationToken,
-            ),
-        )
-        .with(
-            "ASIASESSION",
-            identity(
-                "arn:aws:iam::123456789012:user/dave",
-                CredentialOrigin::SessionToken,
-            ),
-        )
-        .with(
-            "AKIALONGTERM",
-            identity(
-                "arn:aws:iam::123456789012:user/erin",
-                CredentialOrigin::LongTermUser,
-            ),
-        )
-        .with(
-            "ASIACHINA",
-            identity(
-                "arn:aws-cn:sts::123456789012:assumed-role/demo/frank",
-                CredentialOrigin::AssumedRole { chained: false },
-            ),
-        )
-}
-
 async fn emulator() -> Emulator {
-    federation::start(EmulatorConfig::new(Partition::Aws), resolver())
+    federation::start(EmulatorConfig::new(Partition::Aws), one_of_each_kind())
         .await
         .expect("emulator")
 }
@@ -82,7 +30,7 @@ fn client(emulator: &Emulator, method: Method) -> Client {
 async fn sign_in_with(method: Method) {
     let emulator = emulator().await;
     let client = client(&emulator, method);
-    let creds = credentials_with_key("ASIAROLE");
+    let creds = credentials_with_key(keys::ROLE);
     let response = within(
         Duration::from_secs(10),
         client.get_signin_token(&TokenRequest::new(&creds)),
@@ -110,7 +58,7 @@ async fn sign_in_with(method: Method) {
     );
     let html = page.text().await.expect("page");
     assert!(
-        html.contains(ROLE_ARN),
+        html.contains(ROLE_SESSION_ARN),
         "ARN missing from the console page: {html}"
     );
     assert!(html.contains("https://console.aws.amazon.com/s3/home"));
@@ -155,7 +103,7 @@ async fn get_sign_in_lands_on_console_page() {
 #[tokio::test]
 async fn logout_first_url_lands_on_console_page() {
     let emulator = emulator().await;
-    let creds = credentials_with_key("ASIAROLE");
+    let creds = credentials_with_key(keys::ROLE);
     let response = client(&emulator, Method::Post)
         .get_signin_token(&TokenRequest::new(&creds))
         .await
@@ -171,14 +119,14 @@ async fn logout_first_url_lands_on_console_page() {
     let url = url.expect("the emulator's logout and federation endpoints share a host");
     let page = reqwest::get(url.expose()).await.expect("logout then login");
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.expect("page").contains(ROLE_ARN));
+    assert!(page.text().await.expect("page").contains(ROLE_SESSION_ARN));
 }
 
 /// A valid SessionDuration is accepted for first-hop assumed-role credentials.
 #[tokio::test]
 async fn session_duration_accepted_for_assumed_role() {
     let emulator = emulator().await;
-    let creds = credentials_with_key("ASIAROLE");
+    let creds = credentials_with_key(keys::ROLE);
     let duration = SessionDuration::from_secs(7200).expect("duration");
     let request = TokenRequest::new(&creds).session_duration(Some(duration));
     let response = client(&emulator, Method::Post)
@@ -196,7 +144,7 @@ async fn refused(key: &str, duration: Option<u64>, rejection: Rejection) -> Erro
     let creds = credentials_with_key(key);
     let mut request = TokenRequest::new(&creds)
         .session_duration(duration.map(|d| SessionDuration::from_secs(d).expect("duration")));
-    if key == "ASIACHINA" {
+    if key == keys::CHINA {
         request = request.credentials_partition(Partition::AwsCn);
     }
     let error = within(
@@ -230,14 +178,14 @@ async fn refused(key: &str, duration: Option<u64>, rejection: Rejection) -> Erro
 /// GetSessionToken credentials are refused; the hint names the credentials.
 #[tokio::test]
 async fn session_token_credentials_hint_credentials() {
-    let error = refused("ASIASESSION", None, Rejection::SessionTokenCredentials).await;
+    let error = refused(keys::SESSION, None, Rejection::SessionTokenCredentials).await;
     assert_eq!(error.hint(), Some(Hint::Credentials));
 }
 
 /// Long-term credentials (as the resolver reports them) are refused; the hint names the credentials.
 #[tokio::test]
 async fn long_term_credentials_hint_credentials() {
-    let error = refused("AKIALONGTERM", None, Rejection::LongTermCredentials).await;
+    let error = refused(keys::LONG_TERM, None, Rejection::LongTermCredentials).await;
     assert_eq!(error.hint(), Some(Hint::Credentials));
 }
 
@@ -252,7 +200,7 @@ async fn unknown_credentials_hint_credentials() {
 #[tokio::test]
 async fn federation_token_with_session_duration_hints_session_duration() {
     let error = refused(
-        "ASIAFEDERATED",
+        keys::FEDERATED,
         Some(3600),
         Rejection::SessionDurationWithFederationToken,
     )
@@ -264,7 +212,7 @@ async fn federation_token_with_session_duration_hints_session_duration() {
 #[tokio::test]
 async fn chained_role_with_session_duration_hints_session_duration() {
     let error = refused(
-        "ASIACHAINED",
+        keys::CHAINED,
         Some(900),
         Rejection::SessionDurationWithChainedRole,
     )
@@ -275,7 +223,7 @@ async fn chained_role_with_session_duration_hints_session_duration() {
 /// Credentials of another partition are refused; the hint names both partitions.
 #[tokio::test]
 async fn other_partition_hints_wrong_partition() {
-    let error = refused("ASIACHINA", None, Rejection::WrongPartition).await;
+    let error = refused(keys::CHINA, None, Rejection::WrongPartition).await;
     assert_eq!(
         error.hint(),
         Some(Hint::WrongPartition {
@@ -293,7 +241,7 @@ async fn retry_without_session_duration_is_reported() {
     let mut config = Config::new(emulator.federation_url());
     config.retry_without_session_duration = true;
     let client = Client::new(config).expect("client");
-    let creds = credentials_with_key("ASIAFEDERATED");
+    let creds = credentials_with_key(keys::FEDERATED);
     let request = TokenRequest::new(&creds)
         .session_duration(Some(SessionDuration::from_secs(3600).expect("duration")));
     let response = client
@@ -315,7 +263,7 @@ async fn retry_without_session_duration_is_reported() {
 #[tokio::test]
 async fn no_retry_without_session_duration_by_default() {
     refused(
-        "ASIAFEDERATED",
+        keys::FEDERATED,
         Some(900),
         Rejection::SessionDurationWithFederationToken,
     )
@@ -326,7 +274,7 @@ async fn no_retry_without_session_duration_by_default() {
 #[tokio::test]
 async fn credentials_without_session_token_are_refused_locally() {
     let emulator = emulator().await;
-    let creds = fed_core::Credentials::new("AKIALONGTERM", SECRET_KEY, None, None);
+    let creds = fed_core::Credentials::new(keys::LONG_TERM, SECRET_KEY, None, None);
     let error = client(&emulator, Method::Post)
         .get_signin_token(&TokenRequest::new(&creds))
         .await
@@ -339,27 +287,13 @@ async fn credentials_without_session_token_are_refused_locally() {
     assert_no_secrets(&error, &[SECRET_KEY]);
 }
 
-/// A resolver that always fails, so the emulator answers 500.
-struct BrokenResolver;
-
-impl IdentityResolver for BrokenResolver {
-    async fn resolve(
-        &self,
-        _credentials: &fed_core::Credentials,
-    ) -> Result<ResolvedIdentity, ResolveError> {
-        Err(ResolveError::Unavailable {
-            reason: "backend down".to_owned(),
-        })
-    }
-}
-
 /// A 500 from the emulator is retried up to the bound, then reported as a server error.
 #[tokio::test]
 async fn emulator_500_is_retried_then_reported() {
-    let emulator = federation::start(EmulatorConfig::new(Partition::Aws), BrokenResolver)
+    let emulator = federation::start(EmulatorConfig::new(Partition::Aws), Unavailable)
         .await
         .expect("emulator");
-    let creds = credentials_with_key("ASIAROLE");
+    let creds = credentials_with_key(keys::ROLE);
     let error = within(
         Duration::from_secs(10),
         client(&emulator, Method::Post).get_signin_token(&TokenRequest::new(&creds)),

@@ -4,20 +4,10 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// An example's executable, which `cargo test` builds next to the test executables.
+/// An example's executable, built with this test's profile.
 fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: `cargo test --workspace` builds the examples (or run `cargo build -p fed-signin --examples`)",
-        path.display()
-    );
-    path
+    fed_local::programs::example(env!("CARGO_PKG_NAME"), name)
+        .unwrap_or_else(|err| panic!("the example {name}: {err}"))
 }
 
 fn console_url(endpoint: &str, session_token: Option<&str>) -> Output {

@@ -25,6 +25,20 @@ pub async fn role(stack: &LocalStack, name: &str) -> String {
     .await
 }
 
+/// The local stack with the role `reader` ([`role`]), and entitlements that give it to the
+/// `engineering` group as `Read-only`: the stack, the role's ARN and the entitlements.
+pub async fn stack_with_reader() -> (LocalStack, String, String) {
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let entitlements = read_only(&reader);
+    (stack, reader, entitlements)
+}
+
+/// Entitlements of one role, `Read-only`, `role_arn`, for the `engineering` group.
+pub fn read_only(role_arn: &str) -> String {
+    format!("[[role]]\nname = \"Read-only\"\narn = \"{role_arn}\"\ngroups = [\"engineering\"]\n")
+}
+
 /// A role, whose sessions may last 12 hours, that `principal` (an ARN or an account) may
 /// assume with `actions`.
 pub async fn role_trusting(

@@ -1,14 +1,16 @@
 //! The OpenID providers of the tests, started on loopback: oidc-provider from
 //! `tests/oidc-provider`, and the misbehaving `rogue.mjs` beside it; a browser that signs in
-//! at them; the broker as a process (`broker.rs`) and a throw-away PostgreSQL for its audit
-//! store (`postgres.rs`).
+//! at them; the broker as a process (`broker.rs`), a throw-away PostgreSQL for its audit
+//! store (`postgres.rs`), and headless Chromium driven through the broker by the workspace's
+//! `tests/browser` (`journey.rs`, which the workspace's `tests/it` uses too).
 
 #![allow(dead_code, unreachable_pub)]
 
 pub mod broker;
+pub mod journey;
 pub mod postgres;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -19,27 +21,10 @@ use url::Url;
 /// The redirect URI of tests that complete the sign-in themselves.
 pub const REDIRECT: &str = "http://localhost:9/callback";
 
-/// The package `name` under the workspace's `tests/`, with its npm packages installed from its
-/// lock file unless `probe` is already in its `node_modules`.
-pub fn node_package(name: &str, probe: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests")
-        .join(name);
-    if !dir.join("node_modules").join(probe).is_dir() {
-        let status = std::process::Command::new("npm")
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm runs (install Debian's nodejs and npm)");
-        assert!(status.success(), "npm ci failed in {}", dir.display());
-    }
-    dir
-}
-
 /// The providers' directory, with its npm packages installed (once) from the lock file.
 fn provider_dir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| node_package("oidc-provider", "oidc-provider"))
+    DIR.get_or_init(|| journey::node_package("oidc-provider", "oidc-provider"))
         .clone()
 }
 

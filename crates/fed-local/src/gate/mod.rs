@@ -1,11 +1,53 @@
-//! The STS rules gate: a loopback HTTP server in front of moto that enforces what AWS enforces
-//! and moto does not.
+//! The STS rules gate: a loopback HTTP server in front of moto that refuses what AWS refuses
+//! and moto does not, with AWS's codes, statuses and texts.
 //!
-//! Requests signed for `sts` are checked and answered (see [`sts`]); every other request (IAM,
-//! …) is passed to moto unchanged. The caller is the access key id of the SigV4
-//! `Authorization` header. What each credential is (long-term keys, a role session and through
-//! how many hops, a federation token, a GetSessionToken session, an Identity Center role) is
-//! kept in the stack's [`Identities`], which the federation emulator reads too.
+//! Requests signed for `sts` are checked and then forwarded or answered; every other request
+//! (IAM, …) is passed to moto unchanged. The caller is the access key id of the SigV4
+//! `Authorization` header; signatures themselves are not verified. The rules:
+//!
+//! - every signed call: the key was issued by the gate, or is a long-term key of a moto IAM
+//!   user; temporary credentials carry their own session token and have not expired;
+//! - AssumeRole: the role exists, its trust policy allows the caller (`Principal.AWS`,
+//!   `Action`, `sts:ExternalId`, `aws:MultiFactorAuthPresent`, `sts:SetSourceIdentity`,
+//!   `sts:TagSession`, an explicit `Deny`), the MFA code is valid for the caller's device, and
+//!   `DurationSeconds` fits the role's MaxSessionDuration and, for role chaining, one hour;
+//! - GetFederationToken and GetSessionToken: long-term keys only; answered by the gate with
+//!   fresh credentials (moto hands every caller the same ones).
+//!
+//! docs/local-stack.md lists every rule with AWS's answer. What each credential is (long-term
+//! keys, a role session and through how many hops, a federation token, a GetSessionToken
+//! session, an Identity Center role) is kept in [`Identities`], which the federation emulator
+//! of a [`LocalStack`](crate::LocalStack) reads too.
+//!
+//! [`LocalStack`](crate::LocalStack) runs a gate with everything else. [`Gate::start`] runs
+//! one alone, in front of a [`LocalAws`], for a test of one's own AWS code against STS's rules:
+//!
+//! ```no_run
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use fed_local::{Gate, LocalAws};
+//!
+//! let aws = LocalAws::start().await?;
+//! let gate = Gate::start(&aws).await?;
+//! // moto's configuration, sent to the gate instead: the code under test sees STS's rules.
+//! let sdk = aws
+//!     .sdk_config()
+//!     .await
+//!     .into_builder()
+//!     .endpoint_url(gate.endpoint_url())
+//!     .build();
+//! let sts = aws_sdk_sts::Client::new(&sdk);
+//! // A role that does not exist is AccessDenied, as on AWS (moto would hand out a session).
+//! let denied = sts
+//!     .assume_role()
+//!     .role_arn("arn:aws:iam::123456789012:role/missing")
+//!     .role_session_name("test")
+//!     .send()
+//!     .await;
+//! assert!(denied.is_err());
+//! assert_eq!(gate.log().calls(fed_local::Service::Sts, "AssumeRole")[0].status, 403);
+//! # Ok(()) }
+//! ```
 
 mod sts;
 mod trust;
@@ -23,8 +65,10 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use url::Url;
 
+use crate::error::Error;
 use crate::identities::Identities;
 use crate::log::{CallerKind, LoggedRequest, RequestLog, Service};
+use crate::moto::LocalAws;
 use crate::serve::{Listen, Server};
 
 /// The largest request body the gate reads.
@@ -52,14 +96,39 @@ pub(crate) struct Shared {
     created_roles: Mutex<HashMap<String, Instant>>,
 }
 
-/// A running gate.
+/// A running gate; dropping it stops it.
 #[derive(Debug)]
-pub(crate) struct Gate {
+pub struct Gate {
     server: Server,
+    identities: Identities,
+    log: RequestLog,
 }
 
 impl Gate {
-    pub(crate) async fn start(
+    /// Starts a gate on `127.0.0.1` and a free port, over plain http, in front of `aws`, with a
+    /// table of identities and a request log of its own. `aws` must outlive the gate: the gate
+    /// forwards to it and asks it about roles, users and MFA devices.
+    pub async fn start(aws: &LocalAws) -> Result<Gate, Error> {
+        let config = GateConfig {
+            moto: Url::parse(aws.endpoint_url()).expect("moto's endpoint is a URL"),
+            moto_sdk: aws.sdk_config().await,
+            iam_propagation: Duration::ZERO,
+        };
+        Gate::serve(
+            config,
+            Identities::new(),
+            RequestLog::new(),
+            &Listen::default(),
+        )
+        .await
+        .map_err(|source| Error::Listen {
+            server: "STS rules gate",
+            source,
+        })
+    }
+
+    /// Starts a gate that shares `identities` and `log` with the rest of a stack.
+    pub(crate) async fn serve(
         config: GateConfig,
         identities: Identities,
         log: RequestLog,
@@ -75,21 +144,38 @@ impl Gate {
             moto: config.moto,
             http,
             iam: aws_sdk_iam::Client::new(&config.moto_sdk),
-            identities,
-            log,
+            identities: identities.clone(),
+            log: log.clone(),
             iam_propagation: config.iam_propagation,
             created_roles: Mutex::new(HashMap::new()),
         });
         let router = Router::new().fallback(handle).with_state(shared);
         let server = Server::start(router, listen, "sts gate").await?;
-        Ok(Gate { server })
+        Ok(Gate {
+            server,
+            identities,
+            log,
+        })
     }
 
-    pub(crate) fn base_url(&self) -> &Url {
-        self.server.base_url()
+    /// The endpoint URL to send every AWS service's requests to (`AWS_ENDPOINT_URL`), e.g.
+    /// `http://127.0.0.1:40123`.
+    pub fn endpoint_url(&self) -> &str {
+        self.server.base_url().as_str().trim_end_matches('/')
     }
 
-    pub(crate) async fn shutdown(self) {
+    /// What the gate knows about every credential it has seen or issued.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
+    }
+
+    /// Every request the gate answered, with its status and error code; no secrets.
+    pub fn log(&self) -> &RequestLog {
+        &self.log
+    }
+
+    /// Stops the gate gracefully.
+    pub async fn shutdown(self) {
         self.server.shutdown().await;
     }
 }
