@@ -14,7 +14,8 @@ use crate::support::{
 };
 
 /// A role profile with long-term keys in the credentials file: one AssumeRole, not chained,
-/// so `--duration` is sent as SessionDuration; the same principal as boto3.
+/// so `--duration` is sent as SessionDuration, and AssumeRole gets no DurationSeconds of it;
+/// the same principal as boto3.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn role_profile_from_keys() {
     let world = World::new().await;
@@ -29,7 +30,7 @@ async fn role_profile_from_keys() {
     assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 0);
     assert_eq!(world.session_durations(), [Some("28800".to_owned())]);
     let assumed = &world.stack.log().calls(Service::Sts, "AssumeRole")[0];
-    assert_eq!(assumed.param("DurationSeconds"), Some("28800"));
+    assert_eq!(assumed.param("DurationSeconds"), None);
     assert!(
         stderr(&out).contains("fed: using the credentials of profile admin"),
         "{}",
@@ -387,13 +388,110 @@ async fn over_max_session_duration_names_the_fix() {
         .create_role("short", &trusting(&arn("user/keyuser")), None)
         .await
         .expect("role");
+    world.add_profiles(&format!(
+        "[profile short-long]\nrole_arn = {}\nsource_profile = keys\nduration_seconds = 7200\n",
+        arn("role/short")
+    ));
+    let out = world.fed().run(&["url", "short-long"]).await;
+    assert_failure(&out, 1, "MaxSessionDuration").hint_says(
+        "ask for less with duration_seconds in the profile short-long, or raise it: aws iam update-role --role-name short --max-session-duration 43200",
+    );
+}
+
+/// The console session of a role assumed with long-term keys is `SessionDuration`, up to 12
+/// hours, whatever the role's MaxSessionDuration (AWS's own example asks for 12 hours on a
+/// one-hour role): on a role with the default one hour, `-d 2h`, `8h` and `12h` sign in from a
+/// role profile, from `--role-arn` over a keys profile, and from keys in the environment, and
+/// AssumeRole is asked for no DurationSeconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_length_is_not_capped_by_the_roles_max_session_duration() {
+    let world = World::new().await;
+    let short = world
+        .stack
+        .create_role("short", &trusting(ACCOUNT), None)
+        .await
+        .expect("role");
+    world.add_profiles(&format!(
+        "[profile ro]\nrole_arn = {short}\nsource_profile = keys\nrole_session_name = alice-ro\n"
+    ));
+    let (id, secret) = &world.env_keys;
+    let runs: [(Fed, Vec<&str>, &str); 3] = [
+        (world.fed(), vec!["url", "--profile", "ro"], "alice-ro"),
+        (
+            world.fed(),
+            vec!["url", "keys", "--role-arn", short.as_str()],
+            "keyuser",
+        ),
+        (
+            world.fed().keys(id, secret, None),
+            vec!["url", "--role-arn", short.as_str()],
+            "envuser",
+        ),
+    ];
+    for (fed, args, session_name) in runs {
+        for (duration, seconds) in [("2h", "7200"), ("8h", "28800"), ("12h", "43200")] {
+            world.stack.log().clear();
+            let mut args = args.clone();
+            args.extend(["-d", duration]);
+            let out = fed.run(&args).await;
+            assert_eq!(
+                landed_as(&out).await,
+                session("short", session_name),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            let assumed = world.stack.log().calls(Service::Sts, "AssumeRole");
+            assert_eq!(assumed.len(), 1, "{args:?}");
+            assert_eq!(assumed[0].param("DurationSeconds"), None, "{args:?}");
+            assert_eq!(
+                world.session_durations(),
+                [Some(seconds.to_owned())],
+                "{args:?}"
+            );
+        }
+    }
+}
+
+/// In one `fed url --profile X -d 2h --browser chrome`, fed reads each AWS config file once and
+/// decides the session length once (its debug log says each time it does either).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_run_reads_the_config_files_once_and_decides_the_length_once() {
+    let world = World::new().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    crate::support::stub_browser(dir.path(), "google-chrome-stable");
     let out = world
         .fed()
-        .run(&["url", "keys", "--role-arn", &arn("role/short"), "-d", "2h"])
+        .env("PATH", crate::support::path_with(dir.path()))
+        .run(&[
+            "url",
+            "--profile",
+            "admin",
+            "-d",
+            "2h",
+            "--browser",
+            "chrome",
+            "-v",
+        ])
         .await;
-    assert_failure(&out, 1, "MaxSessionDuration").hint_says(
-        "ask for less with --duration, or raise it: aws iam update-role --role-name short --max-session-duration 43200",
+    crate::support::finished(dir.path(), "google-chrome-stable");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let reads: Vec<&str> = err
+        .lines()
+        .filter(|line| line.contains("reading an AWS config file"))
+        .collect();
+    assert_eq!(reads.len(), 2, "the config and the credentials file: {err}");
+    assert!(reads.iter().any(|l| l.ends_with("/config")), "{reads:?}");
+    assert!(
+        reads.iter().any(|l| l.ends_with("/credentials")),
+        "{reads:?}"
     );
+    let decided = err
+        .lines()
+        .filter(|line| line.contains("console session length asked for"))
+        .count();
+    assert_eq!(decided, 1, "{err}");
+    assert_eq!(world.session_durations(), [Some("7200".to_owned())]);
 }
 
 /// A profile with static long-term keys goes through GetFederationToken with the policy, once,

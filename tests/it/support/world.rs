@@ -167,6 +167,14 @@ impl World {
         }
     }
 
+    /// Adds `sections` to the end of the config file.
+    pub(crate) fn add_profiles(&self, sections: &str) {
+        let mut config = std::fs::read_to_string(self.home.config()).expect("the config file");
+        config.push('\n');
+        config.push_str(sections);
+        self.home.write("config", &config);
+    }
+
     /// The file the `proc` profile's `credential_process` adds a line to at each run.
     pub(crate) fn runs_file(&self) -> PathBuf {
         self.home.path().join("process-runs")

@@ -76,7 +76,10 @@ pub(crate) fn plan(
     } else {
         None
     };
-    tracing::debug!(seconds = requested.seconds(), from = ?from, "console session length asked for");
+    tracing::debug!(
+        seconds = requested.seconds(),
+        "console session length asked for"
+    );
     Ok(Some(PlannedDuration {
         requested,
         from,
