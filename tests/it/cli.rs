@@ -596,15 +596,23 @@ async fn a_real_browser_signs_in() {
     }
 }
 
-/// With no credentials anywhere, fed says so in one line, with a hint, and
-/// prints nothing on stdout.
+/// With no credentials anywhere, fed says so in one line that names where it looked, with a
+/// hint, and prints nothing on stdout; the SDK's own account of its chain (instance metadata
+/// disabled, …) is for `-v` only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_credentials_is_one_clear_error() {
-    let out = Fed::new()
-        .env("AWS_REGION", "us-east-1")
-        .run(&["url", "--role-arn", "arn:aws:iam::123456789012:role/r"])
-        .await;
-    assert_failure(&out, 1, "no AWS credentials found").hint_says("configure credentials");
+    let fed = Fed::new().env("AWS_REGION", "us-east-1");
+    let args = ["url", "--role-arn", "arn:aws:iam::123456789012:role/r"];
+    let out = fed.run(&args).await;
+    assert_failure(&out, 1, "no AWS credentials found")
+        .error_says("none in the environment (AWS_ACCESS_KEY_ID, AWS_PROFILE), the AWS config files, the IAM Identity Center cache, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), a container's endpoint or instance metadata")
+        .hint_says("configure credentials");
+    let err = stderr(&out);
+    assert!(!err.contains("IMDS"), "{err}");
+    let mut verbose = args.to_vec();
+    verbose.push("-v");
+    let out = fed.run(&verbose).await;
+    assert!(stderr(&out).contains("IMDS"), "{}", stderr(&out));
 }
 
 /// A federation endpoint that is not AWS's is named on stderr before the credentials go to it;

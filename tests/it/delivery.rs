@@ -569,6 +569,18 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
     let text = clipboard(&display).expect("the clipboard has text");
     let landed = follow(&url::Url::parse(text.trim()).expect("a URL")).await;
     assert!(landed.contains("assumed-role/fed-e2e-clip/"), "{landed}");
+    // Marked as a secret, so clipboard histories (Klipper, and managers that honour the hint)
+    // skip it.
+    let targets = std::process::Command::new("xclip")
+        .args(["-o", "-selection", "clipboard", "-t", "TARGETS"])
+        .env("DISPLAY", &display)
+        .output()
+        .expect("xclip");
+    let targets = String::from_utf8_lossy(&targets.stdout);
+    assert!(
+        targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
+        "{targets}"
+    );
     // The holder: fed's own program serving the clipboard of this display.
     let wanted = format!("DISPLAY={display}");
     let holders = || {
@@ -577,12 +589,14 @@ async fn clip_puts_the_url_on_the_x11_clipboard() {
             .filter_map(|entry| {
                 let dir = entry.ok()?.path();
                 let cmdline = std::fs::read(dir.join("cmdline")).ok()?;
-                let environ = std::fs::read(dir.join("environ")).ok()?;
+                // A process that is not dumpable shows its environment to root alone.
+                let environ = std::fs::read(dir.join("environ")).unwrap_or_default();
                 Some((cmdline, environ))
             })
             .filter(|(cmdline, environ)| {
                 cmdline.ends_with(b"\0clipboard-hold\0")
-                    && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes())
+                    && (environ.is_empty()
+                        || environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
             })
             .count()
     };
@@ -635,9 +649,10 @@ async fn clip_without_a_display_is_one_clear_error() {
         .hint_says("over SSH or without a desktop, use --osc52");
 }
 
-/// The one-time link answers another local user with 403 without being used up, and the
-/// user's own browser then follows it. It needs to act as another user (`nobody`), so it runs
-/// where the tests run as root with `setpriv`, and says it skipped otherwise.
+/// The one-time link answers another local user with 403 without being used up, over IPv4 and
+/// over an IPv6 socket to `::ffff:127.0.0.1` (which the kernel lists in `/proc/net/tcp6`), and
+/// the user's own browser then follows it. It needs to act as another user (`nobody`), so it
+/// runs where the tests run as root with `setpriv`, and says it skipped otherwise.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_one_time_link_refuses_other_users() {
     let root = std::fs::read_to_string("/proc/self/status")
@@ -661,6 +676,7 @@ async fn the_one_time_link_refuses_other_users() {
             r#"#!/bin/bash
 link="${{@: -1}}"
 setpriv --reuid=65534 --regid=65534 --clear-groups curl -s -o /dev/null -w '%{{http_code}}' "$link" > '{dir}/other'
+setpriv --reuid=65534 --regid=65534 --clear-groups curl -g -s -o /dev/null -w '%{{http_code}}' "${{link/127.0.0.1/[::ffff:127.0.0.1]}}" > '{dir}/other6'
 curl -s -o /dev/null -D - "$link" | tr -d '\r' | sed -n 's/^Location: //p' > '{dir}/location'
 touch '{dir}/firefox.done'
 "#,
@@ -674,6 +690,13 @@ touch '{dir}/firefox.done'
     assert_success(&out);
     finished(dir.path(), "firefox");
     assert_eq!(read(dir.path(), "other"), "403", "another user is refused");
+    // Without IPv6 in the kernel, the IPv6 client cannot even connect (curl says 000).
+    let ipv6 = std::path::Path::new("/proc/net/if_inet6").exists();
+    let other6 = read(dir.path(), "other6");
+    assert!(
+        other6 == "403" || (!ipv6 && other6 == "000"),
+        "another user is refused over IPv6 too: {other6}"
+    );
     let location = read(dir.path(), "location");
     let landed = follow(&url::Url::parse(location.trim()).expect("a Location")).await;
     assert!(

@@ -76,6 +76,112 @@ async fn fed_runs_with_core_dumps_disabled() {
     );
 }
 
+/// Whether the tests run as root with `setpriv`, so they can act as `nobody`.
+fn can_act_as_nobody() -> bool {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .map(|u| u.split_whitespace().next() == Some("0"))
+        })
+        .unwrap_or(false);
+    root && crate::support::on_path("setpriv")
+}
+
+/// `setpriv` as `nobody`, running `program`.
+fn as_nobody(program: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(program);
+    command
+}
+
+/// fed run by a user (`nobody`) is not dumpable: another process of that same user cannot
+/// read its environment (which holds the secret key) or its memory; `/proc/PID/environ` is
+/// root's. A `sleep` of the same user, for comparison, is readable. It needs to act as another
+/// user, so it runs where the tests run as root with `setpriv`, and says it skipped otherwise.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fed_is_not_dumpable_for_its_own_user() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !can_act_as_nobody() {
+        eprintln!("SKIPPED fed_is_not_dumpable_for_its_own_user: needs root and setpriv");
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local address");
+    let fed = Fed::new()
+        .envs(&ENV)
+        .env("AWS_ENDPOINT_URL", format!("http://{addr}"))
+        .env("FED_SIGNIN_ENDPOINT", format!("http://{addr}/"));
+    // nobody reads the (empty) HOME and runs a copy of fed it may execute.
+    let open = std::fs::Permissions::from_mode(0o755);
+    std::fs::set_permissions(fed.home().path(), open.clone()).expect("chmod HOME");
+    let bin = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(bin.path(), open.clone()).expect("chmod");
+    let program = bin.path().join("fed");
+    std::fs::copy(fed.path(), &program).expect("copy fed");
+    std::fs::set_permissions(&program, open).expect("chmod fed");
+
+    let mut command = fed.wrapper("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&program)
+        .arg("url")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = tokio::process::Command::from(command)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("fed starts as nobody");
+    let pid = child.id().expect("fed is running");
+    let connection = tokio::select! {
+        accepted = tokio::time::timeout(Duration::from_secs(60), listener.accept()) => {
+            accepted.expect("fed connects within a minute").expect("accept").0
+        }
+        status = child.wait() => {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                let _ = pipe.read_to_string(&mut stderr).await;
+            }
+            panic!("fed ended before it connected ({status:?}): {stderr}");
+        }
+    };
+    let environ = format!("/proc/{pid}/environ");
+    let owner = std::fs::metadata(&environ).expect("fed's environ").uid();
+    let read = as_nobody(std::path::Path::new("/bin/cat"))
+        .arg(&environ)
+        .arg(format!("/proc/{pid}/mem"))
+        .output()
+        .expect("cat runs");
+    child.kill().await.expect("fed is stopped");
+    drop(connection);
+    assert_eq!(owner, 0, "fed's /proc/PID/environ is root's");
+    assert!(!read.status.success(), "nobody read fed's environment");
+    let text = String::from_utf8_lossy(&read.stdout);
+    assert!(!text.contains(ENV[1].1), "the secret key was read: {text}");
+
+    // A process of nobody's that is dumpable is readable by nobody: the check above can fail.
+    let mut sleep = as_nobody(std::path::Path::new("/bin/sleep"))
+        .arg("30")
+        .spawn()
+        .expect("sleep as nobody");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let readable = as_nobody(std::path::Path::new("/bin/cat"))
+        .arg(format!("/proc/{}/environ", sleep.id()))
+        .output()
+        .expect("cat runs");
+    let _ = sleep.kill();
+    let _ = sleep.wait();
+    assert!(
+        readable.status.success(),
+        "a dumpable process of nobody is readable by nobody"
+    );
+}
+
 #[test]
 fn core_limits_are_read_from_proc() {
     let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\

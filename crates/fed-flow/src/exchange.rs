@@ -15,7 +15,24 @@ use crate::plan::Plan;
 pub(crate) struct Signable {
     pub(crate) credentials: Credentials,
     pub(crate) origin: CredentialOrigin,
+    /// `None`: GetCallerIdentity runs alongside the sign-in.
     pub(crate) principal: Option<Arn>,
+    /// Whether what GetCallerIdentity says decides what the credentials are (and refuses
+    /// GetSessionToken credentials) once it answers.
+    pub(crate) classify: bool,
+}
+
+/// What the credentials are, from who GetCallerIdentity says they belong to; GetSessionToken
+/// credentials cannot sign in.
+pub(crate) fn classified(credentials: &Credentials, arn: &Arn) -> Result<CredentialOrigin, Error> {
+    match classify_origin(
+        credentials.access_key_id(),
+        credentials.session_token().is_some(),
+        arn,
+    ) {
+        CredentialOrigin::SessionToken => Err(Error::SessionTokenCredentials),
+        origin => Ok(origin),
+    }
 }
 
 /// What the hops left, made signable.
@@ -32,6 +49,7 @@ pub(crate) async fn signable(
             credentials: assumed.credentials.clone(),
             origin: assumed.origin(),
             principal: Some(assumed.arn),
+            classify: false,
         },
         (None, History::LongTerm) => federation_token(plan, signer, notices).await?,
         // Who IAM Identity Center credentials belong to is asked alongside the sign-in.
@@ -39,20 +57,26 @@ pub(crate) async fn signable(
             credentials,
             origin: CredentialOrigin::IdentityCenter,
             principal: None,
+            classify: false,
+        },
+        // Temporary credentials of unknown history, with no session length asked for: the
+        // sign-in asks for nothing that depends on what they are, so it does not wait for
+        // GetCallerIdentity; what that says still refuses GetSessionToken credentials.
+        (None, History::Temporary) if plan.duration.is_none() => Signable {
+            credentials,
+            origin: CredentialOrigin::Unknown,
+            principal: None,
+            classify: true,
         },
         (None, History::Temporary) => {
             let identity = signer.caller_identity().await?;
-            match classify_origin(
-                credentials.access_key_id(),
-                credentials.session_token().is_some(),
-                &identity.arn,
-            ) {
-                CredentialOrigin::SessionToken => return Err(Error::SessionTokenCredentials),
+            match classified(&credentials, &identity.arn)? {
                 CredentialOrigin::LongTermUser => federation_token(plan, signer, notices).await?,
                 origin => Signable {
                     credentials,
                     origin,
                     principal: Some(identity.arn),
+                    classify: false,
                 },
             }
         }
@@ -103,5 +127,6 @@ async fn federation_token(
         credentials: token.credentials.clone(),
         origin: token.origin(),
         principal: Some(token.arn.clone()),
+        classify: false,
     })
 }

@@ -108,11 +108,17 @@ impl Plan {
             login = login.logout_endpoint(logout);
         }
         let url = crate::console_url(&client, &login);
-        let (principal, console) = match signable.principal {
-            Some(principal) => (principal, url.await?),
+        let (principal, console, origin) = match signable.principal {
+            Some(principal) => (principal, url.await?, signable.origin),
             None => {
                 let (identity, url) = tokio::join!(signer.caller_identity(), url);
-                (identity?.arn, url?)
+                let identity = identity?;
+                let origin = if signable.classify {
+                    exchange::classified(&signable.credentials, &identity.arn)?
+                } else {
+                    signable.origin
+                };
+                (identity.arn, url?, origin)
             }
         };
         notices.extend(console.notices.iter().cloned());
@@ -122,7 +128,7 @@ impl Plan {
             principal,
             partition,
             source: self.selection.source.clone(),
-            origin: signable.origin,
+            origin,
             notices,
         })
     }

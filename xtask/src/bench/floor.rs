@@ -126,8 +126,12 @@ impl Floor {
                 token?;
             }
             CredentialPath::EnvSession => {
-                self.session.caller_identity().await?;
-                self.signin_token(&self.session_credentials).await?;
+                let (identity, token) = tokio::join!(
+                    self.session.caller_identity(),
+                    self.signin_token(&self.session_credentials)
+                );
+                identity?;
+                token?;
             }
         }
         Ok(started.elapsed())

@@ -7,13 +7,14 @@
 //! | `role-profile` | `fed url role`: `role_arn`, `source_profile = keys` (long-term keys in the credentials file) | AssumeRole, getSigninToken |
 //! | `two-hop-profile` | `fed url second`: a second role with `source_profile = role` | AssumeRole, AssumeRole, getSigninToken |
 //! | `sso-profile` | `fed url sso`: an `sso_session` profile, logged in | GetRoleCredentials, then getSigninToken with GetCallerIdentity alongside |
-//! | `env-session` | `fed url`, AssumeRole credentials in the environment | GetCallerIdentity, getSigninToken |
+//! | `env-session` | `fed url`, AssumeRole credentials in the environment | getSigninToken with GetCallerIdentity alongside |
 //!
 //! Both roles allow a session of up to 12 hours; the first trusts the stack's IAM user, the
 //! second the first. The `sso-profile` floor makes GetCallerIdentity because fed reports the
 //! principal, which the role credentials do not name; it needs nothing from getSigninToken's
-//! answer, so it runs alongside it. The `env-session` floor cannot do the same: whether
-//! `SessionDuration` may be sent depends on what GetCallerIdentity says the credentials are.
+//! answer, so it runs alongside it. So does the `env-session` floor: with no session length
+//! asked for, nothing of the sign-in depends on what GetCallerIdentity says the credentials are
+//! (only a length asked for does: whether `SessionDuration` may be sent).
 
 use std::path::{Path, PathBuf};
 
@@ -115,7 +116,7 @@ impl CredentialPath {
             }
             CredentialPath::TwoHopProfile => "AssumeRole → AssumeRole → getSigninToken",
             CredentialPath::SsoProfile => "GetRoleCredentials → getSigninToken ∥ GetCallerIdentity",
-            CredentialPath::EnvSession => "GetCallerIdentity → getSigninToken",
+            CredentialPath::EnvSession => "getSigninToken ∥ GetCallerIdentity",
         }
     }
 
@@ -124,6 +125,7 @@ impl CredentialPath {
     pub(super) fn sequential_requests(self) -> u32 {
         match self {
             CredentialPath::TwoHopProfile => 3,
+            CredentialPath::EnvSession => 1,
             _ => 2,
         }
     }
