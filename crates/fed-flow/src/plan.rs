@@ -121,11 +121,6 @@ impl Context {
         let partition = request
             .partition
             .or_else(|| hops.last().map(|hop| hop.role_arn.partition()));
-        if let (Some(partition), Some(region)) = (request.partition, &region) {
-            partition
-                .check_region(region)
-                .map_err(|e| Error::invalid(Input::Region, e))?;
-        }
         let mut plan = Plan {
             context: self.clone(),
             request,
