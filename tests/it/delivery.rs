@@ -655,15 +655,7 @@ async fn clip_without_a_display_is_one_clear_error() {
 /// runs where the tests run as root with `setpriv`, and says it skipped otherwise.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_one_time_link_refuses_other_users() {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .map(|u| u.split_whitespace().next() == Some("0"))
-        })
-        .unwrap_or(false);
-    if !root || !on_path("setpriv") {
+    if !crate::support::can_act_as_nobody() {
         eprintln!("SKIPPED the_one_time_link_refuses_other_users: needs root and setpriv");
         return;
     }

@@ -76,19 +76,6 @@ async fn fed_runs_with_core_dumps_disabled() {
     );
 }
 
-/// Whether the tests run as root with `setpriv`, so they can act as `nobody`.
-fn can_act_as_nobody() -> bool {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .map(|u| u.split_whitespace().next() == Some("0"))
-        })
-        .unwrap_or(false);
-    root && crate::support::on_path("setpriv")
-}
-
 /// `setpriv` as `nobody`, running `program`.
 fn as_nobody(program: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new("setpriv");
@@ -105,7 +92,7 @@ fn as_nobody(program: &std::path::Path) -> std::process::Command {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fed_is_not_dumpable_for_its_own_user() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    if !can_act_as_nobody() {
+    if !crate::support::can_act_as_nobody() {
         eprintln!("SKIPPED fed_is_not_dumpable_for_its_own_user: needs root and setpriv");
         return;
     }

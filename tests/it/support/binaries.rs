@@ -36,3 +36,18 @@ pub(crate) fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
+
+/// Whether the tests can act as another user (`nobody`): they run as root and `setpriv` is
+/// there. Tests of what another local user can do run only then, and say they skipped
+/// otherwise.
+pub(crate) fn can_act_as_nobody() -> bool {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .map(|u| u.split_whitespace().next() == Some("0"))
+        })
+        .unwrap_or(false);
+    root && on_path("setpriv")
+}

@@ -27,7 +27,7 @@ mod output;
 mod stack;
 mod world;
 
-pub(crate) use binaries::{binary, on_path, project_root};
+pub(crate) use binaries::{binary, can_act_as_nobody, on_path, project_root};
 pub(crate) use browsers::{
     HEADLESS, chromium, executable, finished, path_with, read, recording_browser, stub_browser,
 };
