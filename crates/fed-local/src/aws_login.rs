@@ -11,7 +11,6 @@
 //! refresh token is random, so a client that tries to refresh fails, as after a session was
 //! revoked.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -131,20 +130,11 @@ impl AwsLogin {
     }
 }
 
-/// A cache file written by [`AwsLogin::write`].
-#[derive(Clone, PartialEq, Eq)]
+/// A cache file written by [`AwsLogin::write`]; it holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginCache {
     cache_file: PathBuf,
     expires_at: SystemTime,
-}
-
-impl fmt::Debug for LoginCache {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginCache")
-            .field("cache_file", &self.cache_file)
-            .field("expires_at", &self.expires_at)
-            .finish()
-    }
 }
 
 impl LoginCache {
