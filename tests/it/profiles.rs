@@ -5,9 +5,9 @@
 
 use std::process::Output;
 
-use fed_local::Service;
 use fed_local::fixtures::trusting;
 use fed_local::portal::SsoLogin;
+use fed_local::{AwsLogin, Service};
 
 use crate::support::{
     ACCOUNT, Fed, World, arn, assert_failure, follow, landed_as, query, session, stderr, the_url,
@@ -165,6 +165,128 @@ async fn sso_session_profile() {
     let out = world.fed().run(&["url", "sso"]).await;
     assert_failure(&out, 1, "IAM Identity Center session of profile sso")
         .hint_says("run `aws sso login --profile sso`");
+}
+
+/// `aws login` as a role session, as the AWS CLI leaves it: a `login_session` profile and its
+/// login cache. fed signs in with the cached credentials as they are: no STS call but
+/// GetCallerIdentity, no SessionDuration (even with `-d`), and a word on how long the console
+/// session lasts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_session_profile_of_a_role() {
+    let world = World::new().await;
+    let user = world
+        .stack
+        .create_user("consoleuser")
+        .await
+        .expect("a user");
+    world
+        .stack
+        .create_role("console", &trusting(&arn("user/consoleuser")), None)
+        .await
+        .expect("a role");
+    let sts = aws_sdk_sts::Client::new(&world.stack.sdk_config_with(user).await);
+    let assumed = sts
+        .assume_role()
+        .role_arn(arn("role/console"))
+        .role_session_name("alice")
+        .send()
+        .await
+        .expect("AssumeRole");
+    let c = assumed.credentials().expect("credentials");
+    let credentials = aws_sdk_sts::config::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_owned()),
+        None,
+        "test",
+    );
+    let login_session = session("console", "alice");
+    AwsLogin::new(&login_session)
+        .write(
+            &AwsLogin::cache_dir(world.home.path()),
+            &credentials,
+            ACCOUNT,
+        )
+        .expect("the login cache");
+    world.add_profiles(&format!(
+        "[profile console]\nlogin_session = {login_session}\nregion = us-east-1\n"
+    ));
+    world.stack.log().clear();
+    let out = world.fed().run(&["url", "console", "-d", "2h"]).await;
+    let principal = landed_as(&out).await;
+    assert_eq!(principal, login_session);
+    assert_eq!(world.count(Service::Sts, "AssumeRole"), 0);
+    assert_eq!(world.session_durations(), [None]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("not sending SessionDuration=7200: aws login sessions"),
+        "{err}"
+    );
+    assert!(
+        err.contains("an aws login session: SessionDuration is not sent"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the console session lasts as long as its current credentials, until "),
+        "{err}"
+    );
+}
+
+/// `aws login` as an IAM user or the root user: user-session credentials, which the federation
+/// endpoint refuses; fed says so before any call, with what to do instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_session_profile_of_a_user_is_refused() {
+    let world = World::new().await;
+    world.add_profiles(&format!(
+        "[profile console-user]\nlogin_session = {}\n\n[profile console-root]\nlogin_session = arn:aws:iam::{ACCOUNT}:root\n",
+        arn("user/alice")
+    ));
+    world.stack.log().clear();
+    for profile in ["console-user", "console-root"] {
+        let out = world.fed().run(&["url", profile]).await;
+        assert_failure(
+            &out,
+            1,
+            "the federation endpoint refuses user-session credentials",
+        )
+        .hint_says("--role-arn");
+    }
+    assert_eq!(world.count(Service::Sts, "GetCallerIdentity"), 0);
+    assert!(world.session_durations().is_empty());
+}
+
+/// A `login_session` profile with no login cache, or an expired one the stack cannot refresh:
+/// sign in again with `aws login`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_session_profile_without_a_login() {
+    let world = World::new().await;
+    let login_session = session("console", "bob");
+    world.add_profiles(&format!(
+        "[profile gone]\nlogin_session = {login_session}\nregion = us-east-1\n"
+    ));
+    let out = world.fed().run(&["url", "gone"]).await;
+    assert_failure(&out, 1, "aws login session of profile gone")
+        .hint_says("run `aws login --profile gone`");
+
+    let credentials = aws_sdk_sts::config::Credentials::new(
+        "ASIAEXAMPLE",
+        "not-a-secret",
+        Some("token".to_owned()),
+        None,
+        "test",
+    );
+    AwsLogin::new(&login_session)
+        .expired()
+        .write(
+            &AwsLogin::cache_dir(world.home.path()),
+            &credentials,
+            ACCOUNT,
+        )
+        .expect("the login cache");
+    let out = world.fed().run(&["url", "gone"]).await;
+    assert_failure(&out, 1, "aws login session of profile gone")
+        .hint_says("run `aws login --profile gone`");
+    assert!(world.session_durations().is_empty());
 }
 
 /// Environment keys win over AWS_PROFILE, as in the AWS CLI, and fed says so; an explicit

@@ -54,8 +54,21 @@ pub(crate) fn words(notice: &Notice) -> Option<String> {
             omitted_because(*why)
         ),
         Notice::SessionDurationRefused => "the federation endpoint refused SessionDuration; signed in without it, so the console session lasts as long as the credentials".to_owned(),
+        Notice::LoginSession { ends_at } => format!(
+            "an aws login session: SessionDuration is not sent (its history is unknown), so the console session lasts as long as its current credentials{}; aws login refreshes the credentials, not the console session",
+            ends_at.map(|at| format!(", until {}", utc(at))).unwrap_or_default()
+        ),
         _ => return None,
     })
+}
+
+/// A time as RFC 3339 in UTC, to the second.
+fn utc(at: std::time::SystemTime) -> String {
+    let at = time::OffsetDateTime::from(at);
+    at.replace_nanosecond(0)
+        .unwrap_or(at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Why a `SessionDuration` is not sent, in words.
@@ -68,6 +81,7 @@ fn omitted_because(why: Omitted) -> &'static str {
             "the federation endpoint rejects it for GetFederationToken credentials"
         }
         Omitted::IdentityCenter => "IAM Identity Center sessions set their own length",
+        Omitted::LoginSession => "aws login sessions are of unknown history and never get it",
         _ => "these credentials cannot sign in directly",
     }
 }

@@ -32,6 +32,9 @@ pub(crate) fn describe(profile: &ProfileSummary) -> String {
     if let Some(role) = &profile.role {
         text = format!("{text} {role}");
     }
+    if let Some(user) = &profile.user {
+        text = format!("{text} user {user}");
+    }
     if let Some(account) = &profile.account {
         text = format!("{text} in {account}");
     }
@@ -118,6 +121,17 @@ mod tests {
                 Some("ReadOnly"),
             ),
             profile("odd", ProfileKind::Role, None, None),
+            profile(
+                "console",
+                ProfileKind::Login,
+                Some("111122223333"),
+                Some("Admin"),
+            ),
+            {
+                let mut alice = profile("alice", ProfileKind::Login, Some("444455556666"), None);
+                alice.user = Some("alice".to_owned());
+                alice
+            },
         ];
         assert_eq!(
             lines(&profiles),
@@ -126,6 +140,8 @@ mod tests {
                 "prod-admin  role Admin in 111122223333",
                 "sso         SSO ReadOnly in 444455556666",
                 "odd         role",
+                "console     login Admin in 111122223333",
+                "alice       login user alice in 444455556666",
             ]
         );
     }

@@ -90,6 +90,9 @@ pub enum CredentialOrigin {
     SessionToken,
     /// Temporary credentials of unknown origin.
     Unknown,
+    /// A role session's credentials from `aws login` (a `login_session` profile): temporary,
+    /// refreshed by the AWS Sign-In service, with a history fed cannot see.
+    LoginSession,
 }
 
 impl CredentialOrigin {
@@ -111,6 +114,7 @@ impl CredentialOrigin {
             CredentialOrigin::LongTermUser => "long-term IAM user keys",
             CredentialOrigin::SessionToken => "GetSessionToken credentials",
             CredentialOrigin::Unknown => "temporary credentials of unknown origin",
+            CredentialOrigin::LoginSession => "aws login credentials",
         }
     }
 }

@@ -33,6 +33,9 @@ pub enum Omitted {
     IdentityCenter,
     /// The credentials cannot sign in directly (long-term keys, GetSessionToken).
     NotSignable,
+    /// An `aws login` session: its history is unknown, and nothing shows the federation
+    /// endpoint takes `SessionDuration` for it.
+    LoginSession,
 }
 
 /// Decides whether `SessionDuration` is sent to getSigninToken.
@@ -48,6 +51,8 @@ pub enum Omitted {
 ///   the environment or a `credential_process`): the requested value, with
 ///   [`SessionDurationDecision::retry_without`] set, so that a refusal is
 ///   retried once without it.
+/// - `aws login` role sessions (`LoginSession`): never; their history is
+///   unknown too, and they are not retried with it.
 ///
 /// A requested value outside 900–43200 is an error where it would be sent;
 /// where it is left out, [`SessionDurationDecision::omitted`] says why.
@@ -76,6 +81,7 @@ pub fn decide_session_duration(
         CredentialOrigin::AssumedRole { chained: true } => omitted(Omitted::RoleChaining),
         CredentialOrigin::FederationToken => omitted(Omitted::FederationToken),
         CredentialOrigin::IdentityCenter => omitted(Omitted::IdentityCenter),
+        CredentialOrigin::LoginSession => omitted(Omitted::LoginSession),
         CredentialOrigin::Unknown => SessionDurationDecision {
             value: Some(SessionDuration::new(requested)?),
             omitted: None,

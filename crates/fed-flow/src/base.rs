@@ -1,6 +1,6 @@
 //! Resolving the base of a chain once: keys as they are, a `credential_process` run once, IAM
-//! Identity Center and web identity through aws-config's profile provider, and the
-//! `credential_source` providers.
+//! Identity Center, `aws login` sessions and web identity through aws-config's profile
+//! provider, and the `credential_source` providers.
 
 use std::process::Stdio;
 
@@ -8,7 +8,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use fed_core::{Credentials, one_line};
 
-use crate::chain::Base;
+use crate::chain::{Base, LoginIdentity};
 use crate::context::Context;
 use crate::error::Error;
 
@@ -21,6 +21,12 @@ pub(crate) enum History {
     IdentityCenter,
     /// Temporary credentials made somewhere fed cannot see.
     Temporary,
+    /// `aws login` credentials (a `login_session` profile): temporary, of unknown history;
+    /// `identity` is what the `login_session` ARN says they are.
+    Login {
+        /// What the `login_session` ARN says.
+        identity: LoginIdentity,
+    },
 }
 
 /// Base credentials and what is known of them.
@@ -47,11 +53,7 @@ pub(crate) async fn resolve(base: &Base, context: &Context) -> Result<Resolved, 
         Base::Keys(credentials) => Ok(by_token(credentials.clone())),
         Base::Process { profile, command } => Ok(by_token(run_process(profile, command).await?)),
         Base::Sso { profile } => {
-            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .profile_files(context.profile_files())
-                .build();
-            let credentials = provider.provide_credentials().await.map_err(|err| {
+            let credentials = from_profile(profile, context).await.map_err(|err| {
                 let reason = one_line(&err);
                 if is_sso_login_error(&reason) {
                     Error::SsoLogin {
@@ -70,14 +72,28 @@ pub(crate) async fn resolve(base: &Base, context: &Context) -> Result<Resolved, 
                 history: History::IdentityCenter,
             })
         }
-        Base::WebIdentity { profile } => {
-            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .profile_files(context.profile_files())
-                .build();
+        Base::Login {
+            profile, identity, ..
+        } => {
+            // Every failure of the login cache (none, expired, refresh refused) is fixed by
+            // signing in again.
             let credentials =
-                provider
-                    .provide_credentials()
+                from_profile(profile, context)
+                    .await
+                    .map_err(|err| Error::LoginSession {
+                        profile: profile.clone(),
+                        reason: one_line(&err),
+                    })?;
+            Ok(Resolved {
+                credentials: fed_aws::from_sdk_credentials(&credentials),
+                history: History::Login {
+                    identity: *identity,
+                },
+            })
+        }
+        Base::WebIdentity { profile } => {
+            let credentials =
+                from_profile(profile, context)
                     .await
                     .map_err(|err| Error::ProfileCredentials {
                         profile: profile.clone(),
@@ -152,6 +168,20 @@ pub(crate) async fn resolve(base: &Base, context: &Context) -> Result<Resolved, 
             Ok(by_token(fed_aws::from_sdk_credentials(&credentials)))
         }
     }
+}
+
+/// The credentials of `profile` from aws-config's profile provider, over the config files
+/// `context` read.
+async fn from_profile(
+    profile: &str,
+    context: &Context,
+) -> Result<aws_credential_types::Credentials, CredentialsError> {
+    aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .profile_name(profile)
+        .profile_files(context.profile_files())
+        .build()
+        .provide_credentials()
+        .await
 }
 
 /// Where the default chain looked, when it found nothing.

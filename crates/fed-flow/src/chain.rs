@@ -3,13 +3,13 @@
 //!
 //! Profiles are read with aws-config's parser. A profile with `role_arn` is followed through
 //! `source_profile` (or stops at `credential_source`) to a base: static keys,
-//! `credential_process`, IAM Identity Center (`sso_session` or legacy `sso_start_url`) or web
-//! identity. fed resolves the base once and makes every AssumeRole hop itself.
+//! `credential_process`, IAM Identity Center (`sso_session` or legacy `sso_start_url`), an
+//! `aws login` session (`login_session`) or web identity. fed resolves the base once and makes every AssumeRole hop itself.
 
 use aws_config::profile::{Profile, ProfileSet};
 use fed_core::{
-    AssumeRoleDuration, Credentials, ExternalId, MfaSerial, RequestedDuration, RoleArn,
-    RoleSessionName,
+    Arn, AssumeRoleDuration, Credentials, ExternalId, MfaSerial, Principal, RequestedDuration,
+    RoleArn, RoleSessionName,
 };
 
 use crate::error::{Error, Input};
@@ -32,6 +32,16 @@ pub(crate) enum Base {
         /// The profile.
         profile: String,
     },
+    /// An `aws login` session (`login_session`), resolved by aws-config's profile provider
+    /// from the login cache.
+    Login {
+        /// The profile.
+        profile: String,
+        /// The `login_session` ARN: who signed in to the console.
+        arn: String,
+        /// What that ARN says the session is.
+        identity: LoginIdentity,
+    },
     /// Web identity, resolved by aws-config's profile provider.
     WebIdentity {
         /// The profile.
@@ -46,6 +56,54 @@ pub(crate) enum Base {
     },
     /// The SDK's default chain.
     DefaultChain,
+}
+
+/// Who an `aws login` session is, as its `login_session` ARN says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoginIdentity {
+    /// A role session (`assumed-role`): the federation endpoint takes its credentials.
+    RoleSession,
+    /// An IAM user or the root user: user-session credentials, which the federation endpoint
+    /// refuses.
+    User,
+    /// Anything else, or no ARN: who it is is asked of STS.
+    Unknown,
+}
+
+impl LoginIdentity {
+    /// What `login_session` (trimmed, as the AWS CLI hashes it) says.
+    pub(crate) fn of(login_session: &str) -> LoginIdentity {
+        login_session
+            .trim()
+            .parse::<Arn>()
+            .map_or(LoginIdentity::Unknown, |arn| LoginIdentity::of_arn(&arn))
+    }
+
+    /// What an ARN says: the `login_session`'s, or the caller's once STS has named it.
+    pub(crate) fn of_arn(arn: &Arn) -> LoginIdentity {
+        match arn.principal() {
+            Principal::AssumedRole { .. } => LoginIdentity::RoleSession,
+            Principal::User { .. } | Principal::Root => LoginIdentity::User,
+            _ => LoginIdentity::Unknown,
+        }
+    }
+}
+
+/// Refuses, before any call, an `aws login` session of an IAM user or the root user that is
+/// to sign in as it is (no role to assume from it): the federation endpoint refuses
+/// user-session credentials.
+pub(crate) fn refuse_user_login(base: &Base, hops: &[Hop]) -> Result<(), Error> {
+    match base {
+        Base::Login {
+            profile,
+            arn,
+            identity: LoginIdentity::User,
+        } if hops.is_empty() => Err(Error::LoginSessionUser {
+            profile: profile.clone(),
+            arn: arn.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// One AssumeRole a chain needs.
@@ -264,6 +322,14 @@ fn base_of(profile: &Profile) -> Result<Base, Error> {
     if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
         return Ok(Base::Sso { profile: name });
     }
+    // aws-config's order: web identity, IAM Identity Center, then `login_session`.
+    if let Some(arn) = profile.get("login_session") {
+        return Ok(Base::Login {
+            profile: name,
+            arn: arn.trim().to_owned(),
+            identity: LoginIdentity::of(arn),
+        });
+    }
     if let Some(keys) = keys_of(profile)? {
         return Ok(Base::Keys(keys));
     }
@@ -275,6 +341,6 @@ fn base_of(profile: &Profile) -> Result<Base, Error> {
     }
     Err(Error::NoCredentialsInProfile {
         profile: name,
-        reason: "it has none of aws_access_key_id, role_arn, sso_session, sso_start_url, credential_process or web_identity_token_file".to_owned(),
+        reason: "it has none of aws_access_key_id, role_arn, sso_session, sso_start_url, login_session, credential_process or web_identity_token_file".to_owned(),
     })
 }

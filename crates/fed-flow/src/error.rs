@@ -110,6 +110,26 @@ pub enum Error {
         /// What the SDK reported.
         reason: String,
     },
+    /// The `aws login` session of a profile is not in the login cache, or has expired and
+    /// cannot be refreshed.
+    #[error("the aws login session of profile {profile} has expired or is not signed in: {reason}")]
+    LoginSession {
+        /// The profile.
+        profile: String,
+        /// What the SDK reported.
+        reason: String,
+    },
+    /// The `aws login` session of a profile is an IAM user's or the root user's: user-session
+    /// credentials, which the federation endpoint refuses.
+    #[error(
+        "the profile {profile} is an aws login session of {arn}, an IAM user or root user: the federation endpoint refuses user-session credentials, as it refuses GetSessionToken credentials"
+    )]
+    LoginSessionUser {
+        /// The profile.
+        profile: String,
+        /// The `login_session` ARN, or the caller STS named.
+        arn: String,
+    },
     /// Resolving a profile's credentials failed for another reason.
     #[error("cannot get the credentials of profile {profile}: {reason}")]
     ProfileCredentials {
@@ -248,7 +268,9 @@ impl Error {
             Error::OverMaxSessionDuration { .. } => Some(Input::Duration),
             Error::PolicyNeeded => Some(Input::Policy),
             Error::MfaCodeUnused => Some(Input::MfaCode),
-            Error::PortalNoProfile | Error::PortalProfile { .. } => Some(Input::Profile),
+            Error::PortalNoProfile
+            | Error::PortalProfile { .. }
+            | Error::LoginSessionUser { .. } => Some(Input::Profile),
             _ => None,
         }
     }
@@ -261,6 +283,8 @@ impl Error {
             Error::NoCredentialsInProfile { .. } => "give the profile aws_access_key_id, role_arn with source_profile, sso_session, or credential_process".to_owned(),
             Error::NoCredentials { .. } => "configure credentials: `aws configure`, `aws sso login --profile P` with --profile P, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_owned(),
             Error::SsoLogin { profile, .. } => format!("run `aws sso login --profile {profile}`"),
+            Error::LoginSession { profile, .. } => format!("run `aws login --profile {profile}`"),
+            Error::LoginSessionUser { profile, .. } => format!("assume a role from it with --role-arn ARN (or a profile with role_arn and source_profile = {profile}), or sign in through IAM Identity Center"),
             Error::MfaCodeNeeded { .. } => "pass the code with --mfa-code".to_owned(),
             Error::MfaCodeUnused => "name the device with the role: --role-arn ARN --mfa-serial SERIAL, or use a profile with mfa_serial".to_owned(),
             Error::MfaDenied { .. } => "use the current code of that device; codes change every 30 seconds".to_owned(),

@@ -1,11 +1,13 @@
 //! Credentials the federation endpoint accepts, from what the hops left: a role session as it
 //! is, IAM Identity Center credentials as they are, long-term keys exchanged with
-//! GetFederationToken, and credentials of unknown history looked up with GetCallerIdentity.
+//! GetFederationToken, `aws login` role sessions as they are (never with `SessionDuration`), and
+//! credentials of unknown history looked up with GetCallerIdentity.
 
 use fed_aws::{AssumedRole, FederationTokenRequest, Sts, StsClient, classify_origin};
 use fed_core::{Arn, CredentialOrigin, Credentials, FederationName, Partition, Region};
 
 use crate::base::History;
+use crate::chain::LoginIdentity;
 use crate::error::{Error, Input};
 use crate::notice::Notice;
 use crate::plan::Plan;
@@ -59,6 +61,9 @@ pub(crate) async fn signable(
             principal: None,
             classify: false,
         },
+        (None, History::Login { identity }) => {
+            login_session(plan, signer, credentials, identity, notices).await?
+        }
         // Temporary credentials of unknown history, with no session length asked for: the
         // sign-in asks for nothing that depends on what they are, so it does not wait for
         // GetCallerIdentity; what that says still refuses GetSessionToken credentials.
@@ -80,6 +85,41 @@ pub(crate) async fn signable(
                 },
             }
         }
+    })
+}
+
+/// `aws login` credentials signed in as they are: a role session's, as its `login_session` ARN
+/// says or, when it does not say, as GetCallerIdentity says first. A user's are refused before
+/// the federation endpoint is called.
+async fn login_session(
+    plan: &Plan,
+    signer: &StsClient,
+    credentials: Credentials,
+    identity: LoginIdentity,
+    notices: &mut Vec<Notice>,
+) -> Result<Signable, Error> {
+    let refused = |arn: String| Error::LoginSessionUser {
+        profile: plan.profile().unwrap_or_default().to_owned(),
+        arn,
+    };
+    let principal = match identity {
+        LoginIdentity::RoleSession => None,
+        LoginIdentity::User | LoginIdentity::Unknown => {
+            let caller = signer.caller_identity().await?.arn;
+            if LoginIdentity::of_arn(&caller) == LoginIdentity::User {
+                return Err(refused(caller.to_string()));
+            }
+            Some(caller)
+        }
+    };
+    notices.push(Notice::LoginSession {
+        ends_at: credentials.expiration(),
+    });
+    Ok(Signable {
+        credentials,
+        origin: CredentialOrigin::LoginSession,
+        principal,
+        classify: false,
     })
 }
 

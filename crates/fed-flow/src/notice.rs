@@ -1,6 +1,8 @@
 //! What a sign-in tells its user, as values: the tool that shows them words them (or leaves
 //! them out, or translates them).
 
+use std::time::SystemTime;
+
 use fed_core::{Arn, Omitted, Partition, RoleArn};
 use url::Url;
 
@@ -58,4 +60,11 @@ pub enum Notice {
     /// The federation endpoint refused `SessionDuration`, and the sign-in was retried without
     /// it: the console session lasts as long as the credentials.
     SessionDurationRefused,
+    /// The credentials are an `aws login` role session's: no `SessionDuration` is sent (their
+    /// history is unknown), so the console session lasts as long as these credentials, which
+    /// `aws login` makes for 15 minutes; refreshing them later does not lengthen it.
+    LoginSession {
+        /// When the credentials expire, when the cache says.
+        ends_at: Option<SystemTime>,
+    },
 }

@@ -100,6 +100,7 @@ impl Context {
                 duration: None,
             });
         }
+        chain::refuse_user_login(&base, &hops)?;
         if request.mfa_code.is_some() && hops.iter().all(|hop| hop.mfa_serial.is_none()) {
             return Err(Error::MfaCodeUnused);
         }

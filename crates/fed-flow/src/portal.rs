@@ -233,6 +233,7 @@ fn sso_settings(profiles: &ProfileSet, profile: &Profile) -> Result<SsoSettings,
                 ProfileKind::Keys => "it holds access keys (aws_access_key_id)",
                 ProfileKind::Process => "it runs a credential_process",
                 ProfileKind::WebIdentity => "it uses web identity (web_identity_token_file)",
+                ProfileKind::Login => "it is an aws login session (login_session)",
                 _ => "it holds settings only",
             };
             return Err(portal_error(

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use aws_config::profile::Profile;
+use fed_core::{Arn, Principal};
 
 use crate::context::Context;
 use crate::error::Error;
@@ -23,6 +24,8 @@ pub enum ProfileKind {
     Process,
     /// `web_identity_token_file`.
     WebIdentity,
+    /// An `aws login` session: `login_session`.
+    Login,
     /// None of those: settings only, such as a `region`.
     Settings,
 }
@@ -35,6 +38,7 @@ impl fmt::Display for ProfileKind {
             ProfileKind::Sso => "SSO",
             ProfileKind::Process => "process",
             ProfileKind::WebIdentity => "web identity",
+            ProfileKind::Login => "login",
             ProfileKind::Settings => "settings",
         })
     }
@@ -48,10 +52,13 @@ pub struct ProfileSummary {
     pub name: String,
     /// How it gets its credentials.
     pub kind: ProfileKind,
-    /// The account, from `role_arn` or `sso_account_id`.
+    /// The account, from `role_arn`, `sso_account_id` or `login_session`.
     pub account: Option<String>,
-    /// The role, from `role_arn` (its name) or `sso_role_name`.
+    /// The role, from `role_arn` (its name), `sso_role_name` or an `assumed-role`
+    /// `login_session`.
     pub role: Option<String>,
+    /// The IAM user of a `login_session` (`root` for the root user).
+    pub user: Option<String>,
 }
 
 impl ProfileSummary {
@@ -62,11 +69,13 @@ impl ProfileSummary {
             kind,
             account: None,
             role: None,
+            user: None,
         }
     }
 
     pub(crate) fn of(profile: &Profile) -> ProfileSummary {
         let get = |key: &str| profile.get(key).map(str::trim).filter(|v| !v.is_empty());
+        let mut user = None;
         let (kind, account, role) = if let Some(arn) = get("role_arn") {
             let role: Option<fed_core::RoleArn> = arn.parse().ok();
             (
@@ -79,6 +88,25 @@ impl ProfileSummary {
                 ProfileKind::Sso,
                 get("sso_account_id").map(str::to_owned),
                 get("sso_role_name").map(str::to_owned),
+            )
+        } else if let Some(arn) = get("login_session") {
+            let arn: Option<Arn> = arn.parse().ok();
+            let role = match arn.as_ref().map(Arn::principal) {
+                Some(Principal::AssumedRole { role_name, .. }) => Some(role_name.clone()),
+                Some(Principal::User { name, .. }) => {
+                    user = Some(name.clone());
+                    None
+                }
+                Some(Principal::Root) => {
+                    user = Some("root".to_owned());
+                    None
+                }
+                _ => None,
+            };
+            (
+                ProfileKind::Login,
+                arn.as_ref().map(|a| a.account_id().to_owned()),
+                role,
             )
         } else if get("credential_process").is_some() {
             (ProfileKind::Process, None, None)
@@ -94,6 +122,7 @@ impl ProfileSummary {
             kind,
             account,
             role,
+            user,
         }
     }
 }

@@ -12,6 +12,7 @@
 //!   [`LocalStack`] runs one, [`Gate::start`] runs one alone in front of a [`LocalAws`].
 //! - [`federation`]: the federation endpoint emulator.
 //! - [`portal`]: [`Portal`], the IAM Identity Center portal (`sso`) and its login helper.
+//! - [`AwsLogin`]: what `aws login` writes, the login cache of a `login_session` profile.
 //! - [`identities`]: what every credential the stack has seen is; the emulator's resolver.
 //! - [`log`]: the [`RequestLog`] of every request, for exact call counts.
 //! - [`fixtures`]: IAM users, roles and MFA devices for tests, made through the gate, and
@@ -43,6 +44,7 @@
 //! # Ok(()) }
 //! ```
 
+mod aws_login;
 mod error;
 mod serve;
 
@@ -57,6 +59,7 @@ pub mod programs;
 pub mod stack;
 pub mod totp;
 
+pub use aws_login::{AwsLogin, LoginCache};
 pub use error::Error;
 pub use gate::Gate;
 pub use identities::{Identities, Identity};

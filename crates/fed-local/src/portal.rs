@@ -27,7 +27,7 @@
 
 mod api;
 mod config;
-mod login;
+pub(crate) mod login;
 mod roles;
 mod tokens;
 

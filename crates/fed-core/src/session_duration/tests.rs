@@ -44,7 +44,7 @@ fn check(origin: CredentialOrigin, requested: Option<u64>, expect: &str) {
     assert_eq!(got, expect, "{origin:?} requested {requested:?}");
 }
 
-const ALL: [CredentialOrigin; 7] = [
+const ALL: [CredentialOrigin; 8] = [
     CredentialOrigin::AssumedRole { chained: false },
     CredentialOrigin::AssumedRole { chained: true },
     CredentialOrigin::FederationToken,
@@ -52,6 +52,7 @@ const ALL: [CredentialOrigin; 7] = [
     CredentialOrigin::LongTermUser,
     CredentialOrigin::SessionToken,
     CredentialOrigin::Unknown,
+    CredentialOrigin::LoginSession,
 ];
 
 #[test]
@@ -107,6 +108,12 @@ fn in_range_is_sent_only_for_unchained_assume_role() {
             CredentialOrigin::Unknown,
             Some(secs),
             &format!("send {secs} or retry without"),
+        );
+        // An `aws login` session is of unknown history too, and never gets it.
+        check(
+            CredentialOrigin::LoginSession,
+            Some(secs),
+            &omitted(secs, Omitted::LoginSession),
         );
         for origin in [
             CredentialOrigin::LongTermUser,

@@ -39,6 +39,22 @@ fed_duration = 36h
 [profile china]
 role_arn = arn:aws-cn:iam::111122223333:role/ReadOnly
 source_profile = keys
+
+[profile console-role]
+login_session = arn:aws:sts::111122223333:assumed-role/Admin/alice
+
+[profile console-user]
+login_session = arn:aws:iam::111122223333:user/alice
+
+[profile console-root]
+login_session = arn:aws:iam::111122223333:root
+
+[profile console-odd]
+login_session = alice
+
+[profile from-console-user]
+role_arn = arn:aws:iam::111122223333:role/ReadOnly
+source_profile = console-user
 ";
 
 fn host(vars: &[(&str, &str)]) -> Host {
@@ -232,4 +248,53 @@ async fn an_mfa_code_with_no_device_is_refused_before_any_call() {
         )
         .unwrap_err();
     assert!(matches!(err, Error::MfaCodeUnused), "{err}");
+}
+
+#[tokio::test]
+async fn a_login_session_is_a_base_of_its_own_and_a_user_one_is_refused_before_any_call() {
+    let context = context(&[]).await;
+    let base = |profile: &str| {
+        context
+            .plan(&request().profile(profile))
+            .map(|plan| plan.base)
+    };
+    assert!(matches!(
+        base("console-role"),
+        Ok(Base::Login {
+            identity: chain::LoginIdentity::RoleSession,
+            ..
+        })
+    ));
+    // What STS says decides, when the ARN does not.
+    assert!(matches!(
+        base("console-odd"),
+        Ok(Base::Login {
+            identity: chain::LoginIdentity::Unknown,
+            ..
+        })
+    ));
+    for profile in ["console-user", "console-root"] {
+        let err = base(profile).unwrap_err();
+        assert!(
+            matches!(&err, Error::LoginSessionUser { profile: p, .. } if p == profile),
+            "{err}"
+        );
+        assert!(err.hint().is_some_and(|hint| hint.contains("--role-arn")));
+    }
+    // A role assumed from a user's session is a role session like any other.
+    assert!(
+        context
+            .plan(&request().profile("from-console-user"))
+            .is_ok()
+    );
+    let role = RoleToAssume::new(
+        "arn:aws:iam::111122223333:role/ReadOnly"
+            .parse()
+            .expect("a role"),
+    );
+    assert!(
+        context
+            .plan(&request().profile("console-user").role(role))
+            .is_ok()
+    );
 }

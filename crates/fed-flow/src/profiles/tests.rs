@@ -14,6 +14,7 @@ fn summary(
         kind,
         account: account.map(str::to_owned),
         role: role.map(str::to_owned),
+        user: None,
     }
 }
 
@@ -104,4 +105,30 @@ async fn a_value_of_a_profile() {
     assert_eq!(value("prod", "fed_container"), None);
     assert_eq!(value("prod", "fed_region"), None);
     assert_eq!(value("other", "fed_browser"), None);
+}
+
+#[tokio::test]
+async fn login_sessions_are_named_with_their_account_and_role_or_user() {
+    let config = "[profile console-role]\nlogin_session = arn:aws:sts::111122223333:assumed-role/Admin/alice\n\
+                  [profile console-user]\nlogin_session = arn:aws:iam::444455556666:user/team/bob\n\
+                  [profile console-root]\nlogin_session = arn:aws:iam::777788889999:root\n\
+                  [profile console-odd]\nlogin_session = not-an-arn\n";
+    let user = |name: &str, account: &str, user: &str| ProfileSummary {
+        user: Some(user.to_owned()),
+        ..summary(name, ProfileKind::Login, Some(account), None)
+    };
+    assert_eq!(
+        listed(config, "").await,
+        vec![
+            summary("console-odd", ProfileKind::Login, None, None),
+            summary(
+                "console-role",
+                ProfileKind::Login,
+                Some("111122223333"),
+                Some("Admin")
+            ),
+            user("console-root", "777788889999", "root"),
+            user("console-user", "444455556666", "bob"),
+        ]
+    );
 }

@@ -208,27 +208,27 @@ fn cache_name(identifier: &str) -> String {
 }
 
 /// `at` without its fraction of a second.
-fn whole_seconds(at: SystemTime) -> SystemTime {
+pub(crate) fn whole_seconds(at: SystemTime) -> SystemTime {
     let seconds = at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
     UNIX_EPOCH + Duration::from_secs(seconds)
 }
 
 /// `2025-01-02T03:04:05Z`.
-fn rfc3339(at: SystemTime) -> String {
+pub(crate) fn rfc3339(at: SystemTime) -> String {
     OffsetDateTime::from(whole_seconds(at))
         .format(&Rfc3339)
         .expect("a time in whole seconds formats as RFC 3339")
 }
 
 /// Random letters and digits, as in AWS's client ids and secrets.
-fn random(len: usize) -> String {
+pub(crate) fn random(len: usize) -> String {
     std::iter::repeat_with(fastrand::alphanumeric)
         .take(len)
         .collect()
 }
 
 /// Writes `text` to `path`, readable by its owner only, as the AWS CLI does.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::File::options();
     options.write(true).create(true).truncate(true);
