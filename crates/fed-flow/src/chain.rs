@@ -4,7 +4,8 @@
 //! Profiles are read with aws-config's parser. A profile with `role_arn` is followed through
 //! `source_profile` (or stops at `credential_source`) to a base: static keys,
 //! `credential_process`, IAM Identity Center (`sso_session` or legacy `sso_start_url`), an
-//! `aws login` session (`login_session`) or web identity. fed resolves the base once and makes every AssumeRole hop itself.
+//! `aws login` session (`login_session`) or web identity. fed resolves the base once and makes
+//! every AssumeRole hop itself.
 
 use aws_config::profile::{Profile, ProfileSet};
 use fed_core::{

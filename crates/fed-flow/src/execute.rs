@@ -5,7 +5,7 @@ use fed_aws::{ConfigOptions, Sts, StsClient};
 use fed_core::{Arn, Partition, Region};
 
 use crate::base;
-use crate::console_url::ConsoleLogin;
+use crate::console_url::{ConsoleLogin, ConsoleUrl};
 use crate::error::{Error, Input};
 use crate::exchange;
 use crate::hops;
@@ -65,15 +65,43 @@ impl Plan {
         )
         .await?;
 
-        let partition = self
+        // Without the principal yet, the partition is the request's or the region's; once
+        // GetCallerIdentity names the principal, a sign-in made for another partition is made
+        // again for the credentials' own (or refused, when the region or page is of another).
+        let guess = self
             .request
             .partition
             .or(signable.principal.as_ref().map(Arn::partition))
             .or(self.region.as_ref().map(Region::partition))
             .unwrap_or(Partition::Aws);
-        let destination = self.check(partition)?;
-        let endpoints = SigninEndpoints::of(&self.request, partition);
-        if let Some(logout) = &endpoints.logout
+        let early = early.filter(|_| self.partition == Some(guess));
+        let (principal, (console, partition), origin) = match signable.principal.clone() {
+            Some(principal) => (
+                principal,
+                self.console(guess, early, &signable).await?,
+                signable.origin,
+            ),
+            None => {
+                let (identity, signed) = tokio::join!(
+                    signer.caller_identity(),
+                    self.console(guess, early, &signable)
+                );
+                let identity = identity?;
+                let origin = if signable.classify {
+                    exchange::classified(&signable.credentials, &identity.arn)?
+                } else {
+                    signable.origin
+                };
+                let actual = self.request.partition.unwrap_or(identity.arn.partition());
+                let signed = if actual == guess {
+                    signed?
+                } else {
+                    self.console(actual, None, &signable).await?
+                };
+                (identity.arn, signed, origin)
+            }
+        };
+        if let Some(logout) = &SigninEndpoints::of(&self.request, partition).logout
             && self.request.signin_endpoint.is_none()
             && partition == Partition::AwsEusc
         {
@@ -82,17 +110,38 @@ impl Plan {
                 endpoint: logout.clone(),
             });
         }
+        notices.extend(console.notices.iter().cloned());
+        Ok(SignedIn {
+            session: console.session.clone(),
+            console,
+            principal,
+            partition,
+            source: self.selection.source.clone(),
+            origin,
+            notices,
+        })
+    }
+
+    /// The sign-in for credentials of `partition`: the checks that need it, the endpoints, the
+    /// client (`early`, when one was built ahead for that partition), and the URL.
+    async fn console(
+        &self,
+        partition: Partition,
+        early: Option<tokio::task::JoinHandle<Result<fed_signin::Client, fed_signin::Error>>>,
+        signable: &exchange::Signable,
+    ) -> Result<(ConsoleUrl, Partition), Error> {
+        let destination = self.check(partition)?;
+        let endpoints = SigninEndpoints::of(&self.request, partition);
         let client = match early {
-            Some(task) if self.partition == Some(partition) => task
+            Some(task) => task
                 .await
                 .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?,
-            _ => fed_signin::Client::new(endpoints.client_config(&self.request, partition)),
+            None => fed_signin::Client::new(endpoints.client_config(&self.request, partition)),
         }
         .map_err(|e| match e {
             fed_signin::Error::InvalidEndpoint { .. } => Error::invalid(Input::SigninEndpoint, e),
             e => Error::Signin(e),
         })?;
-
         let destination_url = destination.to_url(partition, self.region.as_ref());
         let mut login = ConsoleLogin::new(
             &signable.credentials,
@@ -107,30 +156,7 @@ impl Plan {
         if let Some(logout) = &endpoints.logout {
             login = login.logout_endpoint(logout);
         }
-        let url = crate::console_url(&client, &login);
-        let (principal, console, origin) = match signable.principal {
-            Some(principal) => (principal, url.await?, signable.origin),
-            None => {
-                let (identity, url) = tokio::join!(signer.caller_identity(), url);
-                let identity = identity?;
-                let origin = if signable.classify {
-                    exchange::classified(&signable.credentials, &identity.arn)?
-                } else {
-                    signable.origin
-                };
-                (identity.arn, url?, origin)
-            }
-        };
-        notices.extend(console.notices.iter().cloned());
-        Ok(SignedIn {
-            session: console.session.clone(),
-            console,
-            principal,
-            partition,
-            source: self.selection.source.clone(),
-            origin,
-            notices,
-        })
+        Ok((crate::console_url(&client, &login).await?, partition))
     }
 
     /// The STS client: in the region asked for, else the partition's default region (aws-eusc's
