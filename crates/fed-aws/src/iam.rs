@@ -2,7 +2,8 @@
 //! [`IamClient`] over `aws_sdk_iam::Client`.
 //!
 //! The lifecycle is: create a role that a principal may assume, tagged ([`CreateRole`]); wait
-//! until STS lets it be assumed ([`assume_role_when_propagated`](crate::assume_role_when_propagated));
+//! until STS lets it be assumed
+//! ([`assume_role_when_propagated`](crate::assume_role_when_propagated));
 //! and delete it with everything that blocks its deletion, only if it carries the caller's owner
 //! tag ([`delete_owned_role`]), within a time [`Budget`].
 //!

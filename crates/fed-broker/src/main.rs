@@ -2,8 +2,8 @@
 //! FILE` checks the configuration and the entitlements it names (and that the audit store
 //! answers, when one is configured), and says what it found.
 //!
-//! Audit records go to stdout, one JSON line each; logs go to stderr, one JSON line each. SIGHUP reloads the
-//! entitlements; SIGTERM and Ctrl-C stop it gracefully.
+//! Audit records go to stdout, one JSON line each; logs go to stderr, one JSON line each.
+//! SIGHUP reloads the entitlements; SIGTERM and Ctrl-C stop it gracefully.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

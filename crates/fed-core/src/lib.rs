@@ -42,7 +42,8 @@
 //!   checked to name a role.
 //! - Validated inputs: [`RoleSessionName`], [`FederationName`], [`RoleName`],
 //!   [`ExternalId`], [`MfaSerial`], [`MfaCode`], [`SourceIdentity`], [`Issuer`],
-//!   [`SessionDuration`], [`AssumeRoleDuration`], [`FederationTokenDuration`], and [`RequestedDuration`], a length as it is asked for before the way is known.
+//!   [`SessionDuration`], [`AssumeRoleDuration`], [`FederationTokenDuration`], and
+//!   [`RequestedDuration`], a length as it is asked for before the way is known.
 //! - [`Credentials`] (redacted `Debug`, zeroized) and their [`CredentialOrigin`].
 //! - [`decide_session_duration`] decides whether `SessionDuration` is sent.
 //! - [`SigninTokenRequest`] encodes the `getSigninToken` call; [`SigninToken`]
