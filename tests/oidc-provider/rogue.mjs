@@ -17,6 +17,8 @@
 //     forged           signed with another key under the published key's id
 //     symmetric        signed with HS256 and the client secret
 //     none             `alg: none`, no signature
+//     unverified_email `email_verified` is false
+//     unstated_email   `email_verified` is left out
 //
 // It prints `listening on http://127.0.0.1:PORT` once it serves, then one line per request.
 
@@ -27,7 +29,7 @@ import { SignJWT, UnsecuredJWT, generateKeyPair, exportJWK } from 'jose';
 const env = (name, fallback) => process.env[name] ?? fallback;
 const MODES = [
   'good', 'wrong_issuer', 'wrong_audience', 'extra_audience', 'expired', 'wrong_nonce',
-  'unknown_key', 'forged', 'symmetric', 'none',
+  'unknown_key', 'forged', 'symmetric', 'none', 'unverified_email', 'unstated_email',
 ];
 const mode = env('MODE', 'good');
 if (!MODES.includes(mode)) {
@@ -55,6 +57,7 @@ async function idToken(nonce) {
   const claims = {
     sub: 'alice',
     email: 'alice@example.com',
+    ...(mode === 'unstated_email' ? {} : { email_verified: mode !== 'unverified_email' }),
     groups: ['engineering', 'on-call'],
     nonce: mode === 'wrong_nonce' ? 'another-nonce' : nonce,
   };

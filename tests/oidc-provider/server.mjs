@@ -44,7 +44,7 @@ const provider = new Provider(issuer, {
     },
   ],
   jwks: { keys: [jwk] },
-  claims: { openid: ['sub'], email: ['email'], groups: ['groups'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
   scopes: ['openid', 'email', 'groups'],
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
@@ -53,7 +53,7 @@ const provider = new Provider(issuer, {
   async findAccount(ctx, id) {
     const user = USERS[id];
     if (!user) return undefined;
-    return { accountId: id, claims: async () => ({ sub: id, email: user.email, groups: user.groups }) };
+    return { accountId: id, claims: async () => ({ sub: id, email: user.email, email_verified: true, groups: user.groups }) };
   },
 });
 

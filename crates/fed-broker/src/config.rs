@@ -77,6 +77,9 @@ pub struct Oidc {
     pub groups_claim: String,
     /// The id_token claim that names the user (`email` unless set).
     pub user_claim: String,
+    /// Whether, with `email` as the user claim, an unverified email is refused (`true` unless
+    /// set to `false`).
+    pub require_verified_email: bool,
 }
 
 /// The session cookies.
@@ -143,6 +146,7 @@ struct RawOidc {
     client_secret_env: String,
     groups_claim: String,
     user_claim: Option<String>,
+    require_verified_email: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -271,6 +275,7 @@ impl Config {
                 client_secret_env: raw.oidc.client_secret_env,
                 groups_claim: raw.oidc.groups_claim,
                 user_claim,
+                require_verified_email: raw.oidc.require_verified_email.unwrap_or(true),
             },
             session: Session {
                 keys_env: raw.session.keys_env,

@@ -172,7 +172,8 @@ async fn serve(start: Start) -> anyhow::Result<()> {
         &config.oidc.user_claim,
         &config.oidc.groups_claim,
     )
-    .await?;
+    .await?
+    .require_verified_email(config.oidc.require_verified_email);
     let mut signer = SignerConfig::new(ServiceCredentials::Runtime);
     if let Some(region) = &config.aws.region {
         signer = signer.region(fed_core::Region::new(region)?);

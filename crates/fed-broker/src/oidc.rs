@@ -68,6 +68,10 @@ pub enum SignInError {
     /// The id_token lacks the claim that names the user.
     #[error("the id_token has no {0} claim")]
     MissingClaim(String),
+    /// The user is named by `email`, and the provider does not say that the address is
+    /// verified (`email_verified` is not `true`): anybody could have set it.
+    #[error("the id_token's email is not verified (email_verified is not true)")]
+    EmailNotVerified,
 }
 
 impl SignInError {
@@ -85,6 +89,7 @@ impl SignInError {
             SignInError::BadSignature(_) => "bad_signature",
             SignInError::Token(_) => "token_invalid",
             SignInError::MissingClaim(_) => "claim_missing",
+            SignInError::EmailNotVerified => "email_not_verified",
         }
     }
 }
@@ -116,6 +121,7 @@ pub struct Provider {
     redirect: RedirectUrl,
     user_claim: String,
     groups_claim: String,
+    require_verified_email: bool,
 }
 
 /// The HTTP client of the OpenID library, over the broker's reqwest client.
@@ -183,9 +189,18 @@ impl Provider {
             secret: ClientSecret::new(secret.to_owned()),
             redirect,
             user_claim: user_claim.to_owned(),
+            require_verified_email: true,
             groups_claim: groups_claim.to_owned(),
         };
         Ok(provider)
+    }
+
+    /// Whether, with `email` as the user claim, an id_token whose `email_verified` is not
+    /// `true` is refused (`email_not_verified`); it is unless the configuration opts out.
+    #[must_use]
+    pub fn require_verified_email(mut self, require: bool) -> Provider {
+        self.require_verified_email = require;
+        self
     }
 
     async fn client(
@@ -310,6 +325,15 @@ impl Provider {
             .filter(|v| !v.is_empty())
             .ok_or_else(|| SignInError::MissingClaim(self.user_claim.clone()))?
             .to_owned();
+        // An email names a person only when the provider has verified it. Some providers send
+        // the claim as the string "true".
+        let verified = matches!(
+            payload.get("email_verified"),
+            Some(serde_json::Value::Bool(true))
+        ) || payload.get("email_verified").and_then(|v| v.as_str()) == Some("true");
+        if self.user_claim == "email" && self.require_verified_email && !verified {
+            return Err(SignInError::EmailNotVerified);
+        }
         let groups = match payload.get(&self.groups_claim) {
             Some(serde_json::Value::Array(items)) => items
                 .iter()

@@ -26,6 +26,8 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("forged", Some("bad_signature")),
     ("symmetric", Some("bad_signature")),
     ("none", Some("bad_signature")),
+    ("unverified_email", Some("email_not_verified")),
+    ("unstated_email", Some("email_not_verified")),
 ];
 
 /// What one sign-in at the rogue provider in `mode` came to.
@@ -40,10 +42,24 @@ struct Run {
 }
 
 async fn sign_in(stack: &LocalStack, entitlements: &str, mode: &str) -> Run {
+    sign_in_with(stack, entitlements, mode, "").await
+}
+
+/// [`sign_in`] with `oidc`, more keys of the broker's `[oidc]` table.
+async fn sign_in_with(stack: &LocalStack, entitlements: &str, mode: &str, oidc: &str) -> Run {
     let rogue = OpenIdProvider::rogue(mode).await;
     let port = free_port();
     let public = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
-    let broker = BrokerProcess::start(port, &public, &rogue, stack, entitlements).await;
+    let broker = BrokerProcess::start_configured(
+        port,
+        &public,
+        &rogue,
+        stack,
+        entitlements,
+        (oidc, ""),
+        &[],
+    )
+    .await;
     let browser = browser();
     let (back, _) = follow_to(
         &browser,
@@ -140,4 +156,24 @@ async fn a_token_wrong_in_any_way_is_refused_with_its_reason() {
         .map(|(mode, reason)| (*mode, reason.map(str::to_owned)))
         .collect();
     assert_eq!(got, want);
+}
+
+/// An email the provider has not verified (or does not say it has) names nobody: with `email`
+/// as the user claim it is refused unless the configuration opts out with
+/// `require_verified_email = false`, which then signs the person in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unverified_email_is_refused_unless_the_configuration_opts_out() {
+    let (stack, _, entitlements) = stack_with_reader().await;
+    for mode in ["unverified_email", "unstated_email"] {
+        let run = sign_in(&stack, &entitlements, mode).await;
+        assert_eq!(run.refusal.as_deref(), Some("email_not_verified"), "{mode}");
+        let opted_out = sign_in_with(
+            &stack,
+            &entitlements,
+            mode,
+            "require_verified_email = false\n",
+        )
+        .await;
+        assert_eq!(opted_out.refusal, None, "{mode}: signed in when opted out");
+    }
 }

@@ -201,13 +201,36 @@ impl BrokerProcess {
         extra: &str,
         env: &[(&str, &str)],
     ) -> BrokerProcess {
+        Self::start_configured(
+            port,
+            public,
+            provider,
+            stack,
+            entitlements,
+            ("", extra),
+            env,
+        )
+        .await
+    }
+
+    /// [`BrokerProcess::start_with_env`] with `oidc`, more keys of the `[oidc]` table
+    /// (`require_verified_email = false`), before `extra`.
+    pub async fn start_configured(
+        port: u16,
+        public: &Url,
+        provider: &OpenIdProvider,
+        stack: &LocalStack,
+        entitlements: &str,
+        (oidc, extra): (&str, &str),
+        env: &[(&str, &str)],
+    ) -> BrokerProcess {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
         std::fs::write(
             dir.path().join("broker.toml"),
             format!(
                 "listen = \"127.0.0.1:{port}\"\npublic_url = \"{url}\"\nentitlements = \"entitlements.toml\"\n\
-                 [oidc]\nissuer = \"{issuer}\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n\
+                 [oidc]\nissuer = \"{issuer}\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n{oidc}\
                  [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n\
                  [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n{extra}",
                 url = public,
