@@ -5,6 +5,7 @@
 
 use fed_core::{Region, RequestedDuration, RoleSessionName, Service, SourceIdentity, Tag};
 use fed_flow::{ConsoleUrl, Page, RoleSession, Signer};
+use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::entitlements::Entitlement;
@@ -86,7 +87,7 @@ impl Issuer {
             if !person.groups.is_empty() {
                 session
                     .tags
-                    .push(Tag::new("fed:groups", tag_value(&person.groups.join(":"))));
+                    .push(Tag::new("fed:groups", groups_tag_value(&person.groups)));
             }
         }
         session.page = match choice.service {
@@ -112,37 +113,152 @@ impl Issuer {
     }
 }
 
-/// A role session name (and source identity) from a user name: the characters STS allows
-/// (`[\w+=,.@-]`), 2 to 64 of them.
-fn session_name(user: &str) -> String {
-    let mut name: String = user
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(64)
-        .collect();
-    while name.len() < 2 {
-        name.push('-');
-    }
-    name
+/// The characters STS allows in a `RoleSessionName` and a `SourceIdentity`: `[\w+=,.@-]`.
+fn sts_allows(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
 }
 
-/// A session tag value: at most 256 of the characters tags allow.
-fn tag_value(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || " _.:/=+-@".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(256)
+/// The first 16 hex digits of the SHA-256 of `text`.
+fn short_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A role session name (and source identity) from a user name, so that CloudTrail names the
+/// person and two people never share one: the name itself when it is already 2 to 64 of the
+/// characters STS allows (`alice@example.com`); otherwise its allowed characters (each other one
+/// as `-`), cut to leave room for `-` and 16 hex digits of the name's SHA-256.
+fn session_name(user: &str) -> String {
+    if (2..=64).contains(&user.chars().count()) && user.chars().all(sts_allows) {
+        return user.to_owned();
+    }
+    let readable: String = user
+        .chars()
+        .map(|c| if sts_allows(c) { c } else { '-' })
+        .take(64 - 17)
+        .collect();
+    format!("{readable}-{}", short_hash(user))
+}
+
+/// The longest session tag value STS takes.
+const TAG_VALUE_MAX: usize = 256;
+
+/// A value for a session tag that no other value encodes to: the characters tags allow as they
+/// are, except `:` (which separates groups), `=` (the escape) and `+` (which marks a cut); each
+/// of those and every other character as `=XX` per UTF-8 byte.
+fn tag_escape(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if c.is_alphanumeric() || " _./-@".contains(c) {
+            out.push(c);
+        } else {
+            let mut bytes = [0u8; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("={b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// The `fed:user` tag's value: the user escaped; one too long for a tag is cut and ends with
+/// `+` and 16 hex digits of its SHA-256, which no escaped value can.
+fn tag_value(user: &str) -> String {
+    let escaped = tag_escape(user);
+    if escaped.chars().count() <= TAG_VALUE_MAX {
+        return escaped;
+    }
+    let kept: String = escaped.chars().take(TAG_VALUE_MAX - 17).collect();
+    format!("{}+{}", cut_at_escape(&kept), short_hash(user))
+}
+
+/// The `fed:groups` tag's value: each group escaped, joined with `:`; when they do not all fit,
+/// the ones that do, then `:+` (a group cannot be `+`, which is escaped).
+fn groups_tag_value(groups: &[String]) -> String {
+    let mut value = String::new();
+    for (index, group) in groups.iter().enumerate() {
+        let escaped = tag_escape(group);
+        let separator = usize::from(index > 0);
+        let room_for_mark = if index + 1 < groups.len() { 2 } else { 0 };
+        if value.chars().count() + separator + escaped.chars().count() + room_for_mark
+            > TAG_VALUE_MAX
+        {
+            value.push_str(if value.is_empty() { "+" } else { ":+" });
+            return value;
+        }
+        if index > 0 {
+            value.push(':');
+        }
+        value.push_str(&escaped);
+    }
+    value
+}
+
+/// `text` without a partial `=XX` escape at its end.
+fn cut_at_escape(text: &str) -> &str {
+    match text.rfind('=') {
+        Some(at) if text.len() - at < 3 => &text[..at],
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_within_sts_characters_are_sent_unchanged() {
+        for name in ["alice@example.com", "o-brien", "a+b=c,d.e_f", "ab"] {
+            assert_eq!(session_name(name), name);
+        }
+    }
+
+    #[test]
+    fn different_users_never_share_a_session_name() {
+        let users = [
+            "o'brien",
+            "o-brien",
+            "jörg",
+            "j-rg",
+            "j",
+            "",
+            &format!("{}@example.com", "a".repeat(60)),
+            &format!("{}@example.org", "a".repeat(60)),
+        ];
+        let names: Vec<String> = users.iter().map(|u| session_name(u)).collect();
+        for (i, name) in names.iter().enumerate() {
+            assert!(
+                (2..=64).contains(&name.chars().count()) && name.chars().all(sts_allows),
+                "{name}"
+            );
+            for other in &names[i + 1..] {
+                assert_ne!(name, other, "{users:?}");
+            }
+        }
+        assert!(names[0].starts_with("o-brien-"), "{}", names[0]);
+    }
+
+    #[test]
+    fn tag_values_do_not_collide_and_fit() {
+        assert_eq!(tag_value("alice@example.com"), "alice@example.com");
+        assert_ne!(tag_value("o'brien"), tag_value("o-brien"));
+        assert_eq!(tag_escape("a:b=c+d"), "a=3Ab=3Dc=2Bd");
+        let long = "x".repeat(300);
+        let cut = tag_value(&long);
+        assert_eq!(cut.chars().count(), TAG_VALUE_MAX);
+        assert_ne!(cut, tag_value(&format!("{long}y")));
+        let groups = |list: &[&str]| {
+            groups_tag_value(&list.iter().map(|g| (*g).to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(groups(&["engineering", "on-call"]), "engineering:on-call");
+        // A group with `:` in its name is not two groups.
+        assert_ne!(groups(&["a:b"]), groups(&["a", "b"]));
+        let many: Vec<String> = (0..100).map(|i| format!("group-{i:03}")).collect();
+        let value = groups_tag_value(&many);
+        assert!(value.chars().count() <= TAG_VALUE_MAX, "{value}");
+        assert!(value.ends_with(":+"), "{value}");
+    }
 }
