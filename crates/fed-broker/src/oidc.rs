@@ -95,11 +95,18 @@ impl SignInError {
 }
 
 /// What the broker must remember from sending the user to the provider until the callback.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Pending {
     state: String,
     nonce: String,
     verifier: String,
+}
+
+/// The state, nonce and PKCE verifier are secrets of the sign-in: never shown.
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending { .. }")
+    }
 }
 
 /// The signed-in person.

@@ -49,10 +49,19 @@ const AUDIT_UNAVAILABLE: &str = "audit_unavailable";
 const LOGIN_LIFETIME: Duration = Duration::from_secs(600);
 
 /// A signed-in person and their CSRF token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Session {
     person: Person,
     csrf: String,
+}
+
+/// The CSRF token is a secret of the session: never shown.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("person", &self.person)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What every request shares.

@@ -33,6 +33,12 @@ async fn the_code_flow_signs_a_person_in_with_their_groups() {
     assert_eq!(query["response_type"], "code");
     assert!(query["scope"].contains("openid") && query["scope"].contains("groups"));
     assert!(query.contains_key("state") && query.contains_key("nonce"));
+    // What the callback needs is secret: its Debug shows none of it.
+    let shown = format!("{pending:?}");
+    assert!(
+        !shown.contains(query["state"].as_str()) && !shown.contains(query["nonce"].as_str()),
+        "{shown}"
+    );
 
     let (state, code) = sign_in_at_provider(&url, "alice").await;
     let person = provider

@@ -38,6 +38,10 @@ impl Choice {
             None => role.regions.first().cloned(),
             Some(name) => {
                 let region = Region::new(name).map_err(|_| "unknown_region")?;
+                // A region of another partition than the role's signs in nowhere.
+                if role.arn.partition().check_region(&region).is_err() {
+                    return Err("bad_region");
+                }
                 if !role.regions.is_empty() && !role.regions.contains(&region) {
                     return Err("region_not_allowed");
                 }
@@ -208,6 +212,37 @@ fn cut_at_escape(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entitlement(arn: &str) -> Entitlement {
+        Entitlement {
+            name: "Read-only".to_owned(),
+            arn: arn.parse().expect("a role"),
+            account: "123456789012".to_owned(),
+            groups: vec!["engineering".to_owned()],
+            users: Vec::new(),
+            max_session: std::time::Duration::from_secs(3600),
+            services: Vec::new(),
+            regions: Vec::new(),
+            session_tags: true,
+        }
+    }
+
+    #[test]
+    fn a_region_of_another_partition_is_refused() {
+        let reason = |arn: &str, region: &str| {
+            Choice::of(&entitlement(arn), None, Some(region))
+                .err()
+                .unwrap_or("ok")
+        };
+        let aws = "arn:aws:iam::123456789012:role/reader";
+        let china = "arn:aws-cn:iam::123456789012:role/reader";
+        assert_eq!(reason(aws, "eu-west-1"), "ok");
+        assert_eq!(reason(aws, "cn-north-1"), "bad_region");
+        assert_eq!(reason(aws, "eusc-de-east-1"), "bad_region");
+        assert_eq!(reason(china, "cn-north-1"), "ok");
+        assert_eq!(reason(china, "us-east-1"), "bad_region");
+        assert_eq!(reason(aws, "Mars"), "unknown_region");
+    }
 
     #[test]
     fn names_within_sts_characters_are_sent_unchanged() {
