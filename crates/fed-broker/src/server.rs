@@ -45,6 +45,8 @@ const LOGIN_COOKIE: &str = "fed_login";
 const SESSION_COOKIE: &str = "fed_session";
 /// The refusal of a session whose audit record the store did not take.
 const AUDIT_UNAVAILABLE: &str = "audit_unavailable";
+/// The largest request body the broker reads.
+const BODY_LIMIT: usize = 16 * 1024;
 /// How long a sign-in at the provider may take.
 const LOGIN_LIFETIME: Duration = Duration::from_secs(600);
 
@@ -133,6 +135,9 @@ impl Broker {
             .route("/healthz", get(|| async { "ok\n" }))
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics))
+            // A form is a role, a token, a service and a region: a body over 16 KiB is refused
+            // with 413 before it is read into memory or looked at.
+            .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(self)
     }
 

@@ -469,3 +469,28 @@ async fn rate_limits_per_user_and_per_client_address() {
     );
     provider.stop().await;
 }
+
+/// A form over 16 KiB (a huge `role`, as a flood of the audit would send) is refused with 413
+/// before anything else: the same request with a small body gets the missing cookie's 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_form_is_refused_before_anything_else() {
+    let (stack, reader, entitlements) = stack_with_reader().await;
+    let (port, public, _, provider) = address_and_provider().await;
+    let broker = BrokerProcess::start(port, &public, &provider, &stack, &entitlements).await;
+    let console = broker.url.join("console").expect("a URL");
+    let huge = "r".repeat(20 * 1024);
+    for (role, status) in [(huge.as_str(), 413), (reader.as_str(), 401)] {
+        let response = reqwest::Client::new()
+            .post(console.clone())
+            .form(&[("csrf", "x"), ("role", role)])
+            .send()
+            .await
+            .expect("console");
+        assert_eq!(response.status(), status, "a role of {} bytes", role.len());
+    }
+    let (audit, _) = broker.stop().await;
+    assert!(
+        audit.lines().all(|line| line.len() < 4096),
+        "no record holds the huge role: {audit}"
+    );
+}
