@@ -26,12 +26,11 @@ use crate::selection::{self, Selection};
 /// println!("credentials of {}", context.selection(None).source);
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Context {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     host: Host,
     profiles: ProfileSet,
@@ -141,6 +140,19 @@ impl Context {
         self.var("AWS_REGION")
             .or_else(|| self.var("AWS_DEFAULT_REGION"))
             .or_else(|| self.profile_value(settings?, "region"))
+    }
+}
+
+/// Names the host and the profiles, never the files' text: the credentials file holds secret
+/// keys.
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut profiles: Vec<&str> = self.inner.profiles.profiles().collect();
+        profiles.sort_unstable();
+        f.debug_struct("Context")
+            .field("host", &self.inner.host)
+            .field("profiles", &profiles)
+            .finish_non_exhaustive()
     }
 }
 

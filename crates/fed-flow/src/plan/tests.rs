@@ -298,3 +298,18 @@ async fn a_login_session_is_a_base_of_its_own_and_a_user_one_is_refused_before_a
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn debug_output_holds_no_secret_of_the_files_or_the_environment() {
+    let context = context(&[
+        ("AWS_SECRET_ACCESS_KEY", "env-secret-value"),
+        ("AWS_ACCESS_KEY_ID", "AKIAENV"),
+    ])
+    .await;
+    let plan = context.plan(&request().profile("ro")).expect("a plan");
+    for shown in [format!("{context:?}"), format!("{plan:?}")] {
+        assert!(!shown.contains("not-a-secret"), "{shown}");
+        assert!(!shown.contains("env-secret-value"), "{shown}");
+        assert!(shown.contains("ro"), "{shown}");
+    }
+}
