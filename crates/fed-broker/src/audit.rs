@@ -1,7 +1,10 @@
-//! Audit records: one per decision (a console session issued, or refused), as JSON lines. A
-//! record holds who, their groups, the role, the session length, where the request came from,
-//! its id and the time; its fields cannot hold a credential, a token or a cookie. Records go
-//! to stdout, and also to PostgreSQL when an [`AuditStore`] is configured (`store.rs`).
+//! Audit records: one per decision (a sign-in, a console session issued, a refusal, a sign-out,
+//! a revocation), as JSON lines. A record holds who (as the broker names them, and the
+//! provider's `iss` and `sub`), their groups, the role, service and region, what was sent to
+//! STS as the source identity, the session length, where the request came from, its id and the
+//! time; its fields cannot hold a credential, a token or a cookie. Records go to stdout, and
+//! also to PostgreSQL when an [`AuditStore`] is configured (`store.rs`); `decisions.rs` is the
+//! one place that writes them.
 
 use std::io::Write;
 use std::net::IpAddr;
@@ -18,23 +21,42 @@ mod store;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Decision {
+    /// A person signed in at the broker.
+    SignedIn,
     /// A console session was issued.
     Issued,
     /// The request was refused.
     Denied,
+    /// A person signed out: their broker session ends.
+    SignedOut,
+    /// An operator ended a user's broker sessions (`fed-broker revoke`).
+    Revoked,
 }
 
 impl Decision {
-    /// As in the JSON record: `issued` or `denied`.
+    /// As in the JSON record, such as `issued`.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
+            Decision::SignedIn => "signed_in",
             Decision::Issued => "issued",
             Decision::Denied => "denied",
+            Decision::SignedOut => "signed_out",
+            Decision::Revoked => "revoked",
         }
     }
 }
 
-/// One decision.
+/// The longest record, newline included.
+pub const MAX_RECORD_BYTES: usize = 4096;
+/// The most characters kept of a value that came from outside (a claim, a form field).
+const MAX_VALUE_CHARS: usize = 256;
+/// The most characters kept of a role ARN (IAM allows 2048; entitled ones are far shorter).
+const MAX_ARN_CHARS: usize = 512;
+
+/// One decision. Values that came from outside (the user and groups from the id_token, the role,
+/// service and region from a form) are bounded when the record is written: control characters
+/// (NUL included) removed, each cut to a few hundred characters, and the whole record to
+/// [`MAX_RECORD_BYTES`] by leaving out groups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Record {
@@ -47,20 +69,45 @@ pub struct Record {
     /// Why it was refused (for `denied`), such as `not_entitled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Who asked, when known.
+    /// Who asked, when known, as the broker names them (the user claim).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// Their groups.
+    /// The provider that signed them in (`iss`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// The provider's id of them (`sub`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// Their groups that the entitlements name.
     pub groups: Vec<String>,
+    /// How many groups were left out to keep the record within its size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_omitted: Option<usize>,
+    /// The broker session's id, for sign-in, sign-out and console decisions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// The role asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
+    /// The console service asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The region asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The `SourceIdentity` (and `RoleSessionName`) sent to STS, as CloudTrail shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_identity: Option<String>,
     /// The console session's length, for `issued`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
     /// The client's address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<IpAddr>,
+    /// How many refusals of the same kind for the same client were counted but not recorded
+    /// since the last record (rate-limited clients get a few records a minute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<u64>,
 }
 
 impl Record {
@@ -72,23 +119,96 @@ impl Record {
             decision,
             reason: None,
             user: None,
+            iss: None,
+            sub: None,
             groups: Vec::new(),
+            groups_omitted: None,
+            session_id: None,
             role_arn: None,
+            service: None,
+            region: None,
+            source_identity: None,
             duration_seconds: None,
             source_ip: None,
+            suppressed: None,
         }
     }
 
-    /// The record as one line of JSON, without the newline.
-    pub fn to_json_line(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The same record with every value from outside bounded, within [`MAX_RECORD_BYTES`].
+    #[must_use]
+    pub fn bounded(&self) -> Record {
+        let mut record = self.clone();
+        let short = |value: &mut Option<String>, max: usize| {
+            if let Some(text) = value {
+                *text = clean(text, max);
+            }
+        };
+        short(&mut record.reason, MAX_VALUE_CHARS);
+        short(&mut record.user, MAX_VALUE_CHARS);
+        short(&mut record.iss, MAX_VALUE_CHARS);
+        short(&mut record.sub, MAX_VALUE_CHARS);
+        short(&mut record.session_id, MAX_VALUE_CHARS);
+        short(&mut record.role_arn, MAX_ARN_CHARS);
+        short(&mut record.service, 64);
+        short(&mut record.region, 64);
+        short(&mut record.source_identity, 64);
+        record.request_id = clean(&record.request_id, 64);
+        for group in &mut record.groups {
+            *group = clean(group, MAX_VALUE_CHARS);
+        }
+        let mut omitted = 0;
+        while serde_json::to_string(&record).map_or(0, |line| line.len()) >= MAX_RECORD_BYTES
+            && record.groups.pop().is_some()
+        {
+            omitted += 1;
+            record.groups_omitted = Some(omitted + self.groups_omitted.unwrap_or(0));
+        }
+        // Long values of many-byte characters: halve the longest until the record fits.
+        while serde_json::to_string(&record).map_or(0, |line| line.len()) >= MAX_RECORD_BYTES {
+            let longest = [
+                &mut record.user,
+                &mut record.iss,
+                &mut record.sub,
+                &mut record.role_arn,
+                &mut record.service,
+                &mut record.region,
+            ]
+            .into_iter()
+            .filter_map(Option::as_mut)
+            .max_by_key(|text| text.len());
+            match longest {
+                Some(text) if text.chars().count() > 1 => {
+                    *text = clean(text, text.chars().count() / 2);
+                }
+                _ => break,
+            }
+        }
+        record
     }
 
-    /// Writes the record as one line of JSON to `out`.
+    /// The record, bounded, as one line of JSON without the newline.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(&self.bounded()).unwrap_or_default()
+    }
+
+    /// Writes the record, bounded, as one line of JSON to `out`, and flushes it: an error means
+    /// the record may not be there.
     pub fn write_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{}", self.to_json_line())?;
         out.flush()
     }
+}
+
+/// `text` without control characters (NUL, line breaks, escapes), at most `max` characters:
+/// one cut ends with `…`.
+fn clean(text: &str, max: usize) -> String {
+    let kept: String = text.chars().filter(|c| !c.is_control()).collect();
+    if kept.chars().count() <= max {
+        return kept;
+    }
+    let mut cut: String = kept.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// `time` as RFC 3339 in UTC.

@@ -15,6 +15,11 @@
 //! [session]
 //! keys_env = "FED_BROKER_COOKIE_KEYS"
 //! lifetime = "1h"
+//!
+//! [server]                      # optional
+//! metrics_listen = "127.0.0.1:9090"
+//! shutdown_grace = "20s"
+//! max_connections = 1024
 //! ```
 //!
 //! Secrets (the client secret, the cookie keys, the database URL) are never in the file: it
@@ -50,6 +55,30 @@ pub struct Config {
     pub audit: Audit,
     /// AWS: the region of STS calls, and another federation endpoint (for local stacks).
     pub aws: Aws,
+    /// How the server runs: connections, shutdown, where /metrics is served.
+    pub server: Server,
+}
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Server {
+    /// Where `/metrics` is served instead of the public listener (which then answers 404).
+    pub metrics_listen: Option<SocketAddr>,
+    /// After SIGTERM, how long requests in flight may take before the process exits.
+    pub shutdown_grace: Duration,
+    /// The most connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Server {
+    fn default() -> Server {
+        Server {
+            metrics_listen: None,
+            shutdown_grace: Duration::from_secs(20),
+            max_connections: 1024,
+        }
+    }
 }
 
 /// How the broker reaches AWS. Its own credentials come from the AWS SDK's chain: instance or
@@ -129,6 +158,16 @@ struct RawConfig {
     audit: RawAudit,
     #[serde(default)]
     aws: RawAws,
+    #[serde(default)]
+    server: RawServer,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    metrics_listen: Option<String>,
+    shutdown_grace: Option<String>,
+    max_connections: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -265,6 +304,52 @@ impl Config {
                 })
             })
             .transpose()?;
+        let defaults = Server::default();
+        let metrics_listen = raw
+            .server
+            .metrics_listen
+            .as_deref()
+            .map(|text| {
+                text.parse::<SocketAddr>().map_err(|_| {
+                    Error::key(
+                        "server.metrics_listen",
+                        text,
+                        "an address and port, such as 127.0.0.1:9090",
+                    )
+                })
+            })
+            .transpose()?;
+        if metrics_listen.is_some_and(|m| m == listen) {
+            return Err(Error::key(
+                "server.metrics_listen",
+                &listen.to_string(),
+                "another address or port than listen",
+            ));
+        }
+        let shutdown_grace = match &raw.server.shutdown_grace {
+            None => defaults.shutdown_grace,
+            Some(text) => fed_core::parse_duration(text)
+                .ok()
+                .filter(|d| *d <= Duration::from_secs(600))
+                .ok_or_else(|| {
+                    Error::key(
+                        "server.shutdown_grace",
+                        text,
+                        "a duration from 0s to 10m, such as 20s",
+                    )
+                })?,
+        };
+        let max_connections = match raw.server.max_connections {
+            None => defaults.max_connections,
+            Some(n) if (1..=1_000_000).contains(&n) => n,
+            Some(n) => {
+                return Err(Error::key(
+                    "server.max_connections",
+                    &n.to_string(),
+                    "a number from 1 to 1000000",
+                ));
+            }
+        };
         Ok(Config {
             listen,
             public_url,
@@ -292,6 +377,11 @@ impl Config {
             aws: Aws {
                 region: raw.aws.region,
                 signin_endpoint,
+            },
+            server: Server {
+                metrics_listen,
+                shutdown_grace,
+                max_connections,
             },
         })
     }

@@ -3,8 +3,10 @@
 //!
 //! A cookie's value is AES-256-GCM over JSON that carries its own expiry, so a copy kept past
 //! its lifetime is refused even by a client that ignores `Max-Age`. Keys rotate: the first key
-//! of the ring seals, every key opens. Cookies are `Secure` (unless the broker runs on plain
-//! http for local use), `HttpOnly`, `SameSite=Lax` and scoped to `/`.
+//! of the ring seals, every key opens. Cookies are `Secure` and named with the `__Host-` prefix
+//! (so that no other host of the domain and no plain-http page can set or shadow them) unless
+//! the broker runs on plain http for local use; always `HttpOnly`, `SameSite=Lax`, scoped to `/`
+//! and without a `Domain`.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,30 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-
-/// Why a cookie could not be used; each is an audit reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Refusal {
-    /// There is no such cookie.
-    Missing,
-    /// No key opens it, or what it holds is not what was sealed: changed, or sealed by a key
-    /// that is gone.
-    Tampered,
-    /// Its lifetime has passed.
-    Expired,
-}
-
-impl Refusal {
-    /// The reason as audit records write it.
-    pub fn reason(self) -> &'static str {
-        match self {
-            Refusal::Missing => "missing_cookie",
-            Refusal::Tampered => "tampered_cookie",
-            Refusal::Expired => "expired_cookie",
-        }
-    }
-}
+use crate::refusal::Reason;
 
 /// The keys that seal and open cookies.
 #[derive(Clone)]
@@ -103,8 +82,19 @@ impl KeyRing {
         Ok(KeyRing { keys, secure })
     }
 
+    /// The name the browser keeps cookie `name` under: `__Host-name` when cookies are
+    /// `Secure`, which browsers accept only from https, for `/` and without a `Domain`.
+    pub fn cookie_name(&self, name: &str) -> String {
+        if self.secure {
+            format!("__Host-{name}")
+        } else {
+            name.to_owned()
+        }
+    }
+
     /// A cookie `name` holding `value` for `lifetime`, sealed with the newest key.
     pub fn seal<T: Serialize>(&self, name: &str, value: &T, lifetime: Duration) -> Cookie<'static> {
+        let name = &self.cookie_name(name);
         let sealed = Sealed {
             exp: now() + lifetime.as_secs(),
             value,
@@ -129,9 +119,12 @@ impl KeyRing {
 
     /// What the cookie `name` among `cookies` holds, if a key of the ring sealed it and its
     /// lifetime has not passed.
-    pub fn open<T: DeserializeOwned>(&self, cookies: &CookieJar, name: &str) -> Result<T, Refusal> {
+    /// Why not, as [`Reason::MissingCookie`], [`Reason::TamperedCookie`] or
+    /// [`Reason::ExpiredCookie`].
+    pub fn open<T: DeserializeOwned>(&self, cookies: &CookieJar, name: &str) -> Result<T, Reason> {
+        let name = &self.cookie_name(name);
         let Some(cookie) = cookies.get(name) else {
-            return Err(Refusal::Missing);
+            return Err(Reason::MissingCookie);
         };
         for key in &self.keys {
             let mut jar = CookieJar::new();
@@ -140,18 +133,18 @@ impl KeyRing {
                 continue;
             };
             let sealed: Sealed<T> =
-                serde_json::from_str(opened.value()).map_err(|_| Refusal::Tampered)?;
+                serde_json::from_str(opened.value()).map_err(|_| Reason::TamperedCookie)?;
             if sealed.exp <= now() {
-                return Err(Refusal::Expired);
+                return Err(Reason::ExpiredCookie);
             }
             return Ok(sealed.value);
         }
-        Err(Refusal::Tampered)
+        Err(Reason::TamperedCookie)
     }
 
     /// A cookie that removes `name` from the browser.
     pub fn removal(&self, name: &str) -> Cookie<'static> {
-        let mut cookie = Cookie::new(name.to_owned(), "");
+        let mut cookie = Cookie::new(self.cookie_name(name), "");
         cookie.set_http_only(true);
         cookie.set_secure(self.secure);
         cookie.set_same_site(SameSite::Lax);

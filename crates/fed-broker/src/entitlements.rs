@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use fed_core::{AssumeRoleDuration, Region, RoleArn, Service};
 use serde::Deserialize;
+use sha2::Digest;
 
 use crate::error::Error;
 
@@ -87,11 +88,26 @@ struct RawRole {
 impl Entitlements {
     /// Reads and checks the entitlements file at `path`.
     pub fn load(path: &Path) -> Result<Entitlements, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+        Entitlements::load_with_digest(path).map(|(entitlements, _)| entitlements)
+    }
+
+    /// Reads the entitlements file at `path` once and checks it; with the SHA-256 of the bytes
+    /// read (hex), so that an operator can tell which file a reload took.
+    pub fn load_with_digest(path: &Path) -> Result<(Entitlements, String), Error> {
+        let bytes = std::fs::read(path).map_err(|e| Error::Read {
             path: path.to_owned(),
             reason: e.to_string(),
         })?;
-        Entitlements::parse(&text).map_err(|e| e.in_file(path))
+        let text = String::from_utf8(bytes).map_err(|_| Error::Read {
+            path: path.to_owned(),
+            reason: "it is not UTF-8 text".to_owned(),
+        })?;
+        let digest = sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let entitlements = Entitlements::parse(&text).map_err(|e| e.in_file(path))?;
+        Ok((entitlements, digest))
     }
 
     /// Parses and checks entitlements text.
@@ -198,6 +214,13 @@ impl Entitlements {
         self.roles
             .iter()
             .find(|role| role.arn.to_string() == arn && role.allows(user, groups))
+    }
+
+    /// Whether any role names `group`: the groups a session keeps.
+    pub fn names_group(&self, group: &str) -> bool {
+        self.roles
+            .iter()
+            .any(|role| role.groups.iter().any(|g| g == group))
     }
 
     /// How many roles there are.

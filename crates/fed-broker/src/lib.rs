@@ -5,9 +5,11 @@
 //!
 //! The pieces: the configuration and entitlements files ([`Config`], [`Entitlements`]),
 //! checked as a whole with errors that name the key; the sign-in at the provider
-//! ([`Provider`]); the sealed cookies that keep the broker stateless ([`KeyRing`]); the web
-//! server ([`Broker`]) and what issues sessions ([`Issuer`]); the audit record of each
-//! decision ([`Record`]), also kept in PostgreSQL when configured ([`AuditStore`]).
+//! ([`Provider`]); the sealed cookies that keep the broker stateless ([`KeyRing`]); the shared
+//! state ([`Broker`]), the web app built from it ([`app`]) and how it is served ([`serve()`]);
+//! what issues sessions ([`Issuer`]); every way of saying no ([`Refusal`], [`Reason`]); and the
+//! audit record of each decision ([`Record`]), also kept in PostgreSQL when configured
+//! ([`AuditStore`]).
 //!
 //! ```
 //! use fed_broker::Entitlements;
@@ -27,18 +29,42 @@
 //! ```
 #![deny(missing_docs)]
 
+mod app;
 mod audit;
+mod broker;
 mod config;
 mod cookies;
+mod decisions;
 mod entitlements;
 mod error;
+mod extract;
+mod issue;
+mod limits;
+mod metrics;
 mod oidc;
-mod server;
+mod pages;
+mod refusal;
+mod routes;
+mod serve;
+mod session;
 
-pub use crate::audit::{AuditStore, Decision, Record};
-pub use crate::config::{Audit, Aws, Config, Limits, Oidc, Session};
-pub use crate::cookies::{KeyRing, Refusal};
+pub use crate::app::{BODY_LIMIT, REQUEST_TIMEOUT, app, metrics_app};
+pub use crate::audit::{AuditStore, Decision, MAX_RECORD_BYTES, Record};
+pub use crate::broker::Broker;
+pub use crate::config::{Audit, Aws, Config, Limits, Oidc, Server, Session};
+pub use crate::cookies::KeyRing;
+pub use crate::decisions::RATE_LIMITED_RECORDS_PER_MINUTE;
 pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
-pub use crate::oidc::{Pending, Person, Provider, SignInError};
-pub use crate::server::{Broker, Issuer};
+pub use crate::issue::Issuer;
+pub use crate::oidc::{PROVIDER_TIMEOUT, Pending, Person, Provider, REFETCH_COOLDOWN, SignInError};
+pub use crate::refusal::{Reason, Refusal};
+pub use crate::serve::{HEADER_READ_TIMEOUT, Serving, serve};
+
+/// `bytes` random bytes as hex: ids and tokens.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // Without randomness there can be no tokens; an all-zero one would be guessable, so stop.
+    getrandom::fill(&mut buf).expect("the system's random number generator");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,16 +1,20 @@
 //! `fed-broker`: `fed-broker serve --config FILE` runs the broker; `fed-broker check --config
 //! FILE` checks the configuration and the entitlements it names (and that the audit store
-//! answers, when one is configured), and says what it found.
+//! answers, when one is configured), and says what it found; `fed-broker revoke --config FILE
+//! --user U` ends all of U's broker sessions on every replica (it needs the audit store).
 //!
 //! Audit records go to stdout, one JSON line each; logs go to stderr, one JSON line each.
-//! SIGHUP reloads the entitlements; SIGTERM and Ctrl-C stop it gracefully.
+//! SIGHUP reloads the entitlements; SIGTERM and Ctrl-C stop it gracefully, giving requests in
+//! flight `[server] shutdown_grace`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use fed_broker::{AuditStore, Broker, Config, Entitlements, Issuer, KeyRing, Provider};
+use fed_broker::{
+    AuditStore, Broker, Config, Decision, Entitlements, Issuer, KeyRing, Provider, Record, Serving,
+};
 use fed_flow::{ServiceCredentials, Signer, SignerConfig};
 
 /// The custom identity broker for the AWS console.
@@ -34,6 +38,16 @@ enum Command {
         /// The configuration file.
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
+    },
+    /// End all of a user's broker sessions, on every replica (console sessions already opened
+    /// last until their own end).
+    Revoke {
+        /// The configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// The user, as the broker names them (the user claim, such as an email).
+        #[arg(long, value_name = "USER")]
+        user: String,
     },
 }
 
@@ -72,6 +86,20 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Revoke { config, user } => match revoke(&config, &user) {
+            Ok(message) => {
+                eprintln!("{message}");
+                ExitCode::SUCCESS
+            }
+            Err(Failure::Setup(err)) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(2)
+            }
+            Err(Failure::Store(err)) => {
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Check { config } => match check(&config) {
             Ok(summary) => {
                 println!("{summary}");
@@ -113,6 +141,70 @@ fn check(path: &Path) -> anyhow::Result<String> {
         config.oidc.issuer,
         entitlements.len()
     ))
+}
+
+/// Why a command failed: a mistake in the files or arguments (exit 2), or the store (exit 1).
+enum Failure {
+    Setup(anyhow::Error),
+    Store(anyhow::Error),
+}
+
+/// Ends `user`'s broker sessions: recorded in the store, which every replica asks, and audited
+/// on stdout and in the store.
+fn revoke(path: &Path, user: &str) -> Result<String, Failure> {
+    let config = Config::load(path).map_err(|e| Failure::Setup(e.into()))?;
+    let user = user.trim();
+    if user.is_empty() || user.chars().any(char::is_control) || user.len() > 1024 {
+        return Err(Failure::Setup(anyhow::anyhow!(
+            "--user: expected the user as the broker names them (such as alice@example.com), without control characters"
+        )));
+    }
+    let Some(name) = &config.audit.database_url_env else {
+        return Err(Failure::Setup(anyhow::anyhow!(
+            "{}: revoking needs the audit store, which keeps revocations for every replica; set audit.database_url_env",
+            path.display()
+        )));
+    };
+    let url = secret(name).map_err(Failure::Setup)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Store(e.into()))?;
+    runtime.block_on(async {
+        let store = AuditStore::connect(name, &url)
+            .await
+            .map_err(|e| Failure::Store(e.into()))?;
+        // Every session of theirs began at most a lifetime ago, so none outlives this.
+        let until = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+            + config.session.lifetime.as_secs();
+        store
+            .revoke_user(user, until)
+            .await
+            .map_err(|e| Failure::Store(e.into()))?;
+        let mut record = Record::new(Decision::Revoked, random_id());
+        record.user = Some(user.to_owned());
+        store
+            .record(&record)
+            .await
+            .map_err(|e| Failure::Store(e.into()))?;
+        // The audit record on stdout, as the broker writes its own.
+        record
+            .write_to(&mut std::io::stdout().lock())
+            .map_err(|e| Failure::Store(e.into()))?;
+        Ok(format!(
+            "{user}: every broker session begun until now is ended on every replica"
+        ))
+    })
+}
+
+/// An id for a record made outside a request.
+fn random_id() -> String {
+    let mut buf = [0u8; 8];
+    getrandom::fill(&mut buf).expect("the system's random number generator");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A variable the configuration names, which must be set.
@@ -184,7 +276,12 @@ async fn serve(start: Start) -> anyhow::Result<()> {
     let issuer = Issuer::new(Signer::new(signer).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
+    let metrics_listener = match config.server.metrics_listen {
+        Some(at) => Some(tokio::net::TcpListener::bind(at).await?),
+        None => None,
+    };
     let entitlements_path = config.entitlements.clone();
+    let serving = Serving::of(&config.server);
     let mut broker = Broker::new(config, provider, keys, entitlements, issuer);
     if let Some(store) = store {
         tracing::info!(
@@ -195,29 +292,41 @@ async fn serve(start: Start) -> anyhow::Result<()> {
     }
     let broker = Arc::new(broker);
     tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));
-    tokio::spawn(forget_idle_clients(Arc::clone(&broker)));
+    tokio::spawn(every_minute(Arc::clone(&broker)));
+    if let Some(listener) = metrics_listener {
+        let at = listener.local_addr()?;
+        tracing::info!(address = %at, "metrics served apart");
+        let metrics = fed_broker::metrics_app(Arc::clone(&broker));
+        tokio::spawn(fed_broker::serve(
+            listener,
+            metrics,
+            serving,
+            std::future::pending(),
+        ));
+    }
     tracing::info!(%address, "fed-broker listening");
-    axum::serve(
-        listener,
-        Arc::clone(&broker)
-            .router()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    let finished = fed_broker::serve(listener, fed_broker::app(broker), serving, shutdown()).await;
+    if !finished {
+        tracing::warn!(
+            grace_seconds = serving.shutdown_grace.as_secs(),
+            "requests still in flight after the shutdown grace are cut"
+        );
+    }
     Ok(())
 }
 
-/// Reloads the entitlements on each SIGHUP; a file with a mistake keeps the old ones.
+/// Reloads the entitlements on each SIGHUP, from one read of the file, and swaps them whole; a
+/// file with a mistake keeps the old ones. The log names the SHA-256 of what was loaded, so an
+/// operator can tell whether the reload took the file they meant.
 async fn reload_on_hangup(broker: Arc<Broker>, path: PathBuf) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
     else {
         return;
     };
     while hangups.recv().await.is_some() {
-        match Entitlements::load(&path) {
-            Ok(entitlements) => {
-                tracing::info!(roles = entitlements.len(), "entitlements reloaded");
+        match Entitlements::load_with_digest(&path) {
+            Ok((entitlements, sha256)) => {
+                tracing::info!(roles = entitlements.len(), %sha256, "entitlements reloaded");
                 broker.set_entitlements(entitlements);
             }
             Err(e) => {
@@ -227,12 +336,12 @@ async fn reload_on_hangup(broker: Arc<Broker>, path: PathBuf) {
     }
 }
 
-/// Every minute, forgets the rate limits' clients that are within their allowance again.
-async fn forget_idle_clients(broker: Arc<Broker>) {
+/// Every minute: the rate limits forget idle clients, and left-out records are summarised.
+async fn every_minute(broker: Arc<Broker>) {
     let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         minutes.tick().await;
-        broker.forget_idle_clients();
+        broker.every_minute().await;
     }
 }
 

@@ -1,12 +1,18 @@
 //! Sign-in with the company's OpenID Connect provider: the authorization code flow with PKCE,
 //! `state` and `nonce`, and an id_token verified against the provider's keys (signature,
 //! `iss`, `aud`, `exp`, `nonce`). When a token is signed with a key id the broker has not seen,
-//! it fetches the provider's keys again once, so the provider can rotate its keys.
+//! it fetches the provider's keys again, so the provider can rotate its keys: one refetch at a
+//! time, and none for [`REFETCH_COOLDOWN`] after one that did not find the key, so tokens with
+//! made-up key ids cannot make the broker hammer the provider.
+//!
+//! Every call to the provider has a timeout ([`PROVIDER_TIMEOUT`]); a provider that cannot be
+//! reached or does not answer in time is `provider_unavailable`, never a refused code.
 //!
 //! What is pending between the redirect to the provider and its callback ([`Pending`]) goes
 //! into a sealed cookie; the broker keeps nothing.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use base64::Engine;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
@@ -17,6 +23,14 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+use crate::refusal::Reason;
+
+/// The longest wait for the provider: connecting, discovery, keys, and the code's exchange.
+pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+/// After a refetch of the provider's keys that did not find a token's key, how long until the
+/// next.
+pub const REFETCH_COOLDOWN: Duration = Duration::from_secs(60);
 
 /// A client of a discovered provider.
 type Client = CoreClient<
@@ -32,7 +46,7 @@ type Client = CoreClient<
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignInError {
-    /// The provider cannot be reached or described.
+    /// The provider cannot be reached, did not answer in time, or cannot be described.
     #[error("the OpenID provider cannot be used: {0}")]
     Provider(String),
     /// The callback's `state` is not the one the broker sent.
@@ -75,21 +89,21 @@ pub enum SignInError {
 }
 
 impl SignInError {
-    /// The reason as audit records write it.
-    pub fn reason(&self) -> &'static str {
+    /// The reason of the refusal it makes.
+    pub fn reason(&self) -> Reason {
         match self {
-            SignInError::Provider(_) => "provider_unavailable",
-            SignInError::WrongState => "wrong_state",
-            SignInError::Code(_) => "code_refused",
-            SignInError::WrongIssuer => "wrong_issuer",
-            SignInError::WrongAudience => "wrong_audience",
-            SignInError::TokenExpired => "token_expired",
-            SignInError::WrongNonce => "wrong_nonce",
-            SignInError::UnknownKey => "unknown_key",
-            SignInError::BadSignature(_) => "bad_signature",
-            SignInError::Token(_) => "token_invalid",
-            SignInError::MissingClaim(_) => "claim_missing",
-            SignInError::EmailNotVerified => "email_not_verified",
+            SignInError::Provider(_) => Reason::ProviderUnavailable,
+            SignInError::WrongState => Reason::WrongState,
+            SignInError::Code(_) => Reason::CodeRefused,
+            SignInError::WrongIssuer => Reason::WrongIssuer,
+            SignInError::WrongAudience => Reason::WrongAudience,
+            SignInError::TokenExpired => Reason::TokenExpired,
+            SignInError::WrongNonce => Reason::WrongNonce,
+            SignInError::UnknownKey => Reason::UnknownKey,
+            SignInError::BadSignature(_) => Reason::BadSignature,
+            SignInError::Token(_) => Reason::TokenInvalid,
+            SignInError::MissingClaim(_) => Reason::ClaimMissing,
+            SignInError::EmailNotVerified => Reason::EmailNotVerified,
         }
     }
 }
@@ -116,6 +130,13 @@ pub struct Person {
     pub user: String,
     /// The user's groups, from the groups claim.
     pub groups: Vec<String>,
+    /// The id_token's issuer (`iss`): with `subject`, who the provider says this is.
+    #[serde(rename = "iss")]
+    pub issuer: String,
+    /// The id_token's subject (`sub`), the provider's own id of the person, which never changes
+    /// even when their email does.
+    #[serde(rename = "sub")]
+    pub subject: String,
 }
 
 /// The company's provider, as the broker's client.
@@ -129,6 +150,8 @@ pub struct Provider {
     user_claim: String,
     groups_claim: String,
     require_verified_email: bool,
+    /// Held while the keys are fetched again; when the last refetch did not find the key.
+    refetch: tokio::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 /// The HTTP client of the OpenID library, over the broker's reqwest client.
@@ -180,6 +203,8 @@ impl Provider {
     ) -> Result<Provider, SignInError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(PROVIDER_TIMEOUT)
+            .timeout(PROVIDER_TIMEOUT)
             .build()
             .map_err(|e| SignInError::Provider(e.to_string()))?;
         let issuer = IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_owned())
@@ -198,8 +223,50 @@ impl Provider {
             user_claim: user_claim.to_owned(),
             require_verified_email: true,
             groups_claim: groups_claim.to_owned(),
+            refetch: tokio::sync::Mutex::new(None),
         };
         Ok(provider)
+    }
+
+    /// A provider of the tests, described without asking it: its endpoints under `issuer`,
+    /// the token endpoint at `token_endpoint`, and no keys.
+    #[cfg(test)]
+    pub(crate) fn described(issuer: &Url, token_endpoint: &Url) -> Provider {
+        let base = issuer.as_str().trim_end_matches('/');
+        let metadata: CoreProviderMetadata = serde_json::from_value(serde_json::json!({
+            "issuer": base,
+            "authorization_endpoint": format!("{base}/auth"),
+            "token_endpoint": token_endpoint.as_str(),
+            "jwks_uri": format!("{base}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }))
+        .expect("metadata");
+        let redirect = RedirectUrl::new(format!("{base}/callback")).expect("a URL");
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new("fed-broker".to_owned()),
+            Some(ClientSecret::new("test-secret".to_owned())),
+        )
+        .set_redirect_uri(redirect.clone());
+        Provider {
+            client: RwLock::new(Arc::new(client)),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(PROVIDER_TIMEOUT)
+                .timeout(PROVIDER_TIMEOUT)
+                .build()
+                .expect("a client"),
+            issuer: IssuerUrl::new(base.to_owned()).expect("a URL"),
+            client_id: ClientId::new("fed-broker".to_owned()),
+            secret: ClientSecret::new("test-secret".to_owned()),
+            redirect,
+            user_claim: "email".to_owned(),
+            groups_claim: "groups".to_owned(),
+            require_verified_email: true,
+            refetch: tokio::sync::Mutex::new(None),
+        }
     }
 
     /// Whether, with `email` as the user claim, an id_token whose `email_verified` is not
@@ -278,7 +345,11 @@ impl Provider {
             .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()))
             .request_async(&call)
             .await
-            .map_err(|e| SignInError::Code(describe(&e)))?;
+            .map_err(|e| match e {
+                // Not an answer: the provider is down, unreachable or too slow.
+                openidconnect::RequestTokenError::Request(_) => SignInError::Provider(describe(&e)),
+                _ => SignInError::Code(describe(&e)),
+            })?;
         let id_token = response
             .id_token()
             .ok_or_else(|| SignInError::Token("the token response has no id_token".to_owned()))?;
@@ -297,22 +368,13 @@ impl Provider {
             if !unknown_key {
                 return Err(refusal(err));
             }
-            let fresh = Arc::new(
-                Self::client(
-                    &self.http,
-                    &self.issuer,
-                    self.client_id.as_str(),
-                    self.secret.secret(),
-                    &self.redirect,
-                )
-                .await?,
-            );
-            id_token
-                .claims(&fresh.id_token_verifier(), &nonce)
-                .map_err(refusal)?;
-            if let Ok(mut current) = self.client.write() {
-                *current = fresh;
-            }
+            self.refetch_keys(|client| {
+                id_token
+                    .claims(&client.id_token_verifier(), &nonce)
+                    .map(|_| ())
+                    .map_err(refusal)
+            })
+            .await?;
         }
         // The signature is verified: the payload's other claims can be read.
         let payload = id_token
@@ -326,6 +388,13 @@ impl Provider {
             })
             .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
             .ok_or_else(|| SignInError::Token("the id_token's payload is not JSON".to_owned()))?;
+        let claim = |name: &str| {
+            payload
+                .get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
         let user = payload
             .get(&self.user_claim)
             .and_then(|v| v.as_str())
@@ -349,7 +418,50 @@ impl Provider {
             Some(serde_json::Value::String(one)) => vec![one.clone()],
             _ => Vec::new(),
         };
-        Ok(Person { user, groups })
+        Ok(Person {
+            user,
+            groups,
+            issuer: claim("iss"),
+            subject: claim("sub"),
+        })
+    }
+
+    /// Fetches the provider's keys again and checks the token with them (`verify`): one
+    /// refetch at a time; a request that waited for another's uses its keys first; after a
+    /// refetch that did not find the key, none for [`REFETCH_COOLDOWN`].
+    async fn refetch_keys(
+        &self,
+        verify: impl Fn(&Client) -> Result<(), SignInError>,
+    ) -> Result<(), SignInError> {
+        let mut last_miss = self.refetch.lock().await;
+        // Another request may have fetched the keys while this one waited.
+        let current = self.current();
+        match verify(&current) {
+            Err(SignInError::UnknownKey) => {}
+            other => return other,
+        }
+        if last_miss.is_some_and(|at| at.elapsed() < REFETCH_COOLDOWN) {
+            return Err(SignInError::UnknownKey);
+        }
+        let fresh = Arc::new(
+            Self::client(
+                &self.http,
+                &self.issuer,
+                self.client_id.as_str(),
+                self.secret.secret(),
+                &self.redirect,
+            )
+            .await?,
+        );
+        let verified = verify(&fresh);
+        *last_miss = match verified {
+            Err(SignInError::UnknownKey) => Some(tokio::time::Instant::now()),
+            _ => None,
+        };
+        if let Ok(mut client) = self.client.write() {
+            *client = fresh;
+        }
+        verified
     }
 }
 
@@ -386,3 +498,6 @@ fn describe(err: &dyn std::error::Error) -> String {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+#[cfg(test)]
+mod tests;

@@ -56,6 +56,13 @@ fn assert_same(row: &Value, record: &Value) {
         ("role_arn", "role_arn"),
         ("duration_seconds", "duration_seconds"),
         ("source_ip", "source_ip"),
+        ("iss", "iss"),
+        ("sub", "sub"),
+        ("session_id", "session_id"),
+        ("service", "service"),
+        ("region", "region"),
+        ("source_identity", "source_identity"),
+        ("suppressed", "suppressed"),
     ] {
         let expected = record.get(field).cloned().unwrap_or(Value::Null);
         assert_eq!(row[column], expected, "{column} of {row} and {record}");
@@ -184,6 +191,7 @@ async fn every_decision_is_a_row_like_its_record() {
     assert_eq!(
         decisions,
         [
+            ("signed_in", None),
             ("issued", None),
             ("denied", Some("not_entitled")),
             ("denied", Some("csrf"))
@@ -193,11 +201,21 @@ async fn every_decision_is_a_row_like_its_record() {
     for (row, record) in rows.iter().zip(&records) {
         assert_same(row, record);
     }
+    // The sign-in: who, as the provider says it, with the groups the entitlements name.
     assert_eq!(rows[0]["user_name"], "alice@example.com");
-    assert_eq!(rows[0]["groups"], json!(["engineering", "on-call"]));
-    assert_eq!(rows[0]["role_arn"], reader.as_str());
-    assert_eq!(rows[0]["duration_seconds"], 7200);
-    assert_eq!(rows[0]["source_ip"], "127.0.0.1");
+    assert_eq!(rows[0]["sub"], "alice");
+    assert_eq!(
+        rows[0]["iss"],
+        provider.issuer.as_str().trim_end_matches('/')
+    );
+    assert_eq!(rows[0]["groups"], json!(["engineering"]));
+    assert_eq!(rows[0]["session_id"], rows[1]["session_id"]);
+    assert_eq!(rows[1]["user_name"], "alice@example.com");
+    assert_eq!(rows[1]["groups"], json!(["engineering"]));
+    assert_eq!(rows[1]["role_arn"], reader.as_str());
+    assert_eq!(rows[1]["source_identity"], "alice@example.com");
+    assert_eq!(rows[1]["duration_seconds"], 7200);
+    assert_eq!(rows[1]["source_ip"], "127.0.0.1");
 
     // No secret in the records, the rows or the logs.
     let token = Url::parse(&signin)
@@ -223,9 +241,11 @@ async fn every_decision_is_a_row_like_its_record() {
     database.stop().await;
 }
 
-/// The store goes away while the broker runs: no session (503 `audit_unavailable`, no
-/// redirect, no sign-in URL anywhere), a denied record on stdout, and not ready; a refusal
-/// still stands, its record logged as not stored.
+/// The store goes away while the broker runs. Fail closed twice over: a signed-in person's
+/// console request is refused before anything is asked of AWS (503 `revocation_unavailable`:
+/// nobody can tell whether the session was revoked), and a new sign-in gets no session cookie
+/// (503 `audit_unavailable`: its record cannot be stored). Both refusals are on stdout, the
+/// failures are logged and counted, and the broker is not ready.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_goes_away_means_no_session() {
     let database = Postgres::start().await;
@@ -263,22 +283,31 @@ async fn a_store_that_goes_away_means_no_session() {
     );
     assert!(response.headers().get("location").is_none());
     let page = response.text().await.expect("a page");
-    assert!(page.contains("audit_unavailable"), "{page}");
+    assert!(page.contains("revocation_unavailable"), "{page}");
+    assert!(stack.log().calls(Service::Sts, "AssumeRole").is_empty());
+
+    // A new sign-in: the provider says who it is, and the broker cannot record it.
+    let bob = support::browser();
+    let (back, _) = support::follow_to(
+        &bob,
+        &broker.url.join("login").expect("a URL"),
+        "bob",
+        &callback,
+    )
+    .await;
+    let response = bob.get(back).send().await.expect("callback");
+    assert_eq!(response.status(), 503);
     assert!(
-        !page.contains("SigninToken") && !page.contains(stack.signin_base_url().as_str()),
-        "{page}"
+        !response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.starts_with("fed_session="))),
+        "no session without its record"
     );
-    // The session was made upstream, then discarded.
-    assert_eq!(stack.log().calls(Service::Sts, "AssumeRole").len(), 1);
+    let page = response.text().await.expect("a page");
+    assert!(page.contains("audit_unavailable"), "{page}");
     assert_eq!(status(readyz.clone()).await, 503);
-    // A refusal stands without the store.
-    let no_csrf = browser
-        .post(console)
-        .form(&[("role", reader.as_str())])
-        .send()
-        .await
-        .expect("console");
-    assert_eq!(no_csrf.status(), 403);
     let metrics = reqwest::get(broker.url.join("metrics").expect("a URL"))
         .await
         .expect("metrics")
@@ -287,10 +316,10 @@ async fn a_store_that_goes_away_means_no_session() {
         .expect("text");
     for line in [
         "fed_broker_sessions_issued_total 0",
+        "fed_broker_sign_ins_total 1",
         "fed_broker_requests_denied_total{reason=\"audit_unavailable\"} 1",
-        "fed_broker_requests_denied_total{reason=\"csrf\"} 1",
-        // The issued record, then the CSRF refusal's; the refusal of the session is not tried
-        // again on the store that has just failed.
+        "fed_broker_requests_denied_total{reason=\"revocation_unavailable\"} 1",
+        // The console refusal's record, then bob's sign-in.
         "fed_broker_audit_store_failures_total 2",
     ] {
         assert!(metrics.lines().any(|l| l == line), "{line} in:\n{metrics}");
@@ -305,18 +334,19 @@ async fn a_store_that_goes_away_means_no_session() {
     assert_eq!(
         decisions,
         [
-            ("denied", Some("audit_unavailable")),
-            ("denied", Some("csrf"))
+            ("signed_in", None),
+            ("denied", Some("revocation_unavailable")),
+            ("denied", Some("audit_unavailable"))
         ]
     );
-    assert_eq!(records[0]["user"], "alice@example.com");
-    assert_eq!(records[0]["role_arn"], reader.as_str());
-    assert!(records[0].get("duration_seconds").is_none(), "{stdout}");
+    assert_eq!(records[1]["user"], "alice@example.com");
+    assert_eq!(records[1]["role_arn"], reader.as_str());
+    assert_eq!(records[2]["user"], "bob@example.com");
     assert!(
-        logs.contains("audit store unavailable; the session is not issued"),
+        logs.contains("the decision could not be recorded; nothing is granted"),
         "{logs}"
     );
-    assert!(logs.contains("audit record not stored"), "{logs}");
+    assert!(logs.contains("audit record not written"), "{logs}");
     for text in [&stdout, &logs] {
         assert!(
             !text.contains("SigninToken"),

@@ -50,6 +50,8 @@ async fn the_code_flow_signs_a_person_in_with_their_groups() {
         Person {
             user: "alice@example.com".to_owned(),
             groups: vec!["engineering".to_owned(), "on-call".to_owned()],
+            issuer: op.issuer.as_str().trim_end_matches('/').to_owned(),
+            subject: "alice".to_owned(),
         }
     );
     // The same code again: the provider refuses it.
@@ -75,7 +77,7 @@ async fn a_wrong_state_or_nonce_is_refused() {
     let other: Pending = serde_json::from_value(other).expect("pending");
     let wrong_nonce = provider.finish(other, &state, &code).await;
     assert_eq!(wrong_nonce, Err(SignInError::WrongNonce));
-    assert_eq!(wrong_nonce.unwrap_err().reason(), "wrong_nonce");
+    assert_eq!(wrong_nonce.unwrap_err().reason().as_str(), "wrong_nonce");
     op.stop().await;
 }
 

@@ -1,5 +1,7 @@
 //! The audit store: every record also in a PostgreSQL table, `fed_broker_audit`, created at
-//! start when it is missing. The database URL comes from the variable that
+//! start when it is missing; and the revoked broker sessions that every replica refuses
+//! (`fed_broker_revoked` by session id, `fed_broker_revoked_users` by user), each row kept
+//! until the sessions it names would have expired anyway. The database URL comes from the variable that
 //! `audit.database_url_env` names; it may hold a password, so it is in no message, log line or
 //! `Debug` output.
 //!
@@ -42,11 +44,52 @@ const CREATE: &[&str] = &[
         source_ip inet
     )",
     "CREATE INDEX IF NOT EXISTS fed_broker_audit_time ON fed_broker_audit (time)",
+    // Columns added since the first release; a table made by it gains them.
+    "ALTER TABLE fed_broker_audit
+        ADD COLUMN IF NOT EXISTS iss text,
+        ADD COLUMN IF NOT EXISTS sub text,
+        ADD COLUMN IF NOT EXISTS session_id text,
+        ADD COLUMN IF NOT EXISTS service text,
+        ADD COLUMN IF NOT EXISTS region text,
+        ADD COLUMN IF NOT EXISTS source_identity text,
+        ADD COLUMN IF NOT EXISTS suppressed bigint",
+    "CREATE TABLE IF NOT EXISTS fed_broker_revoked (
+        session_id text PRIMARY KEY,
+        until timestamptz NOT NULL
+    )",
+    "CREATE TABLE IF NOT EXISTS fed_broker_revoked_users (
+        user_name text PRIMARY KEY,
+        before timestamptz NOT NULL,
+        until timestamptz NOT NULL
+    )",
 ];
 
+/// Whether everything [`CREATE`] makes is there.
+const COMPLETE: &str = "SELECT to_regclass('fed_broker_revoked_users') IS NOT NULL
+    AND to_regclass('fed_broker_revoked') IS NOT NULL
+    AND EXISTS (SELECT 1 FROM information_schema.columns
+                WHERE table_name = 'fed_broker_audit' AND column_name = 'suppressed')";
+
 const INSERT: &str = "INSERT INTO fed_broker_audit \
-    (time, request_id, decision, reason, user_name, groups, role_arn, duration_seconds, source_ip) \
-    VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8, $9::inet)";
+    (time, request_id, decision, reason, user_name, groups, role_arn, duration_seconds, source_ip, \
+     iss, sub, session_id, service, region, source_identity, suppressed) \
+    VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10, $11, $12, $13, $14, $15, $16)";
+
+/// Ends one session until `until` (seconds since the epoch); expired rows go at the same time.
+const REVOKE_SESSION: &str = "WITH gone AS (DELETE FROM fed_broker_revoked WHERE until < now()) \
+    INSERT INTO fed_broker_revoked (session_id, until) VALUES ($1, to_timestamp($2)) \
+    ON CONFLICT (session_id) DO UPDATE SET until = greatest(fed_broker_revoked.until, excluded.until)";
+
+/// Ends every session of a user begun up to now, until `until`.
+const REVOKE_USER: &str = "WITH gone AS (DELETE FROM fed_broker_revoked_users WHERE until < now()) \
+    INSERT INTO fed_broker_revoked_users (user_name, before, until) VALUES ($1, now(), to_timestamp($2)) \
+    ON CONFLICT (user_name) DO UPDATE SET before = now(), \
+        until = greatest(fed_broker_revoked_users.until, excluded.until)";
+
+/// Whether session `$1` of user `$2`, begun at `$3` (seconds since the epoch), was revoked.
+const IS_REVOKED: &str = "SELECT EXISTS (SELECT 1 FROM fed_broker_revoked WHERE session_id = $1) \
+    OR EXISTS (SELECT 1 FROM fed_broker_revoked_users \
+               WHERE user_name = $2 AND before >= to_timestamp($3))";
 
 /// Where audit records go besides stdout: a small pool of connections to PostgreSQL.
 pub struct AuditStore {
@@ -92,11 +135,11 @@ impl AuditStore {
         exists.map_err(|e| source.error("cannot query", &e))
     }
 
-    /// Stores `record`; why it could not be, without the URL or its password.
+    /// Stores `record`, bounded as on stdout; why it could not be, without the URL or its
+    /// password.
     pub(crate) async fn insert(&self, record: &Record) -> Result<(), String> {
-        let duration = record
-            .duration_seconds
-            .map(|d| i64::try_from(d).unwrap_or(i64::MAX));
+        let record = record.bounded();
+        let number = |n: Option<u64>| n.map(|d| i64::try_from(d).unwrap_or(i64::MAX));
         let query = sqlx::query(INSERT)
             .bind(&record.time)
             .bind(&record.request_id)
@@ -105,11 +148,77 @@ impl AuditStore {
             .bind(record.user.as_deref())
             .bind(&record.groups)
             .bind(record.role_arn.as_deref())
-            .bind(duration)
+            .bind(number(record.duration_seconds))
             .bind(record.source_ip.map(|ip| ip.to_string()))
+            .bind(record.iss.as_deref())
+            .bind(record.sub.as_deref())
+            .bind(record.session_id.as_deref())
+            .bind(record.service.as_deref())
+            .bind(record.region.as_deref())
+            .bind(record.source_identity.as_deref())
+            .bind(number(record.suppressed))
             .execute(&self.pool);
+        self.answer(query).await.map(|_| ())
+    }
+
+    /// Stores `record`, as the broker does for each decision.
+    pub async fn record(&self, record: &Record) -> Result<(), Error> {
+        self.insert(record).await.map_err(|problem| Error::Store {
+            variable: self.source.variable.clone(),
+            problem: format!("cannot store the audit record: {problem}"),
+        })
+    }
+
+    /// Ends broker session `id` on every replica until `until` (seconds since the epoch), when
+    /// it would have expired anyway.
+    pub(crate) async fn revoke_session(&self, id: &str, until: u64) -> Result<(), String> {
+        let query = sqlx::query(REVOKE_SESSION)
+            .bind(id)
+            .bind(seconds(until))
+            .execute(&self.pool);
+        self.answer(query).await.map(|_| ())
+    }
+
+    /// Ends every broker session of `user` begun up to now, on every replica; `until` is when
+    /// the last of them would have expired anyway.
+    pub async fn revoke_user(&self, user: &str, until: u64) -> Result<(), Error> {
+        let query = sqlx::query(REVOKE_USER)
+            .bind(user)
+            .bind(seconds(until))
+            .execute(&self.pool);
+        self.answer(query)
+            .await
+            .map(|_| ())
+            .map_err(|problem| Error::Store {
+                variable: self.source.variable.clone(),
+                problem: format!("cannot revoke: {problem}"),
+            })
+    }
+
+    /// Whether session `id` of `user`, begun at `since` (seconds since the epoch), was
+    /// revoked; an error when the store cannot tell.
+    pub(crate) async fn is_revoked(
+        &self,
+        id: &str,
+        user: &str,
+        since: u64,
+    ) -> Result<bool, String> {
+        let query = sqlx::query(IS_REVOKED)
+            .bind(id)
+            .bind(user)
+            .bind(seconds(since))
+            .fetch_one(&self.pool);
+        let row = self.answer(query).await?;
+        row.try_get(0).map_err(|e| self.source.describe(&e))
+    }
+
+    /// The outcome of `query` within [`STATEMENT_TIMEOUT`]; why not, without the URL.
+    async fn answer<T>(
+        &self,
+        query: impl Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, String> {
         match tokio::time::timeout(STATEMENT_TIMEOUT, query).await {
-            Ok(Ok(_)) => Ok(()),
+            Ok(Ok(done)) => Ok(done),
             Ok(Err(e)) => Err(self.source.describe(&e)),
             Err(_) => Err(format!(
                 "no answer within {} s",
@@ -202,6 +311,11 @@ impl Source {
     }
 }
 
+/// Seconds since the epoch as PostgreSQL's `to_timestamp` takes them.
+fn seconds(at: u64) -> f64 {
+    at as f64
+}
+
 /// A percent-encoded URL part, decoded.
 fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
@@ -217,9 +331,13 @@ async fn table_exists(connection: &mut PgConnection) -> Result<bool, sqlx::Error
 }
 
 async fn create_table(connection: &mut PgConnection) -> Result<(), sqlx::Error> {
-    // A table made beforehand is used as it is: creating needs a privilege that inserting
+    // Tables made beforehand are used as they are: creating needs a privilege that inserting
     // does not.
-    if table_exists(&mut *connection).await? {
+    let complete: bool = sqlx::query(COMPLETE)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+    if complete {
         return Ok(());
     }
     let mut transaction = connection.begin().await?;

@@ -67,7 +67,7 @@ fn keys_rotate_the_newest_sealing_and_all_opening() {
     );
     assert_eq!(
         retired.open::<Signed>(&jar(by_old), "s"),
-        Err(Refusal::Tampered)
+        Err(Reason::TamperedCookie)
     );
     let by_new = rotated.seal("s", &alice(), HOUR);
     assert_eq!(
@@ -76,7 +76,7 @@ fn keys_rotate_the_newest_sealing_and_all_opening() {
     );
     assert_eq!(
         old.open::<Signed>(&jar(by_new), "s"),
-        Err(Refusal::Tampered)
+        Err(Reason::TamperedCookie)
     );
 }
 
@@ -92,22 +92,22 @@ fn tampered_missing_and_expired_cookies_are_refused() {
     let changed = Cookie::new("s", base64::engine::general_purpose::STANDARD.encode(bytes));
     assert_eq!(
         ring.open::<Signed>(&jar(changed), "s"),
-        Err(Refusal::Tampered)
+        Err(Reason::TamperedCookie)
     );
     // A cookie sealed under another name does not open under this one.
     let renamed = Cookie::new("t", cookie.value().to_owned());
     assert_eq!(
         ring.open::<Signed>(&jar(renamed), "t"),
-        Err(Refusal::Tampered)
+        Err(Reason::TamperedCookie)
     );
     assert_eq!(
         ring.open::<Signed>(&CookieJar::new(), "s"),
-        Err(Refusal::Missing)
+        Err(Reason::MissingCookie)
     );
     let expired = ring.seal("s", &alice(), Duration::ZERO);
     assert_eq!(
         ring.open::<Signed>(&jar(expired), "s"),
-        Err(Refusal::Expired)
+        Err(Reason::ExpiredCookie)
     );
     assert_eq!(cookie.secure(), Some(false), "plain http for local use");
 }
@@ -130,4 +130,34 @@ fn bad_keys_name_the_variable() {
     }
     let ring = KeyRing::parse("K", &key(7), true).expect("keys");
     assert_eq!(format!("{ring:?}"), "KeyRing(1 keys, redacted)");
+}
+
+#[test]
+fn secure_cookies_are_host_cookies() {
+    let ring = KeyRing::parse("K", &key(3), true).expect("keys");
+    let cookie = ring.seal("fed_session", &alice(), HOUR);
+    assert_eq!(cookie.name(), "__Host-fed_session");
+    assert_eq!(cookie.secure(), Some(true));
+    assert_eq!(cookie.path(), Some("/"));
+    assert_eq!(cookie.domain(), None);
+    assert_eq!(
+        ring.open::<Signed>(&jar(cookie), "fed_session"),
+        Ok(alice())
+    );
+    // The same value under the name without the prefix is not this ring's cookie.
+    let plain = Cookie::new(
+        "fed_session",
+        ring.seal("fed_session", &alice(), HOUR).value().to_owned(),
+    );
+    assert_eq!(
+        ring.open::<Signed>(&jar(plain), "fed_session"),
+        Err(Reason::MissingCookie)
+    );
+    assert_eq!(ring.removal("fed_session").name(), "__Host-fed_session");
+    // Plain http for local use: no prefix, which browsers would refuse there.
+    let local = KeyRing::parse("K", &key(3), false).expect("keys");
+    assert_eq!(
+        local.seal("fed_session", &alice(), HOUR).name(),
+        "fed_session"
+    );
 }

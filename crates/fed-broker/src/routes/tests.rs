@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue};
 
-use super::limits::Limits;
-use super::proxied_ip;
+use crate::extract::proxied_ip;
+use crate::limits::Limits;
 
 fn headers(values: &[&'static str]) -> HeaderMap {
     let mut headers = HeaderMap::new();
@@ -76,11 +76,13 @@ fn the_role_page_offers_what_each_role_allows() {
     let person = crate::oidc::Person {
         user: "alice@example.com".into(),
         groups: vec!["g".into()],
+        issuer: "https://login.example.com".into(),
+        subject: "248289761001".into(),
     };
     let roles: Vec<_> = entitlements
         .for_user(&person.user, &person.groups)
         .collect();
-    let page = super::pages::roles(&person, &roles, "token");
+    let page = crate::pages::roles(&person, &roles, "token");
     let forms: Vec<&str> = page.split("<li>").skip(1).collect();
     assert_eq!(forms.len(), 3, "{page}");
     // Limited: exactly its services and regions, to choose from.
@@ -119,5 +121,6 @@ fn the_role_page_offers_what_each_role_allows() {
         page.contains("<datalist id=\"regions-aws-cn\"><option value=\"cn-north-1\">"),
         "{page}"
     );
-    assert_eq!(page.matches("name=\"csrf\" value=\"token\"").count(), 3);
+    // Each role's form and the sign-out.
+    assert_eq!(page.matches("name=\"csrf\" value=\"token\"").count(), 4);
 }

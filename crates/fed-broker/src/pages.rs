@@ -108,7 +108,11 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
             body += "</datalist>\n";
         }
     }
-    body += "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>\n";
+    body += &format!(
+        "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\">Sign out</button></form>\n",
+        escape(csrf)
+    );
     document("AWS console", &body)
 }
 
@@ -130,6 +134,6 @@ pub(crate) fn refused(status: StatusCode, reason: &str, request_id: &str) -> Str
 pub(crate) fn signed_out() -> String {
     document(
         "Signed out",
-        "<h1>Signed out</h1>\n<p>You are signed out of the broker. Console sessions it opened last until they end.</p>\n<p><a href=\"/\">Sign in again</a></p>\n",
+        "<h1>Signed out</h1>\n<p>You are signed out of the broker. Console sessions it opened last until they end; sign out of the console too to end yours now.</p>\n<p><a href=\"/\">Sign in again</a></p>\n",
     )
 }

@@ -1,6 +1,6 @@
 //! Counters for `GET /metrics`, in Prometheus's text format: sessions issued, requests denied
 //! by reason, the time spent in the two upstream calls of an issued session (STS and the
-//! federation endpoint), and audit records the store did not take.
+//! federation endpoint), sign-ins, and audit records a sink did not take.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -15,6 +15,8 @@ pub(crate) struct Metrics {
     upstream_micros: AtomicU64,
     upstream_count: AtomicU64,
     store_failures: AtomicU64,
+    stdout_failures: AtomicU64,
+    signed_in: AtomicU64,
 }
 
 impl Metrics {
@@ -33,9 +35,18 @@ impl Metrics {
         }
     }
 
-    /// An audit record the store did not take.
-    pub(crate) fn store_failed(&self) {
-        self.store_failures.fetch_add(1, Ordering::Relaxed);
+    /// A person signed in at the broker.
+    pub(crate) fn signed_in(&self) {
+        self.signed_in.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An audit record `sink` did not take.
+    pub(crate) fn audit_failed(&self, sink: crate::decisions::Sink) {
+        let counter = match sink {
+            crate::decisions::Sink::Store => &self.store_failures,
+            crate::decisions::Sink::Stdout => &self.stdout_failures,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The text of `GET /metrics`.
@@ -69,6 +80,18 @@ impl Metrics {
             "fed_broker_audit_store_failures_total {}\n",
             self.store_failures.load(Ordering::Relaxed)
         );
+        text += "# HELP fed_broker_audit_stdout_failures_total Audit records stdout did not take.\n\
+                 # TYPE fed_broker_audit_stdout_failures_total counter\n";
+        text += &format!(
+            "fed_broker_audit_stdout_failures_total {}\n",
+            self.stdout_failures.load(Ordering::Relaxed)
+        );
+        text += "# HELP fed_broker_sign_ins_total People signed in at the broker.\n\
+                 # TYPE fed_broker_sign_ins_total counter\n";
+        text += &format!(
+            "fed_broker_sign_ins_total {}\n",
+            self.signed_in.load(Ordering::Relaxed)
+        );
         text
     }
 }
@@ -85,7 +108,9 @@ mod tests {
         metrics.denied("csrf");
         metrics.denied("not_entitled");
         metrics.denied("csrf");
-        metrics.store_failed();
+        metrics.audit_failed(crate::decisions::Sink::Store);
+        metrics.audit_failed(crate::decisions::Sink::Stdout);
+        metrics.signed_in();
         let text = metrics.render();
         for line in [
             "fed_broker_sessions_issued_total 2",
@@ -95,6 +120,8 @@ mod tests {
             "fed_broker_upstream_seconds_count 2",
             "# TYPE fed_broker_upstream_seconds summary",
             "fed_broker_audit_store_failures_total 1",
+            "fed_broker_audit_stdout_failures_total 1",
+            "fed_broker_sign_ins_total 1",
         ] {
             assert!(text.lines().any(|l| l == line), "{line:?} in:\n{text}");
         }

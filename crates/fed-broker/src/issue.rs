@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::entitlements::Entitlement;
 use crate::oidc::Person;
+use crate::refusal::Reason;
 
 /// The page and region a person chose for a role, within what the entitlement offers.
 pub(crate) struct Choice {
@@ -18,18 +19,18 @@ pub(crate) struct Choice {
 }
 
 impl Choice {
-    /// The choice of a form, or the audit reason it is refused for.
+    /// The choice of a form, or the reason it is refused for.
     pub(crate) fn of(
         role: &Entitlement,
         service: Option<&str>,
         region: Option<&str>,
-    ) -> Result<Choice, &'static str> {
+    ) -> Result<Choice, Reason> {
         let service = match service.filter(|s| !s.is_empty()) {
             None => role.services.first().copied(),
             Some(name) => {
-                let service = Service::from_name(name).map_err(|_| "unknown_service")?;
+                let service = Service::from_name(name).map_err(|_| Reason::UnknownService)?;
                 if !role.services.is_empty() && !role.services.contains(&service) {
-                    return Err("service_not_allowed");
+                    return Err(Reason::ServiceNotAllowed);
                 }
                 Some(service)
             }
@@ -37,13 +38,13 @@ impl Choice {
         let region = match region.filter(|r| !r.is_empty()) {
             None => role.regions.first().cloned(),
             Some(name) => {
-                let region = Region::new(name).map_err(|_| "unknown_region")?;
+                let region = Region::new(name).map_err(|_| Reason::UnknownRegion)?;
                 // A region of another partition than the role's signs in nowhere.
                 if role.arn.partition().check_region(&region).is_err() {
-                    return Err("bad_region");
+                    return Err(Reason::BadRegion);
                 }
                 if !role.regions.is_empty() && !role.regions.contains(&region) {
-                    return Err("region_not_allowed");
+                    return Err(Reason::RegionNotAllowed);
                 }
                 Some(region)
             }
@@ -56,6 +57,18 @@ impl Choice {
 pub(crate) struct Issued {
     pub(crate) url: ConsoleUrl,
     pub(crate) duration_seconds: u64,
+}
+
+impl Choice {
+    /// The service chosen, as the console names it.
+    pub(crate) fn service(&self) -> Option<&'static str> {
+        self.service.map(Service::name)
+    }
+
+    /// The region chosen.
+    pub(crate) fn region(&self) -> Option<&str> {
+        self.region.as_ref().map(Region::as_str)
+    }
 }
 
 /// What issues sessions: fed-flow's signer, set up with the broker's own credentials.
@@ -135,7 +148,7 @@ fn short_hash(text: &str) -> String {
 /// person and two people never share one: the name itself when it is already 2 to 64 of the
 /// characters STS allows (`alice@example.com`); otherwise its allowed characters (each other one
 /// as `-`), cut to leave room for `-` and 16 hex digits of the name's SHA-256.
-fn session_name(user: &str) -> String {
+pub(crate) fn session_name(user: &str) -> String {
     if (2..=64).contains(&user.chars().count()) && user.chars().all(sts_allows) {
         return user.to_owned();
     }
@@ -232,7 +245,7 @@ mod tests {
         let reason = |arn: &str, region: &str| {
             Choice::of(&entitlement(arn), None, Some(region))
                 .err()
-                .unwrap_or("ok")
+                .map_or("ok", Reason::as_str)
         };
         let aws = "arn:aws:iam::123456789012:role/reader";
         let china = "arn:aws-cn:iam::123456789012:role/reader";

@@ -1,0 +1,103 @@
+//! What every request shares: the configuration, the provider, the cookie keys, the
+//! entitlements (replaced whole on reload), what issues sessions, the counters, the rate limits
+//! and the audit. Nothing about a person is kept here: that is in their sealed cookies, so any
+//! replica serves any request.
+
+use std::io::Write;
+use std::sync::{Arc, RwLock};
+
+use crate::audit::AuditStore;
+use crate::config::Config;
+use crate::cookies::KeyRing;
+use crate::decisions::Recorder;
+use crate::entitlements::Entitlements;
+use crate::issue::Issuer;
+use crate::limits::Limits;
+use crate::metrics::Metrics;
+use crate::oidc::Provider;
+
+/// The broker's shared state; [`crate::app`] serves it.
+pub struct Broker {
+    pub(crate) config: Config,
+    pub(crate) provider: Provider,
+    pub(crate) keys: KeyRing,
+    entitlements: RwLock<Arc<Entitlements>>,
+    pub(crate) issuer: Issuer,
+    pub(crate) metrics: Metrics,
+    pub(crate) limits: Limits,
+    pub(crate) recorder: Recorder,
+}
+
+impl Broker {
+    /// A broker of `config`, signing people in at `provider`, sealing cookies with `keys`,
+    /// deciding with `entitlements` and issuing sessions with `issuer`. Audit records go to
+    /// stdout.
+    pub fn new(
+        config: Config,
+        provider: Provider,
+        keys: KeyRing,
+        entitlements: Entitlements,
+        issuer: Issuer,
+    ) -> Broker {
+        Broker {
+            provider,
+            keys,
+            entitlements: RwLock::new(Arc::new(entitlements)),
+            limits: Limits::new(&config.limits),
+            config,
+            issuer,
+            metrics: Metrics::default(),
+            recorder: Recorder::new(Box::new(std::io::stdout())),
+        }
+    }
+
+    /// The same broker, keeping audit records and revoked sessions in `store` too: a decision
+    /// whose record cannot be stored there grants nothing.
+    #[must_use]
+    pub fn with_store(self, store: AuditStore) -> Broker {
+        Broker {
+            recorder: self.recorder.with_store(store),
+            ..self
+        }
+    }
+
+    /// The same broker, writing audit records to `out` instead of stdout (the store stays).
+    /// A record `out` does not take grants nothing, as with stdout.
+    #[must_use]
+    pub fn with_audit_writer(self, out: Box<dyn Write + Send>) -> Broker {
+        Broker {
+            recorder: self.recorder.with_out(out),
+            ..self
+        }
+    }
+
+    /// Replaces the entitlements, as a reload does: requests in flight keep the ones they
+    /// began with.
+    pub fn set_entitlements(&self, entitlements: Entitlements) {
+        let mut current = self
+            .entitlements
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *current = Arc::new(entitlements);
+    }
+
+    pub(crate) fn entitlements(&self) -> Arc<Entitlements> {
+        self.entitlements
+            .read()
+            .map(|e| Arc::clone(&e))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    /// The audit store, when configured.
+    pub(crate) fn store(&self) -> Option<&AuditStore> {
+        self.recorder.store()
+    }
+
+    /// Run every minute: forgets the rate limits' clients whose allowance is whole again (so
+    /// that memory follows the active clients), and writes the summary records of rate-limited
+    /// requests that were counted but not recorded.
+    pub async fn every_minute(&self) {
+        self.limits.forget_idle();
+        self.record_left_out().await;
+    }
+}

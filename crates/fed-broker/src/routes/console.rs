@@ -1,0 +1,109 @@
+//! `POST /console`: a console session for a role, by a form with the CSRF token. Admitted by
+//! the rate limits, checked against the entitlements, issued, recorded (fail closed), then a
+//! 303 to the sign-in URL.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::Shared;
+use crate::audit::{Decision, Record};
+use crate::broker::Broker;
+use crate::extract::{ClientIp, SignedIn, form};
+use crate::issue::{self, Issued};
+use crate::refusal::{Reason, Refusal};
+
+#[derive(Deserialize)]
+pub(crate) struct ConsoleForm {
+    role: String,
+    csrf: Option<String>,
+    service: Option<String>,
+    region: Option<String>,
+}
+
+pub(crate) async fn console(
+    State(broker): Shared,
+    ClientIp(ip): ClientIp,
+    session: Result<SignedIn, Refusal>,
+    body: Result<Form<ConsoleForm>, FormRejection>,
+) -> Response {
+    let received = std::time::Instant::now();
+    let mut record = broker.record(ip);
+    match issue_for(&broker, ip, &mut record, session, body).await {
+        Ok((issued, upstream)) => {
+            record.decision = Decision::Issued;
+            record.duration_seconds = Some(issued.duration_seconds);
+            // Without its record, no session: the URL is dropped unseen.
+            if let Err(refused) = broker.grant(&record).await {
+                return refused;
+            }
+            broker.metrics.issued(upstream);
+            let mut response = Redirect::to(issued.url.expose()).into_response();
+            *response.status_mut() = StatusCode::SEE_OTHER;
+            // The time AWS took (AssumeRole and the sign-in token) and the whole request's, as
+            // browsers' developer tools and `cargo xtask bench broker` read them.
+            let timing = format!(
+                "upstream;dur={:.3}, total;dur={:.3}",
+                upstream.as_secs_f64() * 1000.0,
+                received.elapsed().as_secs_f64() * 1000.0
+            );
+            if let Ok(value) = header::HeaderValue::from_str(&timing) {
+                response.headers_mut().insert("server-timing", value);
+            }
+            response
+        }
+        Err(refusal) => broker.refuse(refusal, record).await,
+    }
+}
+
+/// The checks in order, filling `record` as they learn who asked for what; the session issued,
+/// and how long AWS took.
+async fn issue_for(
+    broker: &Broker,
+    ip: std::net::IpAddr,
+    record: &mut Record,
+    session: Result<SignedIn, Refusal>,
+    body: Result<Form<ConsoleForm>, FormRejection>,
+) -> Result<(Issued, std::time::Duration), Refusal> {
+    if !broker.limits.ip_allows(ip) {
+        return Err(Reason::RateLimitedIp.into());
+    }
+    let form = form(body)?;
+    record.role_arn = Some(form.role.clone());
+    record.service.clone_from(&form.service);
+    record.region.clone_from(&form.region);
+    let SignedIn(session) = session?;
+    record.user = Some(session.person.user.clone());
+    record.iss = Some(session.person.issuer.clone());
+    record.sub = Some(session.person.subject.clone());
+    record.groups.clone_from(&session.person.groups);
+    record.session_id = Some(session.id.clone());
+    if !broker.limits.user_allows(&session.person.user) {
+        return Err(Reason::RateLimitedUser.into());
+    }
+    if !session.csrf_matches(form.csrf.as_deref()) {
+        return Err(Reason::Csrf.into());
+    }
+    let entitlements = broker.entitlements();
+    let role = entitlements
+        .find(&form.role, &session.person.user, &session.person.groups)
+        .ok_or(Reason::NotEntitled)?;
+    let choice = issue::Choice::of(role, form.service.as_deref(), form.region.as_deref())?;
+    record.service = choice.service().map(str::to_owned);
+    record.region = choice.region().map(str::to_owned);
+    record.source_identity = Some(issue::session_name(&session.person.user));
+    let started = std::time::Instant::now();
+    match broker
+        .issuer
+        .issue(&session.person, role, &choice, &broker.config.public_url)
+        .await
+    {
+        Ok(issued) => Ok((issued, started.elapsed())),
+        Err(err) => {
+            tracing::warn!(request_id = %record.request_id, error = %err, "issuing failed");
+            Err(Reason::UpstreamFailed.into())
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! A person's sign-in at the broker, kept in a sealed cookie: who they are (with the provider's
+//! `iss` and `sub`), only the groups the entitlements name, a CSRF token for the forms, an id
+//! that logout and revocation name, and when it began.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::entitlements::Entitlements;
+use crate::oidc::Person;
+use crate::random_hex;
+
+/// The cookie of a pending sign-in at the provider.
+pub(crate) const LOGIN_COOKIE: &str = "fed_login";
+/// The cookie of a signed-in person.
+pub(crate) const SESSION_COOKIE: &str = "fed_session";
+/// The largest sealed session cookie the broker sets: browsers keep cookies of up to 4096
+/// bytes, name and attributes included.
+pub(crate) const MAX_COOKIE_BYTES: usize = 3800;
+
+/// A signed-in person.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct Session {
+    /// The session's id: what logout and revocation name.
+    pub(crate) id: String,
+    pub(crate) person: Person,
+    pub(crate) csrf: String,
+    /// When it began, in seconds since the Unix epoch.
+    pub(crate) since: u64,
+}
+
+/// The CSRF token is a secret of the session: never shown.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A new session of `person`, keeping only the groups that `entitlements` name: the only
+    /// ones that decide anything, and what keeps the cookie small whatever the provider sends.
+    pub(crate) fn begin(mut person: Person, entitlements: &Entitlements) -> Session {
+        person
+            .groups
+            .retain(|group| entitlements.names_group(group));
+        person.groups.sort();
+        person.groups.dedup();
+        Session {
+            id: random_hex(16),
+            person,
+            csrf: random_hex(32),
+            since: now(),
+        }
+    }
+
+    /// Whether `token` is the session's CSRF token, compared in constant time.
+    pub(crate) fn csrf_matches(&self, token: Option<&str>) -> bool {
+        token.is_some_and(|token| {
+            token.len() == self.csrf.len()
+                && token
+                    .bytes()
+                    .zip(self.csrf.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
