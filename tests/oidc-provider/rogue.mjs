@@ -19,6 +19,8 @@
 //     none             `alg: none`, no signature
 //     unverified_email `email_verified` is false
 //     unstated_email   `email_verified` is left out
+//     many_groups      nothing wrong, and alice is in 300 groups (engineering among them)
+//     hang_token       the token request is never answered
 //
 // It prints `listening on http://127.0.0.1:PORT` once it serves, then one line per request.
 
@@ -30,6 +32,7 @@ const env = (name, fallback) => process.env[name] ?? fallback;
 const MODES = [
   'good', 'wrong_issuer', 'wrong_audience', 'extra_audience', 'expired', 'wrong_nonce',
   'unknown_key', 'forged', 'symmetric', 'none', 'unverified_email', 'unstated_email',
+  'many_groups', 'hang_token',
 ];
 const mode = env('MODE', 'good');
 if (!MODES.includes(mode)) {
@@ -58,7 +61,9 @@ async function idToken(nonce) {
     sub: 'alice',
     email: 'alice@example.com',
     ...(mode === 'unstated_email' ? {} : { email_verified: mode !== 'unverified_email' }),
-    groups: ['engineering', 'on-call'],
+    groups: mode === 'many_groups'
+      ? [...Array.from({ length: 299 }, (_, i) => `team-${String(i).padStart(3, '0')}-of-a-large-organisation`), 'engineering']
+      : ['engineering', 'on-call'],
     nonce: mode === 'wrong_nonce' ? 'another-nonce' : nonce,
   };
   const audience = {
@@ -132,6 +137,8 @@ server.on('request', async (req, res) => {
     }
     if (req.method === 'POST' && url.pathname === '/token') {
       const form = await body(req);
+      // Never answered: the connection stays open until the client gives up.
+      if (mode === 'hang_token') return;
       const code = form.get('code');
       if (!nonces.has(code)) return json(res, 400, { error: 'invalid_grant' });
       const nonce = nonces.get(code);

@@ -97,3 +97,6 @@ pub async fn serve(
         () = tokio::time::sleep(serving.shutdown_grace) => false,
     }
 }
+
+#[cfg(test)]
+mod tests;

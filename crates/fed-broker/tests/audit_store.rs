@@ -339,7 +339,8 @@ async fn a_store_that_goes_away_means_no_session() {
             ("denied", Some("audit_unavailable"))
         ]
     );
-    assert_eq!(records[1]["user"], "alice@example.com");
+    // Whose session it was cannot be trusted until the store answers.
+    assert!(records[1].get("user").is_none(), "{stdout}");
     assert_eq!(records[1]["role_arn"], reader.as_str());
     assert_eq!(records[2]["user"], "bob@example.com");
     assert!(
@@ -428,4 +429,239 @@ async fn a_store_that_cannot_be_reached_stops_the_start() {
         assert!(err.starts_with(expected), "{expected} in: {err}");
         assert!(!err.contains("never-this-pw"), "{err}");
     }
+}
+
+/// A signed-in browser's session cookie, as a header another client can send, and the CSRF
+/// token on its role page.
+async fn copied_session(broker: &BrokerProcess, callback: &str, user: &str) -> (String, String) {
+    let browser = support::browser();
+    let (back, _) = support::follow_to(
+        &browser,
+        &broker.url.join("login").expect("a URL"),
+        user,
+        callback,
+    )
+    .await;
+    let response = browser.get(back).send().await.expect("callback");
+    assert_eq!(response.status(), 303);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("fed_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let page = browser
+        .get(broker.url.clone())
+        .send()
+        .await
+        .expect("the role page")
+        .text()
+        .await
+        .expect("a page");
+    (cookie, support::broker::hidden(&page, "csrf"))
+}
+
+/// What `cookie` gets at `broker`: the role page's status, and a console request's.
+async fn uses(broker: &BrokerProcess, cookie: &str, csrf: &str, role: &str) -> (u16, u16) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let page = client
+        .get(broker.url.clone())
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("the role page")
+        .status()
+        .as_u16();
+    let console = client
+        .post(broker.url.join("console").expect("a URL"))
+        .header("cookie", cookie)
+        .form(&[("csrf", csrf), ("role", role)])
+        .send()
+        .await
+        .expect("console")
+        .status()
+        .as_u16();
+    (page, console)
+}
+
+/// Sign-out and revocation reach every replica: a cookie copied before its person signed out
+/// at one replica is refused at the other (`session_revoked`), and `fed-broker revoke --user`
+/// ends every session of that user, and only theirs, on both; each is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_and_revocation_reach_every_replica() {
+    let database = Postgres::start().await;
+    let (stack, reader, entitlements) = stack_with_reader().await;
+    let (port, public, callback, provider) = address_and_provider().await;
+    let env = [(VARIABLE, database.url.as_str())];
+    let a =
+        BrokerProcess::start_with_env(port, &public, &provider, &stack, &entitlements, AUDIT, &env)
+            .await;
+    let b = BrokerProcess::start_with_env(
+        free_port(),
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        AUDIT,
+        &env,
+    )
+    .await;
+
+    // Alice signs in at A; a copy of her cookie works at B.
+    let (copied, csrf) = copied_session(&a, &callback, "alice").await;
+    assert_eq!(uses(&b, &copied, &csrf, &reader).await, (200, 303));
+    // She signs out at A, with her CSRF token: the copy is refused at B too.
+    let client = reqwest::Client::new();
+    let signed_out = client
+        .post(a.url.join("logout").expect("a URL"))
+        .header("cookie", &copied)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(signed_out.status(), 200);
+    assert_eq!(uses(&b, &copied, &csrf, &reader).await, (303, 401));
+    assert_eq!(uses(&a, &copied, &csrf, &reader).await, (303, 401));
+
+    // Alice signs in again, and so does bob; the operator revokes alice.
+    let (again, again_csrf) = copied_session(&b, &callback, "alice").await;
+    let (bob, bob_csrf) = copied_session(&a, &callback, "bob").await;
+    assert_eq!(uses(&a, &again, &again_csrf, &reader).await, (200, 303));
+    let revoke = std::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
+        .args(["revoke", "--config"])
+        .arg(a.config())
+        .args(["--user", "alice@example.com"])
+        .env_clear()
+        .env(VARIABLE, &database.url)
+        .output()
+        .expect("fed-broker runs");
+    let out = String::from_utf8_lossy(&revoke.stdout).into_owned();
+    let err = String::from_utf8_lossy(&revoke.stderr).into_owned();
+    assert_eq!(revoke.status.code(), Some(0), "{out}{err}");
+    let record: Value = serde_json::from_str(out.trim()).expect("the audit record");
+    assert_eq!(record["decision"], "revoked");
+    assert_eq!(record["user"], "alice@example.com");
+    assert!(err.contains("alice@example.com"), "{err}");
+    for replica in [&a, &b] {
+        assert_eq!(
+            uses(replica, &again, &again_csrf, &reader).await,
+            (303, 401)
+        );
+        assert_eq!(uses(replica, &bob, &bob_csrf, &reader).await.0, 200);
+    }
+    // A sign-in after the revocation is a new session, which works.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (after, after_csrf) = copied_session(&a, &callback, "alice").await;
+    assert_eq!(uses(&b, &after, &after_csrf, &reader).await, (200, 303));
+
+    let rows = rows(&database).await;
+    let decisions: Vec<&str> = rows
+        .iter()
+        .map(|r| r["decision"].as_str().unwrap_or_default())
+        .collect();
+    assert!(decisions.contains(&"signed_out"), "{decisions:?}");
+    assert!(decisions.contains(&"revoked"), "{decisions:?}");
+    let revoked = rows
+        .iter()
+        .filter(|r| r["reason"] == "session_revoked")
+        .count();
+    assert_eq!(revoked, 4, "{decisions:?}");
+
+    // Without the store, revoking is refused with what to set.
+    let (code, _, err) = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
+            .args(["revoke", "--config"])
+            .arg(a.config())
+            .args(["--user", "alice@example.com"])
+            .env_clear()
+            .output()
+            .expect("fed-broker runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.starts_with("error: FED_BROKER_DATABASE_URL is not set") && err.lines().count() == 1,
+        "{err}"
+    );
+    a.stop().await;
+    b.stop().await;
+    provider.stop().await;
+    database.stop().await;
+}
+
+/// Audit records that stdout cannot take (a full disk) grant nothing: the sign-in is refused
+/// with 503 `audit_unavailable` and no session cookie, which the logs and /metrics say.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_stdout_means_no_session() {
+    let (stack, _, entitlements) = stack_with_reader().await;
+    let (port, public, callback, provider) = address_and_provider().await;
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let broker = BrokerProcess::start_writing_to(
+        port,
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        ("", ""),
+        &[],
+        Stdio::from(full),
+    )
+    .await;
+    let browser = support::browser();
+    let (back, _) = support::follow_to(
+        &browser,
+        &broker.url.join("login").expect("a URL"),
+        "alice",
+        &callback,
+    )
+    .await;
+    let response = browser.get(back).send().await.expect("callback");
+    assert_eq!(response.status(), 503);
+    assert!(
+        !response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.starts_with("fed_session="))),
+        "no session without its record"
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .expect("a page")
+            .contains("audit_unavailable")
+    );
+    let metrics = reqwest::get(broker.url.join("metrics").expect("a URL"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "fed_broker_sign_ins_total 0",
+        "fed_broker_audit_stdout_failures_total 1",
+        "fed_broker_requests_denied_total{reason=\"audit_unavailable\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in:\n{metrics}");
+    }
+    let (_, logs) = broker.stop().await;
+    assert!(
+        logs.contains("the decision could not be recorded; nothing is granted"),
+        "{logs}"
+    );
+    provider.stop().await;
 }

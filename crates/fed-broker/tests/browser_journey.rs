@@ -179,9 +179,18 @@ async fn a_person_signs_in_and_opens_the_console_in_a_browser() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect();
-    assert_eq!(records.len(), 1, "{audit}");
+    // The sign-in, then the session, each naming the person as the provider does.
+    assert_eq!(records.len(), 2, "{audit}");
+    assert_eq!(records[0]["decision"], "signed_in");
+    assert_eq!(records[0]["sub"], "alice");
+    assert_eq!(records[0]["session_id"], records[1]["session_id"]);
+    let records = &records[1..];
     assert_eq!(records[0]["decision"], "issued");
     assert_eq!(records[0]["user"], "alice@example.com");
+    assert_eq!(records[0]["sub"], "alice");
+    assert_eq!(records[0]["source_identity"], "alice@example.com");
+    assert_eq!(records[0]["service"], "ec2");
+    assert_eq!(records[0]["region"], "us-east-1");
     assert_eq!(records[0]["groups"], json!(["engineering", "on-call"]));
     assert_eq!(records[0]["role_arn"], reader.as_str());
     assert_eq!(records[0]["duration_seconds"], 7200);

@@ -33,8 +33,14 @@ const CASES: &[(&str, Option<&str>)] = &[
 /// What one sign-in at the rogue provider in `mode` came to.
 struct Run {
     /// Why the callback refused the token; none when it signed the person in (303 to the role
-    /// page with a session cookie, and no audit record).
+    /// page with a session cookie, and one `signed_in` record).
     refusal: Option<String>,
+    /// The audit records.
+    records: Vec<serde_json::Value>,
+    /// The length of the session cookie as the broker set it, attributes included.
+    cookie_bytes: usize,
+    /// How long the callback took.
+    callback_took: Duration,
     /// The requests the rogue provider answered.
     requests: Vec<String>,
     /// The broker's logs.
@@ -68,13 +74,18 @@ async fn sign_in_with(stack: &LocalStack, entitlements: &str, mode: &str, oidc: 
         &format!("{public}callback"),
     )
     .await;
+    let started = std::time::Instant::now();
     let response = browser.get(back).send().await.expect("callback");
+    let callback_took = started.elapsed();
     let status = response.status().as_u16();
-    let session_cookie = response
+    let cookie_bytes = response
         .headers()
         .get_all("set-cookie")
         .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.starts_with("fed_session=")));
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("fed_session="))
+        .map_or(0, str::len);
+    let session_cookie = cookie_bytes > 0;
     let page = browser
         .get(broker.url.clone())
         .send()
@@ -92,9 +103,10 @@ async fn sign_in_with(stack: &LocalStack, entitlements: &str, mode: &str, oidc: 
         .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect();
     let refusal = match (status, session_cookie, signed_in, records.as_slice()) {
-        (303, true, true, []) => None,
-        // A refusal: 400 without a session cookie, and one audit record.
-        (400, false, false, [record]) if record["decision"] == "denied" => {
+        (303, true, true, [record]) if record["decision"] == "signed_in" => None,
+        // A refusal: 400 (502 when the provider is at fault) without a session cookie, and one
+        // audit record.
+        (400 | 502, false, false, [record]) if record["decision"] == "denied" => {
             assert!(record.get("user").is_none(), "{mode}: {record}");
             Some(record["reason"].as_str().unwrap_or_default().to_owned())
         }
@@ -114,6 +126,9 @@ async fn sign_in_with(stack: &LocalStack, entitlements: &str, mode: &str, oidc: 
     rogue.stop().await;
     Run {
         refusal,
+        records,
+        cookie_bytes,
+        callback_took,
         requests,
         logs,
     }
@@ -176,4 +191,35 @@ async fn an_unverified_email_is_refused_unless_the_configuration_opts_out() {
         .await;
         assert_eq!(opted_out.refusal, None, "{mode}: signed in when opted out");
     }
+}
+
+/// A person in 300 groups signs in in one pass: the session keeps only the groups the
+/// entitlements name, so its cookie stays far under the 4 KB browsers keep.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_in_300_groups_signs_in_in_one_pass() {
+    let (stack, _, entitlements) = stack_with_reader().await;
+    let run = sign_in(&stack, &entitlements, "many_groups").await;
+    assert_eq!(run.refusal, None);
+    assert!(
+        (1..2000).contains(&run.cookie_bytes),
+        "{} bytes",
+        run.cookie_bytes
+    );
+    assert_eq!(run.records[0]["groups"], serde_json::json!(["engineering"]));
+}
+
+/// A provider that takes the token request and never answers: the sign-in is refused as
+/// `provider_unavailable` (502) once the broker's timeout for the provider passes, not left
+/// hanging and not mistaken for a refused code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_that_hangs_is_unavailable_in_time() {
+    let (stack, _, entitlements) = stack_with_reader().await;
+    let run = sign_in(&stack, &entitlements, "hang_token").await;
+    assert_eq!(run.refusal.as_deref(), Some("provider_unavailable"));
+    assert!(
+        run.callback_took >= fed_broker::PROVIDER_TIMEOUT
+            && run.callback_took < fed_broker::PROVIDER_TIMEOUT + Duration::from_secs(5),
+        "{:?}",
+        run.callback_took
+    );
 }

@@ -67,6 +67,66 @@ async fn sigterm_lets_the_session_in_flight_finish() {
         .iter()
         .map(|r| r["decision"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(decisions, ["issued"], "{audit}");
+    assert_eq!(decisions, ["signed_in", "issued"], "{audit}");
+    provider.stop().await;
+}
+
+/// Requests that never finish (clients that send half a body and wait) do not keep the broker
+/// alive after SIGTERM: it waits `[server] shutdown_grace`, then exits 0 and says it cut them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unfinished_requests_get_the_grace_and_no_more() {
+    use tokio::io::AsyncWriteExt;
+
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let reader = role(&stack, "reader").await;
+    let (port, public, _callback, provider) = address_and_provider().await;
+    let mut broker = BrokerProcess::start_with(
+        port,
+        &public,
+        &provider,
+        &stack,
+        &read_only(&reader),
+        "[server]\nshutdown_grace = \"2s\"\n",
+    )
+    .await;
+    let address = format!("127.0.0.1:{port}");
+    let mut unfinished = Vec::new();
+    for _ in 0..5 {
+        let mut stream = tokio::net::TcpStream::connect(&address)
+            .await
+            .expect("connects");
+        stream
+            .write_all(
+                b"POST /console HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nrole=",
+            )
+            .await
+            .expect("sent");
+        unfinished.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = broker.child.id().expect("a pid").to_string();
+    let signalled = std::time::Instant::now();
+    let status = tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(10), broker.child.wait())
+        .await
+        .expect("the broker exits after the grace")
+        .expect("an exit status");
+    let took = signalled.elapsed();
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    let (_, logs) = broker.stop().await;
+    assert!(
+        logs.contains("requests still in flight after the shutdown grace are cut"),
+        "{logs}"
+    );
+    drop(unfinished);
     provider.stop().await;
 }

@@ -224,6 +224,32 @@ impl BrokerProcess {
         (oidc, extra): (&str, &str),
         env: &[(&str, &str)],
     ) -> BrokerProcess {
+        Self::start_writing_to(
+            port,
+            public,
+            provider,
+            stack,
+            entitlements,
+            (oidc, extra),
+            env,
+            Stdio::piped(),
+        )
+        .await
+    }
+
+    /// [`BrokerProcess::start_configured`] with the broker's stdout (its audit records) going
+    /// to `stdout`, such as `/dev/full`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_writing_to(
+        port: u16,
+        public: &Url,
+        provider: &OpenIdProvider,
+        stack: &LocalStack,
+        entitlements: &str,
+        (oidc, extra): (&str, &str),
+        env: &[(&str, &str)],
+        stdout: Stdio,
+    ) -> BrokerProcess {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a URL");
         std::fs::write(
@@ -255,7 +281,7 @@ impl BrokerProcess {
             .env("FED_BROKER_CLIENT_SECRET", "test-secret")
             .env("FED_BROKER_COOKIE_KEYS", cookie_keys())
             .envs(env.iter().copied())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -276,6 +302,11 @@ impl BrokerProcess {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the broker did not start");
+    }
+
+    /// The configuration file.
+    pub fn config(&self) -> std::path::PathBuf {
+        self.dir.path().join("broker.toml")
     }
 
     /// Stops the broker; what it wrote on stdout (audit records) and stderr (logs).
