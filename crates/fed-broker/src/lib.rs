@@ -57,7 +57,9 @@ pub use crate::decisions::RATE_LIMITED_RECORDS_PER_MINUTE;
 pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
 pub use crate::issue::Issuer;
-pub use crate::oidc::{PROVIDER_TIMEOUT, Pending, Person, Provider, REFETCH_COOLDOWN, SignInError};
+pub use crate::oidc::{
+    MAX_AMR, PROVIDER_TIMEOUT, Pending, Person, Provider, REFETCH_COOLDOWN, SignInError,
+};
 pub use crate::refusal::{Reason, Refusal};
 pub use crate::serve::{HEADER_READ_TIMEOUT, Serving, serve};
 

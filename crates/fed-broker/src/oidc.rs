@@ -137,7 +137,14 @@ pub struct Person {
     /// even when their email does.
     #[serde(rename = "sub")]
     pub subject: String,
+    /// How the provider authenticated them (the id_token's `amr`, such as `pwd` and `mfa`);
+    /// empty when it does not say. At most [`MAX_AMR`] values of 32 characters.
+    #[serde(default)]
+    pub amr: Vec<String>,
 }
+
+/// The most `amr` values kept.
+pub const MAX_AMR: usize = 16;
 
 /// The company's provider, as the broker's client.
 pub struct Provider {
@@ -418,11 +425,22 @@ impl Provider {
             Some(serde_json::Value::String(one)) => vec![one.clone()],
             _ => Vec::new(),
         };
+        let amr = match payload.get("amr") {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .filter(|v| !v.is_empty() && v.len() <= 32)
+                .take(MAX_AMR)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(Person {
             user,
             groups,
             issuer: claim("iss"),
             subject: claim("sub"),
+            amr,
         })
     }
 

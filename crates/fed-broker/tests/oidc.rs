@@ -52,6 +52,7 @@ async fn the_code_flow_signs_a_person_in_with_their_groups() {
             groups: vec!["engineering".to_owned(), "on-call".to_owned()],
             issuer: op.issuer.as_str().trim_end_matches('/').to_owned(),
             subject: "alice".to_owned(),
+            amr: Vec::new(),
         }
     );
     // The same code again: the provider refuses it.

@@ -182,6 +182,7 @@ impl Test {
             groups: groups.iter().map(|g| (*g).to_owned()).collect(),
             issuer: "https://login.example.com".to_owned(),
             subject: "248289761001".to_owned(),
+            amr: vec!["pwd".to_owned()],
         };
         let session = Session::begin(person, &self.broker.entitlements());
         let cookie = self.keys.seal(

@@ -78,6 +78,7 @@ fn the_role_page_offers_what_each_role_allows() {
         groups: vec!["g".into()],
         issuer: "https://login.example.com".into(),
         subject: "248289761001".into(),
+        amr: Vec::new(),
     };
     let roles: Vec<_> = entitlements
         .for_user(&person.user, &person.groups)
