@@ -369,11 +369,10 @@ async fn sighup_reloads_the_entitlements() {
         "a broken file keeps the previous entitlements"
     );
 
-    std::fs::write(
-        &file,
-        format!("{first}[[role]]\nname = \"Writer\"\narn = \"{writer}\"\nusers = [\"bob@example.com\"]\n"),
-    )
-    .expect("write");
+    let second = format!(
+        "{first}[[role]]\nname = \"Writer\"\narn = \"{writer}\"\nusers = [\"bob@example.com\"]\n"
+    );
+    std::fs::write(&file, &second).expect("write");
     hangup();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !page().await.contains(&writer) {
@@ -386,6 +385,14 @@ async fn sighup_reloads_the_entitlements() {
     let (_, logs) = broker.stop().await;
     assert!(logs.contains("entitlements not reloaded"), "{logs}");
     assert!(logs.contains("entitlements reloaded"), "{logs}");
+    // The log names the digest of exactly what was loaded.
+    let digest: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+        second.as_bytes(),
+    ))
+    .iter()
+    .map(|b| format!("{b:02x}"))
+    .collect();
+    assert!(logs.contains(&format!("\"sha256\":\"{digest}\"")), "{logs}");
     provider.stop().await;
 }
 
