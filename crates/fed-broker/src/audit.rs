@@ -212,7 +212,7 @@ fn clean(text: &str, max: usize) -> String {
 }
 
 /// `time` as RFC 3339 in UTC.
-fn rfc3339(time: SystemTime) -> String {
+pub(crate) fn rfc3339(time: SystemTime) -> String {
     time::OffsetDateTime::from(time)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -14,6 +14,7 @@ use crate::entitlements::Entitlements;
 use crate::issue::Issuer;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
+use crate::notify::{Notice, Notifier};
 use crate::oidc::Provider;
 
 /// The broker's shared state; [`crate::app`] serves it.
@@ -26,6 +27,7 @@ pub struct Broker {
     pub(crate) metrics: Metrics,
     pub(crate) limits: Limits,
     pub(crate) recorder: Recorder,
+    pub(crate) notifier: Option<Arc<Notifier>>,
 }
 
 impl Broker {
@@ -48,6 +50,24 @@ impl Broker {
             issuer,
             metrics: Metrics::default(),
             recorder: Recorder::new(Box::new(std::io::stdout())),
+            notifier: None,
+        }
+    }
+
+    /// The same broker, POSTing access events to the webhook at `url`, signed with `secret`.
+    #[must_use]
+    pub fn with_webhook(self, url: url::Url, secret: &str) -> Broker {
+        let failures = self.metrics.webhook_failures();
+        Broker {
+            notifier: Some(Arc::new(Notifier::new(url, secret, failures))),
+            ..self
+        }
+    }
+
+    /// Sends `notice` to the webhook, if there is one, without waiting for it.
+    pub(crate) fn notify(&self, notice: Notice) {
+        if let Some(notifier) = &self.notifier {
+            notifier.send(notice);
         }
     }
 

@@ -16,6 +16,10 @@
 //! keys_env = "FED_BROKER_COOKIE_KEYS"
 //! lifetime = "1h"
 //!
+//! [notify]                      # optional
+//! webhook_url_env = "FED_BROKER_WEBHOOK_URL"
+//! secret_env = "FED_BROKER_WEBHOOK_SECRET"
+//!
 //! [server]                      # optional
 //! metrics_listen = "127.0.0.1:9090"
 //! shutdown_grace = "20s"
@@ -57,6 +61,18 @@ pub struct Config {
     pub aws: Aws,
     /// How the server runs: connections, shutdown, where /metrics is served.
     pub server: Server,
+    /// Where access events are sent, if anywhere.
+    pub notify: Option<Notify>,
+}
+
+/// The webhook that access events are POSTed to.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Notify {
+    /// The variable that holds the webhook's URL (which may hold a token, as Slack's do).
+    pub webhook_url_env: String,
+    /// The variable that holds the secret the notifications are signed with.
+    pub secret_env: String,
 }
 
 /// How the server runs.
@@ -160,6 +176,14 @@ struct RawConfig {
     aws: RawAws,
     #[serde(default)]
     server: RawServer,
+    notify: Option<RawNotify>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    webhook_url_env: String,
+    secret_env: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -304,6 +328,17 @@ impl Config {
                 })
             })
             .transpose()?;
+        let notify = match raw.notify {
+            None => None,
+            Some(notify) => {
+                variable_name("notify.webhook_url_env", &notify.webhook_url_env)?;
+                variable_name("notify.secret_env", &notify.secret_env)?;
+                Some(Notify {
+                    webhook_url_env: notify.webhook_url_env,
+                    secret_env: notify.secret_env,
+                })
+            }
+        };
         let defaults = Server::default();
         let metrics_listen = raw
             .server
@@ -383,6 +418,7 @@ impl Config {
                 shutdown_grace,
                 max_connections,
             },
+            notify,
         })
     }
 }

@@ -41,6 +41,7 @@ mod extract;
 mod issue;
 mod limits;
 mod metrics;
+mod notify;
 mod oidc;
 mod pages;
 mod refusal;
@@ -51,7 +52,7 @@ mod session;
 pub use crate::app::{BODY_LIMIT, REQUEST_TIMEOUT, app, metrics_app};
 pub use crate::audit::{AuditStore, Decision, MAX_RECORD_BYTES, Record};
 pub use crate::broker::Broker;
-pub use crate::config::{Audit, Aws, Config, Limits, Oidc, Server, Session};
+pub use crate::config::{Audit, Aws, Config, Limits, Notify, Oidc, Server, Session};
 pub use crate::cookies::KeyRing;
 pub use crate::decisions::RATE_LIMITED_RECORDS_PER_MINUTE;
 pub use crate::entitlements::{Entitlement, Entitlements};
@@ -60,6 +61,7 @@ pub use crate::issue::Issuer;
 pub use crate::oidc::{
     MAX_AMR, PROVIDER_TIMEOUT, Pending, Person, Provider, REFETCH_COOLDOWN, SignInError,
 };
+pub use crate::notify::{ATTEMPT_TIMEOUT, ATTEMPTS, Event, Notice, Notifier, SIGNATURE_HEADER, sign};
 pub use crate::refusal::{Reason, Refusal};
 pub use crate::serve::{HEADER_READ_TIMEOUT, Serving, serve};
 

@@ -221,6 +221,8 @@ struct Start {
     entitlements: Entitlements,
     client_secret: String,
     keys: KeyRing,
+    /// The webhook's URL and signing secret, when `[notify]` is set.
+    webhook: Option<(url::Url, String)>,
 }
 
 /// Reads the configuration, the entitlements and the secrets; a mistake in any is the
@@ -234,11 +236,33 @@ fn prepare(path: &Path) -> anyhow::Result<Start> {
         &secret(&config.session.keys_env)?,
         config.public_url.scheme() == "https",
     )?;
+    let webhook = match &config.notify {
+        None => None,
+        Some(notify) => {
+            let text = secret(&notify.webhook_url_env)?;
+            // The URL may hold a token: a mistake names the variable, never the value.
+            let url = url::Url::parse(text.trim())
+                .ok()
+                .filter(|u| {
+                    u.scheme() == "https"
+                        || (u.scheme() == "http"
+                            && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")))
+                })
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}: expected an https URL (http only for localhost and 127.0.0.1)",
+                        notify.webhook_url_env
+                    )
+                })?;
+            Some((url, secret(&notify.secret_env)?))
+        }
+    };
     Ok(Start {
         config,
         entitlements,
         client_secret,
         keys,
+        webhook,
     })
 }
 
@@ -248,6 +272,7 @@ async fn serve(start: Start) -> anyhow::Result<()> {
         entitlements,
         client_secret,
         keys,
+        webhook,
     } = start;
     // A configured audit store that cannot be reached stops the start: without it, no session
     // could be issued.
@@ -289,6 +314,9 @@ async fn serve(start: Start) -> anyhow::Result<()> {
             "audit records also go to PostgreSQL"
         );
         broker = broker.with_store(store);
+    }
+    if let Some(notify) = &webhook {
+        broker = broker.with_webhook(notify.0.clone(), &notify.1);
     }
     let broker = Arc::new(broker);
     tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));

@@ -17,6 +17,7 @@ pub(crate) struct Metrics {
     store_failures: AtomicU64,
     stdout_failures: AtomicU64,
     signed_in: AtomicU64,
+    webhook_failures: std::sync::Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -33,6 +34,11 @@ impl Metrics {
         if let Ok(mut denied) = self.denied.lock() {
             *denied.entry(reason.to_owned()).or_default() += 1;
         }
+    }
+
+    /// The counter of notifications the webhook never took, for the notifier to count in.
+    pub(crate) fn webhook_failures(&self) -> std::sync::Arc<AtomicU64> {
+        std::sync::Arc::clone(&self.webhook_failures)
     }
 
     /// A person signed in at the broker.
@@ -92,6 +98,12 @@ impl Metrics {
             "fed_broker_sign_ins_total {}\n",
             self.signed_in.load(Ordering::Relaxed)
         );
+        text += "# HELP fed_broker_webhook_failures_total Notifications the webhook did not take, after retries.\n\
+                 # TYPE fed_broker_webhook_failures_total counter\n";
+        text += &format!(
+            "fed_broker_webhook_failures_total {}\n",
+            self.webhook_failures.load(Ordering::Relaxed)
+        );
         text
     }
 }
@@ -122,6 +134,7 @@ mod tests {
             "fed_broker_audit_store_failures_total 1",
             "fed_broker_audit_stdout_failures_total 1",
             "fed_broker_sign_ins_total 1",
+            "fed_broker_webhook_failures_total 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line:?} in:\n{text}");
         }

@@ -25,7 +25,7 @@ fn document(title: &str, body: &str) -> String {
 }
 
 /// A session length as people say it: `4h`, `90m`, `1h30m`.
-fn length(duration: std::time::Duration) -> String {
+pub(crate) fn length(duration: std::time::Duration) -> String {
     let minutes = duration.as_secs() / 60;
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m}m"),
