@@ -512,3 +512,36 @@ async fn an_oversized_form_is_refused_before_anything_else() {
         "no record holds the huge role: {audit}"
     );
 }
+
+/// With `[server] metrics_listen`, `/metrics` is served there only: the public listener
+/// answers 404 for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_be_served_on_a_listener_of_their_own() {
+    let (stack, _, entitlements) = stack_with_reader().await;
+    let (port, public, _callback, provider) = address_and_provider().await;
+    let metrics_port = free_port();
+    let broker = BrokerProcess::start_with(
+        port,
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        &format!("[server]\nmetrics_listen = \"127.0.0.1:{metrics_port}\"\n"),
+    )
+    .await;
+    let public_metrics = reqwest::get(broker.url.join("metrics").expect("a URL"))
+        .await
+        .expect("answers");
+    assert_eq!(public_metrics.status(), 404);
+    let metrics = reqwest::get(format!("http://127.0.0.1:{metrics_port}/metrics"))
+        .await
+        .expect("answers");
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.expect("text");
+    assert!(
+        text.contains("fed_broker_sessions_issued_total 0"),
+        "{text}"
+    );
+    broker.stop().await;
+    provider.stop().await;
+}
