@@ -38,6 +38,7 @@ mod decisions;
 mod entitlements;
 mod error;
 mod extract;
+mod grants;
 mod issue;
 mod limits;
 mod metrics;
@@ -57,11 +58,14 @@ pub use crate::cookies::KeyRing;
 pub use crate::decisions::RATE_LIMITED_RECORDS_PER_MINUTE;
 pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
+pub use crate::grants::{Grant, GrantState, NewGrant};
 pub use crate::issue::Issuer;
+pub use crate::notify::{
+    ATTEMPT_TIMEOUT, ATTEMPTS, Event, Notice, Notifier, SIGNATURE_HEADER, sign,
+};
 pub use crate::oidc::{
     MAX_AMR, PROVIDER_TIMEOUT, Pending, Person, Provider, REFETCH_COOLDOWN, SignInError,
 };
-pub use crate::notify::{ATTEMPT_TIMEOUT, ATTEMPTS, Event, Notice, Notifier, SIGNATURE_HEADER, sign};
 pub use crate::refusal::{Reason, Refusal};
 pub use crate::serve::{HEADER_READ_TIMEOUT, Serving, serve};
 

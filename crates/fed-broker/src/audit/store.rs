@@ -62,10 +62,14 @@ const CREATE: &[&str] = &[
         before timestamptz NOT NULL,
         until timestamptz NOT NULL
     )",
+    crate::grants::CREATE,
+    "CREATE INDEX IF NOT EXISTS fed_broker_grants_requester ON fed_broker_grants (requester)",
+    "CREATE INDEX IF NOT EXISTS fed_broker_grants_open ON fed_broker_grants (state, ends_at)",
 ];
 
 /// Whether everything [`CREATE`] makes is there.
 const COMPLETE: &str = "SELECT to_regclass('fed_broker_revoked_users') IS NOT NULL
+    AND to_regclass('fed_broker_grants') IS NOT NULL
     AND to_regclass('fed_broker_revoked') IS NOT NULL
     AND EXISTS (SELECT 1 FROM information_schema.columns
                 WHERE table_name = 'fed_broker_audit' AND column_name = 'suppressed')";
@@ -212,8 +216,18 @@ impl AuditStore {
         row.try_get(0).map_err(|e| self.source.describe(&e))
     }
 
+    /// The pool, for the grants' queries.
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// An error's message, without the URL's password.
+    pub(crate) fn describe(&self, err: &sqlx::Error) -> String {
+        self.source.describe(err)
+    }
+
     /// The outcome of `query` within [`STATEMENT_TIMEOUT`]; why not, without the URL.
-    async fn answer<T>(
+    pub(crate) async fn answer<T>(
         &self,
         query: impl Future<Output = Result<T, sqlx::Error>>,
     ) -> Result<T, String> {

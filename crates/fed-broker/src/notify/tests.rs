@@ -104,28 +104,25 @@ async fn a_failing_webhook_is_retried_then_counted() {
     let failures = Arc::new(AtomicU64::new(0));
     // Two failures, then it takes it.
     let (url, received) = receiver(2).await;
-    let notifier = Notifier::new(url, "s", Arc::clone(&failures))
-        .with_backoff(Duration::from_millis(10));
+    let notifier =
+        Notifier::new(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
     assert!(notifier.deliver(&notice()).await);
     assert_eq!(received.lock().expect("the list").len(), 3);
     assert_eq!(failures.load(Ordering::Relaxed), 0);
     // Never: every attempt, then counted.
     let (url, received) = receiver(usize::MAX).await;
-    let notifier = Notifier::new(url, "s", Arc::clone(&failures))
-        .with_backoff(Duration::from_millis(10));
+    let notifier =
+        Notifier::new(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
     assert!(!notifier.deliver(&notice()).await);
-    assert_eq!(
-        received.lock().expect("the list").len(),
-        ATTEMPTS as usize
-    );
+    assert_eq!(received.lock().expect("the list").len(), ATTEMPTS as usize);
     assert_eq!(failures.load(Ordering::Relaxed), 1);
     // Nobody listening: counted too, and the URL is in no Debug output.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
     let port = listener.local_addr().expect("an address").port();
     drop(listener);
     let url = Url::parse(&format!("http://127.0.0.1:{port}/T0KEN/secret-path")).expect("a URL");
-    let notifier = Notifier::new(url, "s", Arc::clone(&failures))
-        .with_backoff(Duration::from_millis(10));
+    let notifier =
+        Notifier::new(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
     assert!(!format!("{notifier:?}").contains("secret-path"));
     assert!(!notifier.deliver(&notice()).await);
     assert_eq!(failures.load(Ordering::Relaxed), 2);
