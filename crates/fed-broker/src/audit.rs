@@ -29,8 +29,20 @@ pub enum Decision {
     Denied,
     /// A person signed out: their broker session ends.
     SignedOut,
-    /// An operator ended a user's broker sessions (`fed-broker revoke`).
+    /// An operator ended a user's broker sessions, or a grant (`fed-broker revoke`).
     Revoked,
+    /// Someone asked for a role for a while.
+    Requested,
+    /// An approver approved a request.
+    Approved,
+    /// An approved grant began.
+    Activated,
+    /// A grant was ended early, by its requester or an approver.
+    Ended,
+    /// A grant reached its end.
+    Expired,
+    /// A break-glass role was used: a console session issued without approval.
+    BreakGlass,
 }
 
 impl Decision {
@@ -42,6 +54,12 @@ impl Decision {
             Decision::Denied => "denied",
             Decision::SignedOut => "signed_out",
             Decision::Revoked => "revoked",
+            Decision::Requested => "requested",
+            Decision::Approved => "approved",
+            Decision::Activated => "activated",
+            Decision::Ended => "ended",
+            Decision::Expired => "expired",
+            Decision::BreakGlass => "break_glass",
         }
     }
 }
@@ -108,6 +126,24 @@ pub struct Record {
     /// since the last record (rate-limited clients get a few records a minute).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<u64>,
+    /// The grant a just-in-time step is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant_id: Option<String>,
+    /// Who acted on someone else's grant (the approver, who ended it); `user` is whose it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// When the grant begins, as RFC 3339 in UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<String>,
+    /// When it ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<String>,
+    /// Why it was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// The approver's comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl Record {
@@ -131,7 +167,29 @@ impl Record {
             duration_seconds: None,
             source_ip: None,
             suppressed: None,
+            grant_id: None,
+            actor: None,
+            starts_at: None,
+            ends_at: None,
+            justification: None,
+            comment: None,
         }
+    }
+
+    /// The same record, about `grant`: its id, whose it is, the role, its times and
+    /// justification.
+    #[must_use]
+    pub fn of_grant(mut self, grant: &crate::grants::Grant) -> Record {
+        let at =
+            |seconds: u64| rfc3339(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds));
+        self.grant_id = Some(grant.id.clone());
+        self.user = Some(grant.requester.clone());
+        self.role_arn = Some(grant.role_arn.clone());
+        self.starts_at = Some(at(grant.starts_at));
+        self.ends_at = Some(at(grant.ends_at));
+        self.justification.clone_from(&grant.justification);
+        self.comment.clone_from(&grant.comment);
+        self
     }
 
     /// The same record with every value from outside bounded, within [`MAX_RECORD_BYTES`].
@@ -152,6 +210,10 @@ impl Record {
         short(&mut record.service, 64);
         short(&mut record.region, 64);
         short(&mut record.source_identity, 64);
+        short(&mut record.grant_id, 64);
+        short(&mut record.actor, MAX_VALUE_CHARS);
+        short(&mut record.justification, 512);
+        short(&mut record.comment, MAX_VALUE_CHARS);
         record.request_id = clean(&record.request_id, 64);
         for group in &mut record.groups {
             *group = clean(group, MAX_VALUE_CHARS);
@@ -166,6 +228,9 @@ impl Record {
         // Long values of many-byte characters: halve the longest until the record fits.
         while serde_json::to_string(&record).map_or(0, |line| line.len()) >= MAX_RECORD_BYTES {
             let longest = [
+                &mut record.justification,
+                &mut record.comment,
+                &mut record.actor,
                 &mut record.user,
                 &mut record.iss,
                 &mut record.sub,

@@ -40,6 +40,7 @@ mod error;
 mod extract;
 mod grants;
 mod issue;
+mod jit;
 mod limits;
 mod metrics;
 mod notify;
@@ -60,6 +61,7 @@ pub use crate::entitlements::{Entitlement, Entitlements};
 pub use crate::error::Error;
 pub use crate::grants::{Grant, GrantState, NewGrant};
 pub use crate::issue::Issuer;
+pub use crate::jit::GRANT_TICK;
 pub use crate::notify::{
     ATTEMPT_TIMEOUT, ATTEMPTS, Event, Notice, Notifier, SIGNATURE_HEADER, sign,
 };

@@ -321,6 +321,7 @@ async fn serve(start: Start) -> anyhow::Result<()> {
     let broker = Arc::new(broker);
     tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));
     tokio::spawn(every_minute(Arc::clone(&broker)));
+    tokio::spawn(advance_grants(Arc::clone(&broker)));
     if let Some(listener) = metrics_listener {
         let at = listener.local_addr()?;
         tracing::info!(address = %at, "metrics served apart");
@@ -361,6 +362,16 @@ async fn reload_on_hangup(broker: Arc<Broker>, path: PathBuf) {
                 tracing::error!(error = %e, "entitlements not reloaded; the previous ones stay")
             }
         }
+    }
+}
+
+/// Every few seconds: grants that began or ended are recorded and announced, each by one
+/// replica.
+async fn advance_grants(broker: Arc<Broker>) {
+    let mut ticks = tokio::time::interval(fed_broker::GRANT_TICK);
+    loop {
+        ticks.tick().await;
+        broker.advance_grants().await;
     }
 }
 
