@@ -383,8 +383,14 @@ async fn sighup_reloads_the_entitlements() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (_, logs) = broker.stop().await;
-    assert!(logs.contains("entitlements not reloaded"), "{logs}");
-    assert!(logs.contains("entitlements reloaded"), "{logs}");
+    assert!(
+        logs.contains("entitlements and policies not reloaded"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("entitlements and policies reloaded"),
+        "{logs}"
+    );
     // The log names the digest of exactly what was loaded.
     let digest: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
         second.as_bytes(),

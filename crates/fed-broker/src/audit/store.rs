@@ -53,6 +53,7 @@ const CREATE: &[&str] = &[
         ADD COLUMN IF NOT EXISTS region text,
         ADD COLUMN IF NOT EXISTS source_identity text,
         ADD COLUMN IF NOT EXISTS suppressed bigint",
+    "ALTER TABLE fed_broker_audit ADD COLUMN IF NOT EXISTS policies text[]",
     "CREATE TABLE IF NOT EXISTS fed_broker_revoked (
         session_id text PRIMARY KEY,
         until timestamptz NOT NULL
@@ -68,12 +69,15 @@ const CREATE: &[&str] = &[
 const COMPLETE: &str = "SELECT to_regclass('fed_broker_revoked_users') IS NOT NULL
     AND to_regclass('fed_broker_revoked') IS NOT NULL
     AND EXISTS (SELECT 1 FROM information_schema.columns
-                WHERE table_name = 'fed_broker_audit' AND column_name = 'suppressed')";
+                WHERE table_name = 'fed_broker_audit' AND column_name = 'suppressed')
+    AND EXISTS (SELECT 1 FROM information_schema.columns
+                WHERE table_name = 'fed_broker_audit' AND column_name = 'policies')";
 
 const INSERT: &str = "INSERT INTO fed_broker_audit \
     (time, request_id, decision, reason, user_name, groups, role_arn, duration_seconds, source_ip, \
-     iss, sub, session_id, service, region, source_identity, suppressed) \
-    VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10, $11, $12, $13, $14, $15, $16)";
+     iss, sub, session_id, service, region, source_identity, suppressed, policies) \
+    VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10, $11, $12, $13, $14, $15, $16, \
+     $17)";
 
 /// Ends one session until `until` (seconds since the epoch); expired rows go at the same time.
 const REVOKE_SESSION: &str = "WITH gone AS (DELETE FROM fed_broker_revoked WHERE until < now()) \
@@ -157,6 +161,8 @@ impl AuditStore {
             .bind(record.region.as_deref())
             .bind(record.source_identity.as_deref())
             .bind(number(record.suppressed))
+            // NULL rather than an empty array when no policy decided, as for other values.
+            .bind((!record.policies.is_empty()).then_some(&record.policies))
             .execute(&self.pool);
         self.answer(query).await.map(|_| ())
     }
