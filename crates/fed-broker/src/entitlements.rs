@@ -31,6 +31,7 @@
 //! Who may do what is decided by the Cedar policies these compile to ([`crate::Policies`]);
 //! the groups and users here are also the role page's quick filter.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -103,6 +104,8 @@ impl Entitlement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entitlements {
     roles: Vec<Entitlement>,
+    /// Each role's place by its ARN: the console's look-up, once per request.
+    by_arn: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -256,7 +259,12 @@ impl Entitlements {
                 break_glass,
             });
         }
-        Ok(Entitlements { roles })
+        let by_arn = roles
+            .iter()
+            .enumerate()
+            .map(|(place, role)| (role.arn.to_string(), place))
+            .collect();
+        Ok(Entitlements { roles, by_arn })
     }
 
     /// The roles `user`, in `groups`, may use, in the file's order.
@@ -272,14 +280,14 @@ impl Entitlements {
 
     /// The entitlement of `arn`, if `user` in `groups` may use it.
     pub fn find(&self, arn: &str, user: &str, groups: &[String]) -> Option<&Entitlement> {
-        self.roles
-            .iter()
-            .find(|role| role.arn.to_string() == arn && role.allows(user, groups))
+        self.role(arn).filter(|role| role.allows(user, groups))
     }
 
     /// The role `arn`, whoever asks.
     pub fn role(&self, arn: &str) -> Option<&Entitlement> {
-        self.roles.iter().find(|role| role.arn.to_string() == arn)
+        self.by_arn
+            .get(arn)
+            .and_then(|place| self.roles.get(*place))
     }
 
     /// Every role, in the file's order.
