@@ -36,3 +36,6 @@ mod boundary;
 
 // What the `fed` process does to itself as it starts: no core dumps.
 mod hardening;
+
+// The release archive dist builds: fed, its man pages and completion scripts, unpacked and run.
+mod dist;

@@ -1,6 +1,7 @@
 //! Audit records: one per decision (a sign-in, a console session issued, a refusal, a sign-out,
 //! a revocation), as JSON lines. A record holds who (as the broker names them, and the
-//! provider's `iss` and `sub`), their groups, the role, service and region, what was sent to
+//! provider's `iss` and `sub`), their groups, the role, service and region, the Cedar policies
+//! that decided, what was sent to
 //! STS as the source identity, the session length, where the request came from, its id and the
 //! time; its fields cannot hold a credential, a token or a cookie. Records go to stdout, and
 //! also to PostgreSQL when an [`AuditStore`] is configured (`store.rs`); `decisions.rs` is the
@@ -68,6 +69,9 @@ impl Decision {
 pub const MAX_RECORD_BYTES: usize = 4096;
 /// The most characters kept of a value that came from outside (a claim, a form field).
 const MAX_VALUE_CHARS: usize = 256;
+/// The most policy ids kept, and the most characters of each.
+const MAX_POLICIES: usize = 16;
+const MAX_POLICY_CHARS: usize = 128;
 /// The most characters kept of a role ARN (IAM allows 2048; entitled ones are far shorter).
 const MAX_ARN_CHARS: usize = 512;
 
@@ -87,6 +91,10 @@ pub struct Record {
     /// Why it was refused (for `denied`), such as `not_entitled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The ids of the Cedar policies that decided: the permits that allowed a console session,
+    /// or the forbids that refused it (none when no policy permits it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<String>,
     /// Who asked, when known, as the broker names them (the user claim).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
@@ -154,6 +162,7 @@ impl Record {
             request_id: request_id.into(),
             decision,
             reason: None,
+            policies: Vec::new(),
             user: None,
             iss: None,
             sub: None,
@@ -218,6 +227,10 @@ impl Record {
         for group in &mut record.groups {
             *group = clean(group, MAX_VALUE_CHARS);
         }
+        record.policies.truncate(MAX_POLICIES);
+        for policy in &mut record.policies {
+            *policy = clean(policy, MAX_POLICY_CHARS);
+        }
         let mut omitted = 0;
         while serde_json::to_string(&record).map_or(0, |line| line.len()) >= MAX_RECORD_BYTES
             && record.groups.pop().is_some()
@@ -225,6 +238,9 @@ impl Record {
             omitted += 1;
             record.groups_omitted = Some(omitted + self.groups_omitted.unwrap_or(0));
         }
+        while serde_json::to_string(&record).map_or(0, |line| line.len()) >= MAX_RECORD_BYTES
+            && record.policies.pop().is_some()
+        {}
         // Long values of many-byte characters: halve the longest until the record fits.
         while serde_json::to_string(&record).map_or(0, |line| line.len()) >= MAX_RECORD_BYTES {
             let longest = [

@@ -1,5 +1,5 @@
 //! What every request shares: the configuration, the provider, the cookie keys, the
-//! entitlements (replaced whole on reload), what issues sessions, the counters, the rate limits
+//! entitlements and their policies (replaced together on reload), what issues sessions, the counters, the rate limits
 //! and the audit. Nothing about a person is kept here: that is in their sealed cookies, so any
 //! replica serves any request.
 
@@ -10,19 +10,19 @@ use crate::audit::AuditStore;
 use crate::config::Config;
 use crate::cookies::KeyRing;
 use crate::decisions::Recorder;
-use crate::entitlements::Entitlements;
 use crate::issue::Issuer;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::notify::{Notice, Notifier};
 use crate::oidc::Provider;
+use crate::rules::Rules;
 
 /// The broker's shared state; [`crate::app`] serves it.
 pub struct Broker {
     pub(crate) config: Config,
     pub(crate) provider: Provider,
     pub(crate) keys: KeyRing,
-    entitlements: RwLock<Arc<Entitlements>>,
+    rules: RwLock<Arc<Rules>>,
     pub(crate) issuer: Issuer,
     pub(crate) metrics: Metrics,
     pub(crate) limits: Limits,
@@ -32,19 +32,18 @@ pub struct Broker {
 
 impl Broker {
     /// A broker of `config`, signing people in at `provider`, sealing cookies with `keys`,
-    /// deciding with `entitlements` and issuing sessions with `issuer`. Audit records go to
-    /// stdout.
+    /// deciding with `rules` and issuing sessions with `issuer`. Audit records go to stdout.
     pub fn new(
         config: Config,
         provider: Provider,
         keys: KeyRing,
-        entitlements: Entitlements,
+        rules: Rules,
         issuer: Issuer,
     ) -> Broker {
         Broker {
             provider,
             keys,
-            entitlements: RwLock::new(Arc::new(entitlements)),
+            rules: RwLock::new(Arc::new(rules)),
             limits: Limits::new(&config.limits),
             config,
             issuer,
@@ -91,18 +90,19 @@ impl Broker {
         }
     }
 
-    /// Replaces the entitlements, as a reload does: requests in flight keep the ones they
-    /// began with.
-    pub fn set_entitlements(&self, entitlements: Entitlements) {
+    /// Replaces the entitlements and their policies at once, as a reload does: requests in
+    /// flight keep the ones they began with.
+    pub fn set_rules(&self, rules: Rules) {
         let mut current = self
-            .entitlements
+            .rules
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *current = Arc::new(entitlements);
+        *current = Arc::new(rules);
     }
 
-    pub(crate) fn entitlements(&self) -> Arc<Entitlements> {
-        self.entitlements
+    /// The entitlements and their policies now in force.
+    pub fn rules(&self) -> Arc<Rules> {
+        self.rules
             .read()
             .map(|e| Arc::clone(&e))
             .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))

@@ -5,6 +5,7 @@
 //! listen = "0.0.0.0:8080"
 //! public_url = "https://console.example.com"
 //! entitlements = "entitlements.toml"
+//! policies = "extra.cedar"      # optional: Cedar policies added to the entitlements'
 //!
 //! [oidc]
 //! issuer = "https://login.example.com"
@@ -49,6 +50,8 @@ pub struct Config {
     pub public_url: Url,
     /// The entitlements file, resolved against the configuration file's directory.
     pub entitlements: PathBuf,
+    /// The extra Cedar policies file, resolved against the configuration file's directory.
+    pub policies: Option<PathBuf>,
     /// The company's OpenID Connect provider.
     pub oidc: Oidc,
     /// The encrypted session cookies.
@@ -166,6 +169,7 @@ struct RawConfig {
     listen: String,
     public_url: String,
     entitlements: PathBuf,
+    policies: Option<PathBuf>,
     oidc: RawOidc,
     session: RawSession,
     #[serde(default)]
@@ -389,6 +393,7 @@ impl Config {
             listen,
             public_url,
             entitlements: dir.join(raw.entitlements),
+            policies: raw.policies.map(|p| dir.join(p)),
             oidc: Oidc {
                 issuer,
                 client_id: raw.oidc.client_id,

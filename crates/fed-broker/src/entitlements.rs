@@ -11,8 +11,27 @@
 //! max_session = "4h"                 # the longest console session (15m to 12h)
 //! services = ["cloudwatch", "s3"]    # optional: the console services offered
 //! regions = ["eu-west-1"]            # optional: the regions offered
+//!
+//! [[role]]
+//! name = "Production, admin"
+//! arn = "arn:aws:iam::111122223333:role/Admin"
+//! groups = ["sre"]
+//! access = "request"                 # "direct" (the default) or "request": a grant first
+//! approvers = ["sre-leads"]          # for "request": the groups whose members approve
+//! max_grant = "8h"                   # for "request": the longest grant (1s to 168h; 8h)
+//! justification = true               # for "request": whether a request must say why
+//!
+//! [[role]]
+//! name = "Production, break glass"
+//! arn = "arn:aws:iam::111122223333:role/BreakGlass"
+//! groups = ["sre"]
+//! break_glass = true                 # usable at once, without approval; every use audited
 //! ```
+//!
+//! Who may do what is decided by the Cedar policies these compile to ([`crate::Policies`]);
+//! the groups and users here are also the role page's quick filter.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -45,7 +64,34 @@ pub struct Entitlement {
     /// Whether sessions carry the `fed:user` and `fed:groups` tags (the role's trust policy
     /// must then allow `sts:TagSession`).
     pub session_tags: bool,
+    /// How the role is used: at once, or after a request is approved.
+    pub access: Access,
+    /// Whether the role is for emergencies: usable without approval, every use loudly audited
+    /// and notified. Only roles of [`Access::Direct`] are.
+    pub break_glass: bool,
 }
+
+/// How a role is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Access {
+    /// At once, by whoever the entitlement names (`access = "direct"`, the default).
+    Direct,
+    /// After a request that an approver approves, for the grant's time (`access = "request"`).
+    Request {
+        /// The groups whose members may approve requests (never their own).
+        approvers: Vec<String>,
+        /// The longest grant a request may ask for.
+        max_grant: Duration,
+        /// Whether a request must say why.
+        justification: bool,
+    },
+}
+
+/// The longest grant unless `max_grant` says otherwise.
+pub const DEFAULT_MAX_GRANT: Duration = Duration::from_secs(8 * 3600);
+/// The longest `max_grant` allowed: a week.
+pub const MAX_GRANT_LIMIT: Duration = Duration::from_secs(7 * 24 * 3600);
 
 impl Entitlement {
     /// Whether `user`, in `groups`, may use the role.
@@ -58,6 +104,8 @@ impl Entitlement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entitlements {
     roles: Vec<Entitlement>,
+    /// Each role's place by its ARN: the console's look-up, once per request.
+    by_arn: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +131,11 @@ struct RawRole {
     #[serde(default)]
     regions: Vec<String>,
     session_tags: Option<bool>,
+    access: Option<String>,
+    approvers: Option<Vec<String>>,
+    max_grant: Option<String>,
+    justification: Option<bool>,
+    break_glass: Option<bool>,
 }
 
 impl Entitlements {
@@ -176,6 +229,15 @@ impl Entitlements {
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let access = access(&role, &key)?;
+            let break_glass = role.break_glass.unwrap_or(false);
+            if break_glass && access != Access::Direct {
+                return Err(Error::key(
+                    &key("break_glass"),
+                    "true",
+                    "break_glass only on roles of access \"direct\": a break-glass role is used without approval",
+                ));
+            }
             if let Some(first) = roles.iter().find(|r: &&Entitlement| r.arn == arn) {
                 return Err(Error::key(
                     &key("arn"),
@@ -193,9 +255,16 @@ impl Entitlements {
                 services,
                 regions,
                 session_tags: role.session_tags.unwrap_or(true),
+                access,
+                break_glass,
             });
         }
-        Ok(Entitlements { roles })
+        let by_arn = roles
+            .iter()
+            .enumerate()
+            .map(|(place, role)| (role.arn.to_string(), place))
+            .collect();
+        Ok(Entitlements { roles, by_arn })
     }
 
     /// The roles `user`, in `groups`, may use, in the file's order.
@@ -211,16 +280,28 @@ impl Entitlements {
 
     /// The entitlement of `arn`, if `user` in `groups` may use it.
     pub fn find(&self, arn: &str, user: &str, groups: &[String]) -> Option<&Entitlement> {
-        self.roles
-            .iter()
-            .find(|role| role.arn.to_string() == arn && role.allows(user, groups))
+        self.role(arn).filter(|role| role.allows(user, groups))
     }
 
-    /// Whether any role names `group`: the groups a session keeps.
+    /// The role `arn`, whoever asks.
+    pub fn role(&self, arn: &str) -> Option<&Entitlement> {
+        self.by_arn
+            .get(arn)
+            .and_then(|place| self.roles.get(*place))
+    }
+
+    /// Every role, in the file's order.
+    pub fn iter(&self) -> impl Iterator<Item = &Entitlement> {
+        self.roles.iter()
+    }
+
+    /// Whether any role names `group`, among those who may use it or approve its requests:
+    /// the groups a session keeps.
     pub fn names_group(&self, group: &str) -> bool {
-        self.roles
-            .iter()
-            .any(|role| role.groups.iter().any(|g| g == group))
+        self.roles.iter().any(|role| {
+            role.groups.iter().any(|g| g == group)
+                || matches!(&role.access, Access::Request { approvers, .. } if approvers.iter().any(|g| g == group))
+        })
     }
 
     /// How many roles there are.
@@ -231,6 +312,73 @@ impl Entitlements {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.roles.is_empty()
+    }
+}
+
+/// The access mode of `role`, checked: `approvers`, `max_grant` and `justification` belong to
+/// roles of access "request", which must name approvers.
+fn access(role: &RawRole, key: &dyn Fn(&str) -> String) -> Result<Access, Error> {
+    match role.access.as_deref().unwrap_or("direct") {
+        "direct" => {
+            let only_requests = [
+                ("approvers", role.approvers.is_some()),
+                ("max_grant", role.max_grant.is_some()),
+                ("justification", role.justification.is_some()),
+            ];
+            if let Some((field, _)) = only_requests.iter().find(|(_, set)| *set) {
+                let value = match *field {
+                    "approvers" => format!("{:?}", role.approvers.as_deref().unwrap_or_default()),
+                    "max_grant" => role.max_grant.clone().unwrap_or_default(),
+                    _ => role.justification.unwrap_or_default().to_string(),
+                };
+                return Err(Error::key(
+                    &key(field),
+                    &value,
+                    &format!("{field} only on roles of access \"request\""),
+                ));
+            }
+            Ok(Access::Direct)
+        }
+        "request" => {
+            let approvers = role.approvers.clone().unwrap_or_default();
+            if approvers.is_empty() {
+                return Err(Error::key(
+                    &key("approvers"),
+                    "[]",
+                    "at least one group whose members approve requests for the role",
+                ));
+            }
+            if let Some(empty) = approvers.iter().find(|g| g.trim().is_empty()) {
+                return Err(Error::key(
+                    &key("approvers"),
+                    empty,
+                    "names that are not empty",
+                ));
+            }
+            let max_grant = match &role.max_grant {
+                None => DEFAULT_MAX_GRANT,
+                Some(text) => fed_core::parse_duration(text)
+                    .ok()
+                    .filter(|d| !d.is_zero() && *d <= MAX_GRANT_LIMIT)
+                    .ok_or_else(|| {
+                        Error::key(
+                            &key("max_grant"),
+                            text,
+                            "a duration from 1s to 168h (a week), such as 8h",
+                        )
+                    })?,
+            };
+            Ok(Access::Request {
+                approvers,
+                max_grant,
+                justification: role.justification.unwrap_or(false),
+            })
+        }
+        other => Err(Error::key(
+            &key("access"),
+            other,
+            "\"direct\" (used at once) or \"request\" (used after an approved request)",
+        )),
     }
 }
 

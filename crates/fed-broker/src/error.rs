@@ -52,6 +52,26 @@ pub enum Error {
         /// What is allowed.
         expected: String,
     },
+    /// A Cedar policy cannot be parsed, or does not fit the broker's schema: in the extra
+    /// policies file (named, with the line when known), or, a mistake of the broker's, among
+    /// those compiled from the entitlements.
+    #[error("{}{message}", policy_place(file.as_deref(), *line))]
+    Policy {
+        /// The extra policies file, when the mistake is there.
+        file: Option<PathBuf>,
+        /// The line, from 1.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn policy_place(file: Option<&Path>, line: Option<usize>) -> String {
+    match (file, line) {
+        (Some(file), Some(line)) => format!("{}, line {line}: ", file.display()),
+        (Some(file), None) => format!("{}: ", file.display()),
+        _ => String::new(),
+    }
 }
 
 fn file_prefix(file: Option<&Path>) -> String {

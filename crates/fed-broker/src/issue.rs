@@ -237,6 +237,8 @@ mod tests {
             services: Vec::new(),
             regions: Vec::new(),
             session_tags: true,
+            access: crate::entitlements::Access::Direct,
+            break_glass: false,
         }
     }
 

@@ -5,7 +5,8 @@
 //!
 //! The pieces: the configuration and entitlements files ([`Config`], [`Entitlements`]),
 //! checked as a whole with errors that name the key; the sign-in at the provider
-//! ([`Provider`]); the sealed cookies that keep the broker stateless ([`KeyRing`]); the shared
+//! ([`Provider`]); the Cedar policies the entitlements compile to, with an optional file of
+//! extra ones, which make every decision ([`Policies`], [`Rules`]); the sealed cookies that keep the broker stateless ([`KeyRing`]); the shared
 //! state ([`Broker`]), the web app built from it ([`app`]) and how it is served ([`serve()`]);
 //! what issues sessions ([`Issuer`]); every way of saying no ([`Refusal`], [`Reason`]); and the
 //! audit record of each decision ([`Record`]), also kept in PostgreSQL when configured
@@ -46,8 +47,10 @@ mod metrics;
 mod notify;
 mod oidc;
 mod pages;
+mod policy;
 mod refusal;
 mod routes;
+mod rules;
 mod serve;
 mod session;
 
@@ -57,7 +60,9 @@ pub use crate::broker::Broker;
 pub use crate::config::{Audit, Aws, Config, Limits, Notify, Oidc, Server, Session};
 pub use crate::cookies::KeyRing;
 pub use crate::decisions::RATE_LIMITED_RECORDS_PER_MINUTE;
-pub use crate::entitlements::{Entitlement, Entitlements};
+pub use crate::entitlements::{
+    Access, DEFAULT_MAX_GRANT, Entitlement, Entitlements, MAX_GRANT_LIMIT,
+};
 pub use crate::error::Error;
 pub use crate::grants::{Grant, GrantState, NewGrant};
 pub use crate::issue::Issuer;
@@ -68,7 +73,11 @@ pub use crate::notify::{
 pub use crate::oidc::{
     MAX_AMR, PROVIDER_TIMEOUT, Pending, Person, Provider, REFETCH_COOLDOWN, SignInError,
 };
+pub use crate::policy::{
+    Action, Answer, Facts, MAX_EXTRA_BYTES, NO_SELF_APPROVAL, Policies, Question,
+};
 pub use crate::refusal::{Reason, Refusal};
+pub use crate::rules::{Digests, Rules};
 pub use crate::serve::{HEADER_READ_TIMEOUT, Serving, serve};
 
 /// `bytes` random bytes as hex: ids and tokens.

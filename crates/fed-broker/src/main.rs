@@ -1,10 +1,13 @@
 //! `fed-broker`: `fed-broker serve --config FILE` runs the broker; `fed-broker check --config
 //! FILE` checks the configuration and the entitlements it names (and that the audit store
 //! answers, when one is configured), and says what it found; `fed-broker revoke --config FILE
-//! --user U` ends all of U's broker sessions on every replica (it needs the audit store).
+//! --user U` ends all of U's broker sessions on every replica (it needs the audit store);
+//! `fed-broker policy --config FILE` prints the effective Cedar policies; `fed-broker explain
+//! --config FILE --user U --groups G --role ARN …` answers allow or deny and names the policies
+//! that decided (`explain.rs`).
 //!
 //! Audit records go to stdout, one JSON line each; logs go to stderr, one JSON line each.
-//! SIGHUP reloads the entitlements; SIGTERM and Ctrl-C stop it gracefully, giving requests in
+//! SIGHUP reloads the entitlements and the policies together; SIGTERM and Ctrl-C stop it gracefully, giving requests in
 //! flight `[server] shutdown_grace`.
 
 use std::path::{Path, PathBuf};
@@ -13,9 +16,11 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use fed_broker::{
-    AuditStore, Broker, Config, Decision, Entitlements, Issuer, KeyRing, Provider, Record, Serving,
+    AuditStore, Broker, Config, Decision, Issuer, KeyRing, Provider, Record, Rules, Serving,
 };
 use fed_flow::{ServiceCredentials, Signer, SignerConfig};
+
+mod explain;
 
 /// The custom identity broker for the AWS console.
 #[derive(Debug, Parser)]
@@ -33,7 +38,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
     },
-    /// Check the configuration file, the entitlements file it names, and the audit store.
+    /// Check the configuration file, the entitlements and policies files it names, and the
+    /// audit store.
     Check {
         /// The configuration file.
         #[arg(long, value_name = "FILE")]
@@ -49,6 +55,16 @@ enum Command {
         #[arg(long, value_name = "USER")]
         user: String,
     },
+    /// Print the effective Cedar policies: those the entitlements compile to, the broker-wide
+    /// one, then the extra policies file's.
+    Policy {
+        /// The configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Ask the policies whether a person may use, request or approve a role: prints allow or
+    /// deny, and the policies that decided.
+    Explain(explain::Flags),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +116,26 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Policy { config } => match Config::load(&config).and_then(|c| Rules::load(&c)) {
+            Ok((rules, _)) => {
+                print!("{}", rules.policies().text());
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Explain(flags) => match explain::run(&flags) {
+            Ok(answer) => {
+                print!("{answer}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::Check { config } => match check(&config) {
             Ok(summary) => {
                 println!("{summary}");
@@ -113,11 +149,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads both files and connects to the audit store, if any; a one-line summary of what they
+/// Loads the files and connects to the audit store, if any; a one-line summary of what they
 /// hold.
 fn check(path: &Path) -> anyhow::Result<String> {
     let config = Config::load(path)?;
-    let entitlements = Entitlements::load(&config.entitlements)?;
+    let (rules, _) = Rules::load(&config)?;
     let store = match &config.audit.database_url_env {
         None => String::new(),
         Some(name) => {
@@ -133,13 +169,21 @@ fn check(path: &Path) -> anyhow::Result<String> {
             format!("; audit records also go to PostgreSQL ({name}), which answers and {table}")
         }
     };
+    let extra = match &config.policies {
+        Some(file) => format!(
+            " and {} extra Cedar policies ({})",
+            rules.policies().extra_len(),
+            file.display()
+        ),
+        None => String::new(),
+    };
     Ok(format!(
-        "{}: the broker listens on {} as {}, signs people in at {}, and has {} roles{store}",
+        "{}: the broker listens on {} as {}, signs people in at {}, and has {} roles{extra}{store}",
         path.display(),
         config.listen,
         config.public_url,
         config.oidc.issuer,
-        entitlements.len()
+        rules.entitlements().len()
     ))
 }
 
@@ -218,7 +262,7 @@ fn secret(name: &str) -> anyhow::Result<String> {
 /// What `serve` starts from: the files and the secrets they name, all checked.
 struct Start {
     config: Config,
-    entitlements: Entitlements,
+    rules: Rules,
     client_secret: String,
     keys: KeyRing,
     /// The webhook's URL and signing secret, when `[notify]` is set.
@@ -229,7 +273,7 @@ struct Start {
 /// operator's to fix, reported like `check` reports it.
 fn prepare(path: &Path) -> anyhow::Result<Start> {
     let config = Config::load(path)?;
-    let entitlements = Entitlements::load(&config.entitlements)?;
+    let (rules, _) = Rules::load(&config)?;
     let client_secret = secret(&config.oidc.client_secret_env)?;
     let keys = KeyRing::parse(
         &config.session.keys_env,
@@ -259,7 +303,7 @@ fn prepare(path: &Path) -> anyhow::Result<Start> {
     };
     Ok(Start {
         config,
-        entitlements,
+        rules,
         client_secret,
         keys,
         webhook,
@@ -269,7 +313,7 @@ fn prepare(path: &Path) -> anyhow::Result<Start> {
 async fn serve(start: Start) -> anyhow::Result<()> {
     let Start {
         config,
-        entitlements,
+        rules,
         client_secret,
         keys,
         webhook,
@@ -305,9 +349,9 @@ async fn serve(start: Start) -> anyhow::Result<()> {
         Some(at) => Some(tokio::net::TcpListener::bind(at).await?),
         None => None,
     };
-    let entitlements_path = config.entitlements.clone();
+    let files = config.clone();
     let serving = Serving::of(&config.server);
-    let mut broker = Broker::new(config, provider, keys, entitlements, issuer);
+    let mut broker = Broker::new(config, provider, keys, rules, issuer);
     if let Some(store) = store {
         tracing::info!(
             variable = store.variable(),
@@ -319,7 +363,7 @@ async fn serve(start: Start) -> anyhow::Result<()> {
         broker = broker.with_webhook(notify.0.clone(), &notify.1);
     }
     let broker = Arc::new(broker);
-    tokio::spawn(reload_on_hangup(Arc::clone(&broker), entitlements_path));
+    tokio::spawn(reload_on_hangup(Arc::clone(&broker), files));
     tokio::spawn(every_minute(Arc::clone(&broker)));
     tokio::spawn(advance_grants(Arc::clone(&broker)));
     if let Some(listener) = metrics_listener {
@@ -344,22 +388,31 @@ async fn serve(start: Start) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reloads the entitlements on each SIGHUP, from one read of the file, and swaps them whole; a
-/// file with a mistake keeps the old ones. The log names the SHA-256 of what was loaded, so an
-/// operator can tell whether the reload took the file they meant.
-async fn reload_on_hangup(broker: Arc<Broker>, path: PathBuf) {
+/// Reloads the entitlements and the extra policies on each SIGHUP, from one read of each file,
+/// and swaps them together; a mistake in either keeps the old ones. The log names the SHA-256
+/// of what was loaded, so an operator can tell whether the reload took the files they meant.
+async fn reload_on_hangup(broker: Arc<Broker>, config: Config) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
     else {
         return;
     };
     while hangups.recv().await.is_some() {
-        match Entitlements::load_with_digest(&path) {
-            Ok((entitlements, sha256)) => {
-                tracing::info!(roles = entitlements.len(), %sha256, "entitlements reloaded");
-                broker.set_entitlements(entitlements);
+        match Rules::load(&config) {
+            Ok((rules, digests)) => {
+                tracing::info!(
+                    roles = rules.entitlements().len(),
+                    policies = rules.policies().len(),
+                    sha256 = %digests.entitlements,
+                    policies_sha256 = digests.policies.as_deref().unwrap_or("-"),
+                    "entitlements and policies reloaded"
+                );
+                broker.set_rules(rules);
             }
             Err(e) => {
-                tracing::error!(error = %e, "entitlements not reloaded; the previous ones stay")
+                tracing::error!(
+                    error = %e,
+                    "entitlements and policies not reloaded; the previous ones stay"
+                )
             }
         }
     }

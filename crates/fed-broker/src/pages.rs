@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use crate::entitlements::Entitlement;
+use crate::entitlements::{Access, Entitlement};
 use crate::oidc::Person;
 
 /// Escapes text for HTML.
@@ -37,7 +37,8 @@ pub(crate) fn length(duration: std::time::Duration) -> String {
 /// The list of services that fields suggest, made once.
 static SERVICES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-/// The roles `person` may use, each with a form that opens the console.
+/// The roles `person` may use, each with a form that opens the console; a role of access
+/// "request" with a link to request it instead.
 pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> String {
     let mut body = format!(
         "<h1>AWS console</h1>\n<p>Signed in as <strong id=\"user\">{}</strong>.</p>\n",
@@ -50,6 +51,19 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
         let mut partitions: Vec<fed_core::Partition> = Vec::new();
         for role in roles {
             let arn = role.arn.to_string();
+            if let Access::Request { max_grant, .. } = &role.access {
+                let query =
+                    percent_encoding::utf8_percent_encode(&arn, percent_encoding::NON_ALPHANUMERIC);
+                body += &format!(
+                    "<li class=\"on-request\"><h2>{name}</h2><p>Account {account}, on request: \
+                     grants of up to {grant}</p>\
+                     <p><a href=\"/request?role={query}\">Request access</a></p></li>\n",
+                    name = escape(&role.name),
+                    account = escape(&role.account),
+                    grant = length(*max_grant),
+                );
+                continue;
+            }
             body += &format!(
                 "<li><form method=\"post\" action=\"/console\">\
                  <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
@@ -61,6 +75,10 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
                 account = escape(&role.account),
                 hours = length(role.max_session),
             );
+            if role.break_glass {
+                body += "<p class=\"break-glass\"><strong>Break glass</strong>: \
+                         for emergencies; every use is audited and notified.</p>";
+            }
             // A role limited to some services or regions offers those; any other, a field
             // that suggests every service (or its partition's regions) and may stay empty.
             if role.services.is_empty() {

@@ -1,14 +1,14 @@
 //! A person's sign-in at the broker, kept in a sealed cookie: who they are (with the provider's
-//! `iss` and `sub`), only the groups the entitlements name, a CSRF token for the forms, an id
+//! `iss` and `sub`), only the groups the entitlements or the policies name, a CSRF token for the forms, an id
 //! that logout and revocation name, and when it began.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::entitlements::Entitlements;
 use crate::oidc::Person;
 use crate::random_hex;
+use crate::rules::Rules;
 
 /// The cookie of a pending sign-in at the provider.
 pub(crate) const LOGIN_COOKIE: &str = "fed_login";
@@ -40,12 +40,11 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// A new session of `person`, keeping only the groups that `entitlements` name: the only
-    /// ones that decide anything, and what keeps the cookie small whatever the provider sends.
-    pub(crate) fn begin(mut person: Person, entitlements: &Entitlements) -> Session {
-        person
-            .groups
-            .retain(|group| entitlements.names_group(group));
+    /// A new session of `person`, keeping only the groups that `rules` name (a role, its
+    /// approvers or an extra policy): the only ones that decide anything, and what keeps the
+    /// cookie small whatever the provider sends.
+    pub(crate) fn begin(mut person: Person, rules: &Rules) -> Session {
+        person.groups.retain(|group| rules.names_group(group));
         person.groups.sort();
         person.groups.dedup();
         Session {

@@ -63,6 +63,7 @@ fn assert_same(row: &Value, record: &Value) {
         ("region", "region"),
         ("source_identity", "source_identity"),
         ("suppressed", "suppressed"),
+        ("policies", "policies"),
     ] {
         let expected = record.get(field).cloned().unwrap_or(Value::Null);
         assert_eq!(row[column], expected, "{column} of {row} and {record}");
@@ -216,6 +217,9 @@ async fn every_decision_is_a_row_like_its_record() {
     assert_eq!(rows[1]["source_identity"], "alice@example.com");
     assert_eq!(rows[1]["duration_seconds"], 7200);
     assert_eq!(rows[1]["source_ip"], "127.0.0.1");
+    // The Cedar policy that allowed it; none permits the role refused.
+    assert_eq!(rows[1]["policies"], json!(["role[0] use"]));
+    assert_eq!(rows[2]["policies"], Value::Null);
 
     // No secret in the records, the rows or the logs.
     let token = Url::parse(&signin)

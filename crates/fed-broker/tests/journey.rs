@@ -324,10 +324,12 @@ async fn refusals_have_their_status_and_audit_record() {
     provider.stop().await;
 }
 
-/// SIGHUP reloads the entitlements: a role added to the file is on the page at the next
-/// request, without a restart; a file with a mistake keeps the previous ones.
+/// SIGHUP reloads the entitlements and the extra policies together: a role added to the file
+/// is on the page at the next request, without a restart; a file with a mistake keeps the
+/// previous ones, and a mistake in the policies keeps the previous entitlements too; a policy
+/// added refuses the console at once, naming itself in the record.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sighup_reloads_the_entitlements() {
+async fn sighup_reloads_the_entitlements_and_policies() {
     let stack = LocalStack::start().await.expect("the local stack starts");
     let reader = role(&stack, "reader").await;
     let writer = role(&stack, "writer").await;
@@ -382,17 +384,86 @@ async fn sighup_reloads_the_entitlements() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let (_, logs) = broker.stop().await;
-    assert!(logs.contains("entitlements not reloaded"), "{logs}");
-    assert!(logs.contains("entitlements reloaded"), "{logs}");
-    // The log names the digest of exactly what was loaded.
-    let digest: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
-        second.as_bytes(),
-    ))
-    .iter()
-    .map(|b| format!("{b:02x}"))
-    .collect();
-    assert!(logs.contains(&format!("\"sha256\":\"{digest}\"")), "{logs}");
+
+    // New entitlements with policies that have a mistake: neither is taken.
+    let policies = broker.dir.path().join("extra.cedar");
+    let third = format!(
+        "{first}[[role]]\nname = \"Writer\"\narn = \"{writer}\"\nusers = [\"bob@example.com\"]\n\
+         [[role]]\nname = \"Third\"\narn = \"arn:aws:iam::123456789012:role/third\"\nusers = [\"bob@example.com\"]\n"
+    );
+    std::fs::write(&file, &third).expect("write");
+    std::fs::write(
+        &policies,
+        format!("forbid (principal, action, resource == Role::\"{writer}\")\n"),
+    )
+    .expect("write");
+    hangup();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !page().await.contains("role/third"),
+        "policies with a mistake keep the previous entitlements too"
+    );
+
+    // Both right: both taken at once; the policy refuses the writer role.
+    let no_writer = format!(
+        "@id(\"no writer\")\nforbid (principal, action, resource == Role::\"{writer}\");\n"
+    );
+    std::fs::write(&policies, &no_writer).expect("write");
+    hangup();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !page().await.contains("role/third") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reload never happened"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let csrf = hidden(&page().await, "csrf");
+    let refused = browser
+        .post(broker.url.join("console").expect("a URL"))
+        .form(&[("csrf", csrf.as_str()), ("role", writer.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(refused.status(), 403);
+
+    let (stdout, logs) = broker.stop().await;
+    let refusal = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .find(|r| r["reason"] == "not_entitled")
+        .unwrap_or_else(|| panic!("no refusal in {stdout}"));
+    assert_eq!(refusal["policies"], json!(["no writer"]));
+    assert_eq!(refusal["role_arn"], writer.as_str());
+    assert!(
+        logs.contains("entitlements and policies not reloaded"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("entitlements and policies reloaded"),
+        "{logs}"
+    );
+    // The log names the digests of exactly what was loaded.
+    let sha256 = |text: &str| -> String {
+        sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+            text.as_bytes(),
+        ))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+    };
+    assert!(
+        logs.contains(&format!("\"sha256\":\"{}\"", sha256(&second))),
+        "{logs}"
+    );
+    assert!(
+        logs.contains(&format!(
+            "\"sha256\":\"{}\",\"policies_sha256\":\"{}\"",
+            sha256(&third),
+            sha256(&no_writer)
+        )),
+        "{logs}"
+    );
     provider.stop().await;
 }
 

@@ -44,7 +44,12 @@ const DELIVERY_BUT_QR: [&str; 7] = [
 
 /// Turn AWS credentials into an AWS Management Console sign-in URL.
 #[derive(Debug, Parser)]
-#[command(name = "fed", version, about, propagate_version = true)]
+#[command(
+    name = "fed",
+    version,
+    about = "Turn AWS credentials into an AWS Management Console sign-in URL",
+    propagate_version = true
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -124,7 +129,7 @@ pub(crate) struct UrlArgs {
 
     /// Session policy for long-term IAM user keys (GetFederationToken): a managed
     /// policy ARN or an alias (readonly, admin, poweruser, billing, s3-readonly,
-    /// viewonly, …). Repeatable.
+    /// viewonly, ...). Repeatable.
     #[arg(
         long,
         short = 'p',

@@ -26,6 +26,14 @@ pub(crate) fn answer_if_asked() {
 
 /// Prints the script that registers fed's completions with `shell`.
 pub(crate) fn print_registration(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let script = registration(shell, &this_program())?;
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(())
+}
+
+/// The script that registers fed's completions with `shell`, calling `program` back at each
+/// Tab. The release archives carry it for `fed` found on PATH.
+pub(crate) fn registration(shell: clap_complete::Shell, program: &str) -> anyhow::Result<Vec<u8>> {
     let completer: &dyn EnvCompleter = match shell {
         clap_complete::Shell::Bash => &Bash,
         clap_complete::Shell::Zsh => &Zsh,
@@ -35,9 +43,8 @@ pub(crate) fn print_registration(shell: clap_complete::Shell) -> anyhow::Result<
         other => anyhow::bail!("no completions for {other}"),
     };
     let mut script = Vec::new();
-    completer.write_registration(VARIABLE, "fed", "fed", &this_program(), &mut script)?;
-    std::io::stdout().lock().write_all(&script)?;
-    Ok(())
+    completer.write_registration(VARIABLE, "fed", "fed", program, &mut script)?;
+    Ok(script)
 }
 
 /// How the shell should call fed back: as it was called (`fed` from PATH), or by its absolute

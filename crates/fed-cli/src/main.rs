@@ -5,6 +5,8 @@
 //! prints or opens the result. Only the URL (or `--json`) goes to stdout;
 //! notices, logs and errors go to stderr.
 
+#[cfg(test)]
+mod assets;
 mod browser;
 mod cli;
 mod complete;

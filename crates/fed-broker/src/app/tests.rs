@@ -24,6 +24,7 @@ use crate::cookies::KeyRing;
 use crate::entitlements::Entitlements;
 use crate::issue::Issuer;
 use crate::oidc::{Person, Provider};
+use crate::rules::Rules;
 use crate::session::{SESSION_COOKIE, Session};
 
 const READER: &str = "arn:aws:iam::111122223333:role/reader";
@@ -143,21 +144,25 @@ async fn broker_to(
         Path::new("."),
     )
     .expect("a configuration");
-    let entitlements = Entitlements::parse(&format!(
-        "[[role]]\nname = \"Read-only\"\narn = \"{READER}\"\ngroups = [\"engineering\"]\n"
-    ))
-    .expect("entitlements");
+    let rules = Rules::compile(entitlements(), None).expect("rules");
     let keys = KeyRing::parse("K", &key(), public_url.starts_with("https")).expect("keys");
     let provider = Provider::described(&Url::parse("http://127.0.0.1:9").expect("a URL"), token);
     let broker = Broker::new(
         config,
         provider,
         keys.clone(),
-        entitlements,
+        rules,
         Issuer::new(signer(sts).await),
     )
     .with_audit_writer(out);
     (broker, keys)
+}
+
+fn entitlements() -> Entitlements {
+    Entitlements::parse(&format!(
+        "[[role]]\nname = \"Read-only\"\narn = \"{READER}\"\ngroups = [\"engineering\"]\n"
+    ))
+    .expect("entitlements")
 }
 
 async fn broker_with(public_url: &str, sections: &str, token: &Url, sts: &Url) -> Test {
@@ -177,14 +182,19 @@ async fn broker(sections: &str) -> Test {
 impl Test {
     /// A session cookie of `user` in `groups` (`name=value`), and the session.
     fn session(&self, user: &str, groups: &[&str]) -> (String, Session) {
+        self.session_by(user, groups, &["pwd"])
+    }
+
+    /// A session cookie of `user` in `groups` who signed in by `amr`, and the session.
+    fn session_by(&self, user: &str, groups: &[&str], amr: &[&str]) -> (String, Session) {
         let person = Person {
             user: user.to_owned(),
             groups: groups.iter().map(|g| (*g).to_owned()).collect(),
             issuer: "https://login.example.com".to_owned(),
             subject: "248289761001".to_owned(),
-            amr: vec!["pwd".to_owned()],
+            amr: amr.iter().map(|a| (*a).to_owned()).collect(),
         };
-        let session = Session::begin(person, &self.broker.entitlements());
+        let session = Session::begin(person, &self.broker.rules());
         let cookie = self.keys.seal(
             SESSION_COOKIE,
             &session,
@@ -570,4 +580,44 @@ async fn a_request_that_takes_too_long_is_cut() {
     assert_eq!(answer.status(), StatusCode::GATEWAY_TIMEOUT);
     assert_safe_for_browsers(&answer, false);
     assert_eq!(test.out.reasons(), ["request_timeout"]);
+}
+
+/// An extra policy that forbids consoles without a second factor: a session whose `amr` is
+/// `["pwd"]` is refused as `not_entitled`, its record naming the policy; one with `mfa` is
+/// allowed (and goes on to STS, which is not there).
+#[tokio::test]
+async fn an_extra_policy_refuses_a_console_without_mfa() {
+    let test = broker("").await;
+    let extra = "@id(\"mfa required\")\nforbid (principal, action == Action::\"use\", resource)\nunless { context.amr.contains(\"mfa\") };\n";
+    test.broker.set_rules(
+        Rules::compile(entitlements(), Some((Path::new("extra.cedar"), extra))).expect("rules"),
+    );
+    let (cookie, session) = test.session_by("alice@example.com", &["engineering"], &["pwd"]);
+    let body = format!("csrf={}&role={READER}", session.csrf);
+    let refused = test.send(form("/console", Some(&cookie), &body)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(text(refused).await.contains("not_entitled"));
+    let (cookie, session) = test.session_by("alice@example.com", &["engineering"], &["pwd", "mfa"]);
+    let body = format!("csrf={}&role={READER}", session.csrf);
+    let allowed = test.send(form("/console", Some(&cookie), &body)).await;
+    assert_eq!(allowed.status(), StatusCode::BAD_GATEWAY);
+    let records = test.out.records();
+    assert_eq!(test.out.reasons(), ["not_entitled", "upstream_failed"]);
+    assert_eq!(records[0]["policies"], serde_json::json!(["mfa required"]));
+    assert_eq!(records[0]["role_arn"], READER);
+    assert_eq!(records[1]["policies"], serde_json::json!(["role[0] use"]));
+}
+
+/// Without the extra policy, the entitlements decide: a group that is not the role's is
+/// refused, and no policy is named.
+#[tokio::test]
+async fn a_console_for_a_role_not_entitled_names_no_policy() {
+    let test = broker("").await;
+    let (cookie, session) = test.session("bob@example.com", &["marketing"]);
+    let body = format!("csrf={}&role={READER}", session.csrf);
+    let refused = test.send(form("/console", Some(&cookie), &body)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let records = test.out.records();
+    assert_eq!(test.out.reasons(), ["not_entitled"]);
+    assert!(records[0].get("policies").is_none(), "{:?}", records[0]);
 }

@@ -52,7 +52,9 @@ const CREATE: &[&str] = &[
         ADD COLUMN IF NOT EXISTS service text,
         ADD COLUMN IF NOT EXISTS region text,
         ADD COLUMN IF NOT EXISTS source_identity text,
-        ADD COLUMN IF NOT EXISTS suppressed bigint,
+        ADD COLUMN IF NOT EXISTS suppressed bigint",
+    "ALTER TABLE fed_broker_audit ADD COLUMN IF NOT EXISTS policies text[]",
+    "ALTER TABLE fed_broker_audit
         ADD COLUMN IF NOT EXISTS grant_id text,
         ADD COLUMN IF NOT EXISTS actor text,
         ADD COLUMN IF NOT EXISTS starts_at timestamptz,
@@ -78,14 +80,16 @@ const COMPLETE: &str = "SELECT to_regclass('fed_broker_revoked_users') IS NOT NU
     AND to_regclass('fed_broker_grants') IS NOT NULL
     AND to_regclass('fed_broker_revoked') IS NOT NULL
     AND EXISTS (SELECT 1 FROM information_schema.columns
+                WHERE table_name = 'fed_broker_audit' AND column_name = 'policies')
+    AND EXISTS (SELECT 1 FROM information_schema.columns
                 WHERE table_name = 'fed_broker_audit' AND column_name = 'comment')";
 
 const INSERT: &str = "INSERT INTO fed_broker_audit \
     (time, request_id, decision, reason, user_name, groups, role_arn, duration_seconds, source_ip, \
-     iss, sub, session_id, service, region, source_identity, suppressed, \
+     iss, sub, session_id, service, region, source_identity, suppressed, policies, \
      grant_id, actor, starts_at, ends_at, justification, comment) \
     VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10, $11, $12, $13, $14, $15, $16, \
-     $17, $18, $19::timestamptz, $20::timestamptz, $21, $22)";
+     $17, $18, $19, $20::timestamptz, $21::timestamptz, $22, $23)";
 
 /// Ends one session until `until` (seconds since the epoch); expired rows go at the same time.
 const REVOKE_SESSION: &str = "WITH gone AS (DELETE FROM fed_broker_revoked WHERE until < now()) \
@@ -169,6 +173,8 @@ impl AuditStore {
             .bind(record.region.as_deref())
             .bind(record.source_identity.as_deref())
             .bind(number(record.suppressed))
+            // NULL rather than an empty array when no policy decided, as for other values.
+            .bind((!record.policies.is_empty()).then_some(&record.policies))
             .bind(record.grant_id.as_deref())
             .bind(record.actor.as_deref())
             .bind(record.starts_at.as_deref())

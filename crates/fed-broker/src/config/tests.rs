@@ -37,6 +37,20 @@ fn a_complete_file() {
         config.entitlements,
         Path::new("/etc/fed-broker/entitlements.toml")
     );
+    assert_eq!(config.policies, None, "no extra policies unless named");
+    let with_policies = Config::parse(
+        &GOOD.replace(
+            "entitlements = \"entitlements.toml\"",
+            "entitlements = \"entitlements.toml\"\npolicies = \"policies/extra.cedar\"",
+        ),
+        Path::new("/etc/fed-broker"),
+    )
+    .expect("valid");
+    assert_eq!(
+        with_policies.policies.as_deref(),
+        Some(Path::new("/etc/fed-broker/policies/extra.cedar")),
+        "resolved against the configuration's directory"
+    );
     assert_eq!(config.oidc.user_claim, "email");
     assert_eq!(config.session.lifetime, Duration::from_secs(1800));
     assert_eq!(config.limits.per_user_per_minute, 10);

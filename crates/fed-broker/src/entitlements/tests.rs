@@ -130,3 +130,152 @@ fn each_mistake_names_its_key() {
         "{unknown}"
     );
 }
+
+const MODES: &str = r#"
+[[role]]
+name = "Read-only"
+arn = "arn:aws:iam::111122223333:role/ReadOnly"
+groups = ["engineering"]
+
+[[role]]
+name = "Admin"
+arn = "arn:aws:iam::111122223333:role/Admin"
+groups = ["sre"]
+access = "request"
+approvers = ["sre-leads", "security"]
+max_grant = "2h"
+justification = true
+
+[[role]]
+name = "Break glass"
+arn = "arn:aws:iam::111122223333:role/BreakGlass"
+groups = ["sre"]
+break_glass = true
+
+[[role]]
+name = "Billing"
+arn = "arn:aws:iam::111122223333:role/Billing"
+users = ["carol@example.com"]
+access = "request"
+approvers = ["finance"]
+"#;
+
+#[test]
+fn roles_are_used_directly_or_on_request() {
+    let entitlements = Entitlements::parse(MODES).expect("valid");
+    let roles: Vec<_> = entitlements.iter().collect();
+    assert_eq!(roles[0].access, Access::Direct, "direct unless told");
+    assert!(!roles[0].break_glass);
+    assert_eq!(
+        roles[1].access,
+        Access::Request {
+            approvers: vec!["sre-leads".to_owned(), "security".to_owned()],
+            max_grant: Duration::from_secs(2 * 3600),
+            justification: true,
+        }
+    );
+    assert_eq!(
+        (&roles[2].access, roles[2].break_glass),
+        (&Access::Direct, true)
+    );
+    assert_eq!(
+        roles[3].access,
+        Access::Request {
+            approvers: vec!["finance".to_owned()],
+            max_grant: DEFAULT_MAX_GRANT,
+            justification: false,
+        },
+        "8h and no justification unless told"
+    );
+    // Approvers' groups are kept in sessions, as they decide approvals.
+    assert!(entitlements.names_group("security"));
+    assert!(entitlements.names_group("finance"));
+    assert!(!entitlements.names_group("marketing"));
+    assert_eq!(
+        entitlements
+            .role("arn:aws:iam::111122223333:role/Billing")
+            .map(|r| r.name.as_str()),
+        Some("Billing")
+    );
+    assert!(
+        entitlements
+            .role("arn:aws:iam::111122223333:role/Nope")
+            .is_none()
+    );
+}
+
+#[test]
+fn each_access_mistake_names_its_key() {
+    let cases = [
+        (
+            r#"approvers = ["finance"]"#,
+            r#"approvers = []"#,
+            r#"role[3].approvers: "[]" is not allowed; expected at least one group whose members approve requests for the role"#,
+        ),
+        (
+            "approvers = [\"finance\"]\n",
+            "",
+            r#"role[3].approvers: "[]" is not allowed; expected at least one group whose members approve requests for the role"#,
+        ),
+        (
+            r#"approvers = ["finance"]"#,
+            r#"approvers = [" "]"#,
+            r#"role[3].approvers: " " is not allowed; expected names that are not empty"#,
+        ),
+        (
+            r#"max_grant = "2h""#,
+            r#"max_grant = "169h""#,
+            r#"role[1].max_grant: "169h" is not allowed; expected a duration from 1s to 168h (a week), such as 8h"#,
+        ),
+        (
+            r#"max_grant = "2h""#,
+            r#"max_grant = "0s""#,
+            r#"role[1].max_grant: "0s" is not allowed; expected a duration from 1s to 168h (a week), such as 8h"#,
+        ),
+        (
+            r#"max_grant = "2h""#,
+            r#"max_grant = "2 days""#,
+            r#"role[1].max_grant: "2 days" is not allowed; expected a duration from 1s to 168h (a week), such as 8h"#,
+        ),
+        (
+            r#"access = "request"
+approvers = ["sre-leads", "security"]"#,
+            r#"access = "requested"
+approvers = ["sre-leads", "security"]"#,
+            r#"role[1].access: "requested" is not allowed; expected "direct" (used at once) or "request" (used after an approved request)"#,
+        ),
+        (
+            r#"access = "request"
+approvers = ["sre-leads", "security"]"#,
+            r#"approvers = ["sre-leads", "security"]"#,
+            r#"role[1].approvers: "[\"sre-leads\", \"security\"]" is not allowed; expected approvers only on roles of access "request""#,
+        ),
+        (
+            r#"groups = ["engineering"]"#,
+            r#"groups = ["engineering"]
+max_grant = "1h""#,
+            r#"role[0].max_grant: "1h" is not allowed; expected max_grant only on roles of access "request""#,
+        ),
+        (
+            r#"groups = ["engineering"]"#,
+            r#"groups = ["engineering"]
+justification = false"#,
+            r#"role[0].justification: "false" is not allowed; expected justification only on roles of access "request""#,
+        ),
+        (
+            r#"users = ["carol@example.com"]"#,
+            r#"users = ["carol@example.com"]
+break_glass = true"#,
+            r#"role[3].break_glass: "true" is not allowed; expected break_glass only on roles of access "direct": a break-glass role is used without approval"#,
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(MODES.contains(from), "{from}");
+        let err = Entitlements::parse(&MODES.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(err.to_string(), expected);
+    }
+    let typed = Entitlements::parse(&MODES.replace("break_glass = true", "break_glass = \"yes\""))
+        .expect_err("a string")
+        .to_string();
+    assert!(typed.contains("line 20"), "{typed}");
+}

@@ -1,6 +1,6 @@
 //! `POST /console`: a console session for a role, by a form with the CSRF token. Admitted by
-//! the rate limits, checked against the entitlements, issued, recorded (fail closed), then a
-//! 303 to the sign-in URL.
+//! the rate limits, decided by the Cedar policies (`use`), issued, recorded (fail closed), then
+//! a 303 to the sign-in URL.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
@@ -13,6 +13,7 @@ use crate::audit::{Decision, Record};
 use crate::broker::Broker;
 use crate::extract::{ClientIp, SignedIn, form};
 use crate::issue::{self, Issued};
+use crate::policy::{Action, Facts, Question};
 use crate::refusal::{Reason, Refusal};
 
 #[derive(Deserialize)]
@@ -86,10 +87,33 @@ async fn issue_for(
     if !session.csrf_matches(form.csrf.as_deref()) {
         return Err(Reason::Csrf.into());
     }
-    let entitlements = broker.entitlements();
-    let role = entitlements
-        .find(&form.role, &session.person.user, &session.person.groups)
+    let rules = broker.rules();
+    // Only a role of the entitlements can be issued: they say how (its session length,
+    // services and regions). Whether this person may use it now is Cedar's to say.
+    let role = rules
+        .entitlements()
+        .role(&form.role)
         .ok_or(Reason::NotEntitled)?;
+    let answer = rules.policies().decide(&Question {
+        user: &session.person.user,
+        groups: &session.person.groups,
+        role: &role.arn,
+        action: Action::Use,
+        facts: Facts {
+            amr: session.person.amr.clone(),
+            source_ip: ip,
+            now: std::time::SystemTime::now(),
+            duration: Some(role.max_session),
+            requester: None,
+            // No grants yet: a role of access "request" is therefore refused here, as its
+            // `use` policy asks for an active grant.
+            grant: false,
+        },
+    });
+    record.policies.clone_from(&answer.policies);
+    if !answer.allowed {
+        return Err(Reason::NotEntitled.into());
+    }
     let choice = issue::Choice::of(role, form.service.as_deref(), form.region.as_deref())?;
     record.service = choice.service().map(str::to_owned);
     record.region = choice.region().map(str::to_owned);

@@ -1,5 +1,10 @@
-//! `GET /`: the roles the signed-in person may use, each with a form that opens the console;
-//! without a usable session, a redirect to `/login`.
+//! `GET /`: the roles the signed-in person may use, each with a form that opens the console
+//! (or, for a role of access "request", a way to request it); without a usable session, a
+//! redirect to `/login`.
+//!
+//! The page lists the roles whose groups or users name the person: a quick filter, not the
+//! decision. Conditions of the extra policies (working hours, `amr`, networks) are decided by
+//! Cedar when the form is posted (`console.rs`), so a role listed here may still be refused.
 
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
@@ -15,8 +20,9 @@ pub(crate) async fn home(
 ) -> Response {
     match session {
         Ok(SignedIn(session)) => {
-            let entitlements = broker.entitlements();
-            let roles: Vec<_> = entitlements
+            let rules = broker.rules();
+            let roles: Vec<_> = rules
+                .entitlements()
                 .for_user(&session.person.user, &session.person.groups)
                 .collect();
             Html(pages::roles(&session.person, &roles, &session.csrf)).into_response()

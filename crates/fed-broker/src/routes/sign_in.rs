@@ -60,7 +60,7 @@ pub(crate) async fn callback(
             return broker.refuse(err.reason(), record).await;
         }
     };
-    let session = Session::begin(person, &broker.entitlements());
+    let session = Session::begin(person, &broker.rules());
     record.user = Some(session.person.user.clone());
     record.iss = Some(session.person.issuer.clone());
     record.sub = Some(session.person.subject.clone());

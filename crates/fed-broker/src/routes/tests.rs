@@ -125,3 +125,43 @@ fn the_role_page_offers_what_each_role_allows() {
     // Each role's form and the sign-out.
     assert_eq!(page.matches("name=\"csrf\" value=\"token\"").count(), 4);
 }
+
+#[test]
+fn a_role_on_request_is_offered_as_a_request_and_break_glass_is_marked() {
+    let entitlements = crate::entitlements::Entitlements::parse(
+        "[[role]]\nname = \"Admin\"\narn = \"arn:aws:iam::111122223333:role/admin\"\ngroups = [\"g\"]\n\
+         access = \"request\"\napprovers = [\"leads\"]\nmax_grant = \"2h\"\n\
+         [[role]]\nname = \"Break glass\"\narn = \"arn:aws:iam::111122223333:role/glass\"\ngroups = [\"g\"]\nbreak_glass = true\n",
+    )
+    .expect("entitlements");
+    let person = crate::oidc::Person {
+        user: "alice@example.com".into(),
+        groups: vec!["g".into()],
+        issuer: "https://login.example.com".into(),
+        subject: "248289761001".into(),
+        amr: Vec::new(),
+    };
+    let roles: Vec<_> = entitlements
+        .for_user(&person.user, &person.groups)
+        .collect();
+    let page = crate::pages::roles(&person, &roles, "token");
+    let items: Vec<&str> = page.split("<li").skip(1).collect();
+    assert_eq!(items.len(), 2, "{page}");
+    // On request: no console form, a link to request it.
+    assert!(!items[0].contains("action=\"/console\""), "{}", items[0]);
+    assert!(
+        items[0].contains(
+            "<a href=\"/request?role=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fadmin\">Request access</a>"
+        ),
+        "{}",
+        items[0]
+    );
+    assert!(items[0].contains("grants of up to 2h"), "{}", items[0]);
+    // Break glass: a console form, marked.
+    assert!(items[1].contains("action=\"/console\""), "{}", items[1]);
+    assert!(
+        items[1].contains("<strong>Break glass</strong>"),
+        "{}",
+        items[1]
+    );
+}

@@ -160,7 +160,8 @@ pub fn hidden(page: &str, name: &str) -> String {
 pub struct BrokerProcess {
     pub child: tokio::process::Child,
     pub url: Url,
-    /// Holds `broker.toml` and `entitlements.toml`.
+    /// Holds `broker.toml`, `entitlements.toml` and `extra.cedar` (the extra policies, none
+    /// at start).
     pub dir: tempfile::TempDir,
 }
 
@@ -255,7 +256,7 @@ impl BrokerProcess {
         std::fs::write(
             dir.path().join("broker.toml"),
             format!(
-                "listen = \"127.0.0.1:{port}\"\npublic_url = \"{url}\"\nentitlements = \"entitlements.toml\"\n\
+                "listen = \"127.0.0.1:{port}\"\npublic_url = \"{url}\"\nentitlements = \"entitlements.toml\"\npolicies = \"extra.cedar\"\n\
                  [oidc]\nissuer = \"{issuer}\"\nclient_id = \"fed-broker\"\nclient_secret_env = \"FED_BROKER_CLIENT_SECRET\"\ngroups_claim = \"groups\"\n{oidc}\
                  [aws]\nregion = \"{region}\"\nsignin_endpoint = \"{signin}\"\n\
                  [session]\nkeys_env = \"FED_BROKER_COOKIE_KEYS\"\n{extra}",
@@ -267,6 +268,11 @@ impl BrokerProcess {
         )
         .expect("config");
         std::fs::write(dir.path().join("entitlements.toml"), entitlements).expect("entitlements");
+        std::fs::write(
+            dir.path().join("extra.cedar"),
+            "// No extra policies unless a test writes them.\n",
+        )
+        .expect("policies");
         let keys = stack.credentials();
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
             .args(["serve", "--config"])
