@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 
 use crate::broker::Broker;
 use crate::refusal::Reason;
-use crate::routes::{console, health, home, logout, sign_in};
+use crate::routes::{console, grants, health, home, logout, sign_in};
 
 /// The largest request body the broker reads: a form is a role, a token, a service and a
 /// region.
@@ -45,6 +45,13 @@ pub fn app(broker: Arc<Broker>) -> Router {
         .route("/callback", get(sign_in::callback))
         .route("/console", post(console::console))
         .route("/logout", post(logout::logout))
+        .route("/request", get(grants::request_page).post(grants::request))
+        .route("/requests", get(grants::requests))
+        .route(
+            "/approvals",
+            get(grants::approvals).post(grants::decide_request),
+        )
+        .route("/grants/end", post(grants::end))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz));
     if broker.config.server.metrics_listen.is_none() {

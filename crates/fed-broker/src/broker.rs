@@ -58,7 +58,7 @@ impl Broker {
     pub fn with_webhook(self, url: url::Url, secret: &str) -> Broker {
         let failures = self.metrics.webhook_failures();
         Broker {
-            notifier: Some(Arc::new(Notifier::new(url, secret, failures))),
+            notifier: Some(Arc::new(Notifier::counted(url, secret, failures))),
             ..self
         }
     }

@@ -66,6 +66,24 @@ pub struct Config {
     pub server: Server,
     /// Where access events are sent, if anywhere.
     pub notify: Option<Notify>,
+    /// Just-in-time grants.
+    pub grants: Grants,
+}
+
+/// Just-in-time grants.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Grants {
+    /// The shortest grant a request may ask for (15 minutes unless set; tests set seconds).
+    pub min_grant: Duration,
+}
+
+impl Default for Grants {
+    fn default() -> Grants {
+        Grants {
+            min_grant: Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 /// The webhook that access events are POSTed to.
@@ -181,6 +199,14 @@ struct RawConfig {
     #[serde(default)]
     server: RawServer,
     notify: Option<RawNotify>,
+    #[serde(default)]
+    grants: RawGrants,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGrants {
+    min_grant: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -343,6 +369,21 @@ impl Config {
                 })
             }
         };
+        let grants = Grants {
+            min_grant: match &raw.grants.min_grant {
+                None => Grants::default().min_grant,
+                Some(text) => fed_core::parse_duration(text)
+                    .ok()
+                    .filter(|d| !d.is_zero() && *d <= Duration::from_secs(24 * 3600))
+                    .ok_or_else(|| {
+                        Error::key(
+                            "grants.min_grant",
+                            text,
+                            "a duration from 1s to 24h, such as 15m",
+                        )
+                    })?,
+            },
+        };
         let defaults = Server::default();
         let metrics_listen = raw
             .server
@@ -424,6 +465,7 @@ impl Config {
                 max_connections,
             },
             notify,
+            grants,
         })
     }
 }

@@ -88,6 +88,7 @@ impl Issuer {
         role: &Entitlement,
         choice: &Choice,
         broker_url: &Url,
+        length: std::time::Duration,
     ) -> Result<Issued, String> {
         let name = session_name(&person.user);
         let issuer = fed_core::Issuer::new(broker_url.as_str()).map_err(|e| e.to_string())?;
@@ -96,8 +97,7 @@ impl Issuer {
             RoleSessionName::new(name.as_str()).map_err(|e| e.to_string())?,
             issuer,
         );
-        session.duration =
-            Some(RequestedDuration::new(role.max_session).map_err(|e| e.to_string())?);
+        session.duration = Some(RequestedDuration::new(length).map_err(|e| e.to_string())?);
         session.source_identity = SourceIdentity::new(name.as_str()).ok();
         if role.session_tags {
             session.tags = vec![Tag::new("fed:user", tag_value(&person.user))];

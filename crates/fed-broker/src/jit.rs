@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::audit::{Decision, Record};
 use crate::broker::Broker;
+use crate::entitlements::Entitlement;
 use crate::grants::Grant;
 use crate::notify::{Event, Notice};
 
@@ -60,6 +61,26 @@ impl Broker {
             notice.comment.clone_from(&grant.comment);
             self.notify(notice);
         }
+    }
+}
+
+impl Broker {
+    /// Records and announces, loudly, that `user` used break-glass `role` (`issued` is the
+    /// session's record): a `break_glass` record beside the `issued` one, a warning in the
+    /// log, and a notification.
+    pub(crate) async fn broke_glass(&self, user: &str, role: &Entitlement, issued: &Record) {
+        let mut record = issued.clone();
+        record.decision = Decision::BreakGlass;
+        record.reason = None;
+        tracing::warn!(user, role = %role.arn, "a break-glass role was used");
+        self.note(&record).await;
+        self.notify(Notice::new(
+            Event::BreakGlass,
+            user,
+            user,
+            &role.name,
+            role.arn.to_string(),
+        ));
     }
 }
 

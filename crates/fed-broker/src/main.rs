@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use fed_broker::{
-    AuditStore, Broker, Config, Decision, Issuer, KeyRing, Provider, Record, Rules, Serving,
+    AuditStore, Broker, Config, Decision, Event, Issuer, KeyRing, Notice, Notifier, Provider,
+    Record, Rules, Serving,
 };
 use fed_flow::{ServiceCredentials, Signer, SignerConfig};
 
@@ -47,13 +48,18 @@ enum Command {
     },
     /// End all of a user's broker sessions, on every replica (console sessions already opened
     /// last until their own end).
+    #[command(group = clap::ArgGroup::new("whom").required(true).args(["user", "grant"]))]
     Revoke {
         /// The configuration file.
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
-        /// The user, as the broker names them (the user claim, such as an email).
+        /// End every broker session of this user, as the broker names them (the user claim,
+        /// such as an email).
         #[arg(long, value_name = "USER")]
-        user: String,
+        user: Option<String>,
+        /// End this just-in-time grant (its id, as /requests and the audit records show it).
+        #[arg(long, value_name = "ID")]
+        grant: Option<String>,
     },
     /// Print the effective Cedar policies: those the entitlements compile to, the broker-wide
     /// one, then the extra policies file's.
@@ -102,7 +108,11 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Revoke { config, user } => match revoke(&config, &user) {
+        Command::Revoke {
+            config,
+            user,
+            grant,
+        } => match revoke(&config, user.as_deref(), grant.as_deref()) {
             Ok(message) => {
                 eprintln!("{message}");
                 ExitCode::SUCCESS
@@ -195,12 +205,21 @@ enum Failure {
 
 /// Ends `user`'s broker sessions: recorded in the store, which every replica asks, and audited
 /// on stdout and in the store.
-fn revoke(path: &Path, user: &str) -> Result<String, Failure> {
+fn revoke(path: &Path, user: Option<&str>, grant: Option<&str>) -> Result<String, Failure> {
     let config = Config::load(path).map_err(|e| Failure::Setup(e.into()))?;
-    let user = user.trim();
-    if user.is_empty() || user.chars().any(char::is_control) || user.len() > 1024 {
+    let (flag, value) = match (user, grant) {
+        (Some(user), _) => ("--user", user.trim()),
+        (None, Some(grant)) => ("--grant", grant.trim()),
+        (None, None) => ("--user", ""),
+    };
+    if value.is_empty() || value.chars().any(char::is_control) || value.len() > 1024 {
         return Err(Failure::Setup(anyhow::anyhow!(
-            "--user: expected the user as the broker names them (such as alice@example.com), without control characters"
+            "{flag}: expected {}, without control characters",
+            if flag == "--user" {
+                "the user as the broker names them (such as alice@example.com)"
+            } else {
+                "a grant's id, as /requests shows it"
+            }
         )));
     }
     let Some(name) = &config.audit.database_url_env else {
@@ -218,6 +237,10 @@ fn revoke(path: &Path, user: &str) -> Result<String, Failure> {
         let store = AuditStore::connect(name, &url)
             .await
             .map_err(|e| Failure::Store(e.into()))?;
+        if grant.is_some() {
+            return revoke_grant(&config, &store, value).await;
+        }
+        let user = value;
         // Every session of theirs began at most a lifetime ago, so none outlives this.
         let until = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -242,6 +265,52 @@ fn revoke(path: &Path, user: &str) -> Result<String, Failure> {
             "{user}: every broker session begun until now is ended on every replica"
         ))
     })
+}
+
+/// Ends grant `id` as revoked: recorded in the store and on stdout, and announced to the
+/// webhook when one is configured (waiting for it, as the command has nothing else to do).
+async fn revoke_grant(config: &Config, store: &AuditStore, id: &str) -> Result<String, Failure> {
+    const OPERATOR: &str = "fed-broker revoke";
+    let Some(grant) = store
+        .end_grant(id, OPERATOR, true)
+        .await
+        .map_err(|problem| Failure::Store(anyhow::anyhow!("the audit store: {problem}")))?
+    else {
+        return Err(Failure::Store(anyhow::anyhow!(
+            "--grant {id}: no such grant is pending or approved (see the person's /requests)"
+        )));
+    };
+    let mut record = Record::new(Decision::Revoked, random_id()).of_grant(&grant);
+    record.actor = Some(OPERATOR.to_owned());
+    store
+        .record(&record)
+        .await
+        .map_err(|e| Failure::Store(e.into()))?;
+    record
+        .write_to(&mut std::io::stdout().lock())
+        .map_err(|e| Failure::Store(e.into()))?;
+    if let Some(notify) = &config.notify
+        && let (Ok(url), Ok(secret)) = (secret(&notify.webhook_url_env), secret(&notify.secret_env))
+        && let Ok(url) = url::Url::parse(url.trim())
+    {
+        let mut notice = Notice::new(
+            Event::Revoked,
+            OPERATOR,
+            &grant.requester,
+            &grant.role_name,
+            &grant.role_arn,
+        );
+        notice.grant_id = Some(grant.id.clone());
+        notice.starts_at = Some(grant.starts_at);
+        notice.ends_at = Some(grant.ends_at);
+        if !Notifier::new(url, &secret).deliver(&notice).await {
+            eprintln!("warning: the webhook did not take the notification; the grant is revoked");
+        }
+    }
+    Ok(format!(
+        "grant {id} of {} for {} is revoked",
+        grant.requester, grant.role_name
+    ))
 }
 
 /// An id for a record made outside a request.

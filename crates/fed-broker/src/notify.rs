@@ -182,8 +182,13 @@ impl std::fmt::Debug for Notifier {
 }
 
 impl Notifier {
+    /// Notifications to `url`, signed with `secret`.
+    pub fn new(url: Url, secret: &str) -> Notifier {
+        Notifier::counted(url, secret, Arc::default())
+    }
+
     /// Notifications to `url`, signed with `secret`; undelivered ones counted in `failures`.
-    pub(crate) fn new(url: Url, secret: &str, failures: Arc<AtomicU64>) -> Notifier {
+    pub(crate) fn counted(url: Url, secret: &str, failures: Arc<AtomicU64>) -> Notifier {
         Notifier {
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -212,7 +217,7 @@ impl Notifier {
     }
 
     /// Delivers `notice`, retrying; whether it was delivered.
-    pub(crate) async fn deliver(&self, notice: &Notice) -> bool {
+    pub async fn deliver(&self, notice: &Notice) -> bool {
         let body = serde_json::to_vec(&Body {
             text: notice.text(),
             time: crate::audit::rfc3339(SystemTime::now()),

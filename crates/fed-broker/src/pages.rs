@@ -3,7 +3,10 @@
 use axum::http::StatusCode;
 
 use crate::entitlements::{Access, Entitlement};
+use crate::grants::{Grant, GrantState};
 use crate::oidc::Person;
+
+pub(crate) mod grants;
 
 /// Escapes text for HTML.
 fn escape(text: &str) -> String {
@@ -38,10 +41,18 @@ pub(crate) fn length(duration: std::time::Duration) -> String {
 static SERVICES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// The roles `person` may use, each with a form that opens the console; a role of access
-/// "request" with a link to request it instead.
-pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> String {
+/// "request" with a link to request it instead, what became of their request, or, under an
+/// active grant, the form with the grant's end and a button that ends it.
+pub(crate) fn roles(
+    person: &Person,
+    roles: &[&Entitlement],
+    csrf: &str,
+    grants: &[Grant],
+    now: u64,
+) -> String {
     let mut body = format!(
-        "<h1>AWS console</h1>\n<p>Signed in as <strong id=\"user\">{}</strong>.</p>\n",
+        "{}<h1>AWS console</h1>\n<p>Signed in as <strong id=\"user\">{}</strong>.</p>\n",
+        grants::navigation(),
         escape(&person.user)
     );
     if roles.is_empty() {
@@ -51,13 +62,25 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
         let mut partitions: Vec<fed_core::Partition> = Vec::new();
         for role in roles {
             let arn = role.arn.to_string();
-            if let Access::Request { max_grant, .. } = &role.access {
+            let active = grants
+                .iter()
+                .find(|g| g.role_arn == arn && g.is_active(now));
+            if let (Access::Request { max_grant, .. }, None) = (&role.access, active) {
                 let query =
                     percent_encoding::utf8_percent_encode(&arn, percent_encoding::NON_ALPHANUMERIC);
+                let pending = grants
+                    .iter()
+                    .any(|g| g.role_arn == arn && g.state == GrantState::Pending);
+                let next = if pending {
+                    "<p class=\"state pending\">Request pending: an approver will decide. \
+                     <a href=\"/requests\">My requests</a></p>"
+                        .to_owned()
+                } else {
+                    format!("<p><a href=\"/request?role={query}\">Request access</a></p>")
+                };
                 body += &format!(
                     "<li class=\"on-request\"><h2>{name}</h2><p>Account {account}, on request: \
-                     grants of up to {grant}</p>\
-                     <p><a href=\"/request?role={query}\">Request access</a></p></li>\n",
+                     grants of up to {grant}</p>{next}</li>\n",
                     name = escape(&role.name),
                     account = escape(&role.account),
                     grant = length(*max_grant),
@@ -75,6 +98,12 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
                 account = escape(&role.account),
                 hours = length(role.max_session),
             );
+            if let Some(grant) = active {
+                body += &format!(
+                    "<p class=\"state active\">Granted until <time>{}</time></p>",
+                    grants::clock(grant.ends_at)
+                );
+            }
             if role.break_glass {
                 body += "<p class=\"break-glass\"><strong>Break glass</strong>: \
                          for emergencies; every use is audited and notified.</p>";
@@ -108,7 +137,11 @@ pub(crate) fn roles(person: &Person, roles: &[&Entitlement], csrf: &str) -> Stri
                 }
                 body += "</select></label> ";
             }
-            body += "<button type=\"submit\">Open the console</button></form></li>\n";
+            body += "<button type=\"submit\">Open the console</button></form>";
+            if let Some(grant) = active {
+                body += &grants::end_form(grant, csrf);
+            }
+            body += "</li>\n";
         }
         body += "</ul>\n";
         body += SERVICES.get_or_init(|| {

@@ -77,6 +77,17 @@ pub enum Reason {
     BadForm,
     /// The request took longer than the broker allows.
     RequestTimeout,
+    /// The grant that allows the role has less than 15 minutes left: too little for a console
+    /// session.
+    GrantEnding,
+    /// An approver asked to decide their own request.
+    SelfApproval,
+    /// There is no such grant, or it is not this person's to act on.
+    NoSuchGrant,
+    /// The request's length or start is not one the role allows.
+    BadGrant,
+    /// The role asks for a justification and none was given.
+    JustificationRequired,
 }
 
 impl Reason {
@@ -117,6 +128,11 @@ impl Reason {
             Reason::UnsupportedMediaType => "unsupported_media_type",
             Reason::BadForm => "bad_form",
             Reason::RequestTimeout => "request_timeout",
+            Reason::GrantEnding => "grant_ending",
+            Reason::SelfApproval => "self_approval",
+            Reason::NoSuchGrant => "no_such_grant",
+            Reason::BadGrant => "bad_grant",
+            Reason::JustificationRequired => "justification_required",
         }
     }
 
@@ -128,7 +144,10 @@ impl Reason {
             | Reason::TamperedCookie
             | Reason::ExpiredCookie
             | Reason::SessionRevoked => StatusCode::UNAUTHORIZED,
-            Reason::Csrf | Reason::NotEntitled => StatusCode::FORBIDDEN,
+            Reason::Csrf | Reason::NotEntitled | Reason::GrantEnding | Reason::SelfApproval => {
+                StatusCode::FORBIDDEN
+            }
+            Reason::NoSuchGrant => StatusCode::NOT_FOUND,
             Reason::ProviderUnavailable | Reason::UpstreamFailed => StatusCode::BAD_GATEWAY,
             Reason::AuditUnavailable | Reason::RevocationUnavailable => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -154,7 +173,9 @@ impl Reason {
             | Reason::TokenInvalid
             | Reason::ClaimMissing
             | Reason::EmailNotVerified
-            | Reason::SessionTooLarge => StatusCode::BAD_REQUEST,
+            | Reason::SessionTooLarge
+            | Reason::BadGrant
+            | Reason::JustificationRequired => StatusCode::BAD_REQUEST,
         }
     }
 

@@ -8,10 +8,12 @@
 //! | `GET /callback` | the provider's answer: the person is signed in at the broker |
 //! | `POST /console` | a console session for a role: 303 to the sign-in URL |
 //! | `POST /logout` | signs out of the broker (with the CSRF token) |
+//! | `GET`/`POST /request`, `GET /requests`, `GET`/`POST /approvals`, `POST /grants/end` | just-in-time access (`grants.rs`) |
 //! | `GET /healthz`, `GET /readyz` | liveness, and readiness (the audit store answers) |
 //! | `GET /metrics` | counters in Prometheus's text format (on `[server] metrics_listen` when set) |
 
 pub(crate) mod console;
+pub(crate) mod grants;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod logout;

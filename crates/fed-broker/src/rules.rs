@@ -7,7 +7,7 @@ use std::path::Path;
 use sha2::Digest;
 
 use crate::config::Config;
-use crate::entitlements::Entitlements;
+use crate::entitlements::{Access, Entitlements};
 use crate::error::Error;
 use crate::policy::Policies;
 
@@ -56,6 +56,26 @@ impl Rules {
             entitlements: entitlements_digest,
             policies: extra.as_ref().map(|(_, text)| sha256(text)),
         };
+        // Grants, and the records of break-glass use, live in the store: without one, such
+        // roles could never be used as the file says.
+        if config.audit.database_url_env.is_none()
+            && let Some((index, role)) = entitlements
+                .iter()
+                .enumerate()
+                .find(|(_, role)| role.break_glass || !matches!(role.access, Access::Direct))
+        {
+            let key = if role.break_glass {
+                "break_glass"
+            } else {
+                "access"
+            };
+            return Err(Error::Key {
+                file: Some(config.entitlements.clone()),
+                key: format!("role[{index}].{key}"),
+                value: if role.break_glass { "true".to_owned() } else { "request".to_owned() },
+                expected: "a role of access \"direct\" without break_glass, unless the broker has the PostgreSQL store ([audit] database_url_env), where grants live".to_owned(),
+            });
+        }
         let rules = Rules::compile(
             entitlements,
             extra.as_ref().map(|(path, text)| (*path, text.as_str())),

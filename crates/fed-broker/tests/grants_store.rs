@@ -41,10 +41,9 @@ async fn grants_change_state_once_whichever_replica_asks() {
         asked.justification.as_deref(),
         Some("deploy the fix for INC-42")
     );
-    assert_eq!(
-        b.pending_for(&[ROLE.to_owned()]).await.expect("listed"),
-        [asked.clone()]
-    );
+    let pending = b.pending_for(&[ROLE.to_owned()]).await.expect("listed");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0], asked);
     // Bob cannot approve his own request, on either replica.
     assert_eq!(
         b.decide_grant(&asked.id, "bob", true, None)

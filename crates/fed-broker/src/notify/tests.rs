@@ -68,7 +68,7 @@ fn notice() -> Notice {
 async fn a_notification_is_signed_json_with_a_slack_text() {
     let (url, received) = receiver(0).await;
     let failures = Arc::new(AtomicU64::new(0));
-    let notifier = Notifier::new(url, "hook-secret", Arc::clone(&failures));
+    let notifier = Notifier::counted(url, "hook-secret", Arc::clone(&failures));
     assert!(notifier.deliver(&notice()).await);
     let received = received.lock().expect("the list").clone();
     assert_eq!(received.len(), 1);
@@ -105,14 +105,14 @@ async fn a_failing_webhook_is_retried_then_counted() {
     // Two failures, then it takes it.
     let (url, received) = receiver(2).await;
     let notifier =
-        Notifier::new(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
+        Notifier::counted(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
     assert!(notifier.deliver(&notice()).await);
     assert_eq!(received.lock().expect("the list").len(), 3);
     assert_eq!(failures.load(Ordering::Relaxed), 0);
     // Never: every attempt, then counted.
     let (url, received) = receiver(usize::MAX).await;
     let notifier =
-        Notifier::new(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
+        Notifier::counted(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
     assert!(!notifier.deliver(&notice()).await);
     assert_eq!(received.lock().expect("the list").len(), ATTEMPTS as usize);
     assert_eq!(failures.load(Ordering::Relaxed), 1);
@@ -122,7 +122,7 @@ async fn a_failing_webhook_is_retried_then_counted() {
     drop(listener);
     let url = Url::parse(&format!("http://127.0.0.1:{port}/T0KEN/secret-path")).expect("a URL");
     let notifier =
-        Notifier::new(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
+        Notifier::counted(url, "s", Arc::clone(&failures)).with_backoff(Duration::from_millis(10));
     assert!(!format!("{notifier:?}").contains("secret-path"));
     assert!(!notifier.deliver(&notice()).await);
     assert_eq!(failures.load(Ordering::Relaxed), 2);

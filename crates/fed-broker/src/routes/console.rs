@@ -2,6 +2,8 @@
 //! the rate limits, decided by the Cedar policies (`use`), issued, recorded (fail closed), then
 //! a 303 to the sign-in URL.
 
+use std::time::Duration;
+
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
@@ -11,10 +13,14 @@ use serde::Deserialize;
 use super::Shared;
 use crate::audit::{Decision, Record};
 use crate::broker::Broker;
+use crate::entitlements::Access;
 use crate::extract::{ClientIp, SignedIn, form};
 use crate::issue::{self, Issued};
 use crate::policy::{Action, Facts, Question};
 use crate::refusal::{Reason, Refusal};
+
+/// The shortest console session STS gives.
+const MIN_SESSION: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Deserialize)]
 pub(crate) struct ConsoleForm {
@@ -94,6 +100,28 @@ async fn issue_for(
         .entitlements()
         .role(&form.role)
         .ok_or(Reason::NotEntitled)?;
+    // A role on request is used under the person's active grant, for no longer than the
+    // grant has left.
+    let mut length = role.max_session;
+    let grant = match (&role.access, broker.store()) {
+        (Access::Request { .. }, Some(store)) => {
+            let now = crate::grants::now();
+            match store
+                .active_grant(&session.person.user, &form.role, now)
+                .await
+            {
+                Ok(grant) => grant.inspect(|grant| {
+                    length = length.min(Duration::from_secs(grant.ends_at.saturating_sub(now)));
+                }),
+                Err(problem) => {
+                    tracing::error!(request_id = %record.request_id, error = %problem, "cannot look for the person's grant");
+                    return Err(Reason::RevocationUnavailable.into());
+                }
+            }
+        }
+        _ => None,
+    };
+    record.grant_id = grant.as_ref().map(|g| g.id.clone());
     let answer = rules.policies().decide(&Question {
         user: &session.person.user,
         groups: &session.person.groups,
@@ -103,16 +131,19 @@ async fn issue_for(
             amr: session.person.amr.clone(),
             source_ip: ip,
             now: std::time::SystemTime::now(),
-            duration: Some(role.max_session),
+            duration: Some(length),
             requester: None,
-            // No grants yet: a role of access "request" is therefore refused here, as its
-            // `use` policy asks for an active grant.
-            grant: false,
+            grant: grant.is_some(),
         },
     });
     record.policies.clone_from(&answer.policies);
     if !answer.allowed {
         return Err(Reason::NotEntitled.into());
+    }
+    // STS's shortest session is 15 minutes: a grant with less left cannot be honoured without
+    // outliving it.
+    if grant.is_some() && length < MIN_SESSION {
+        return Err(Reason::GrantEnding.into());
     }
     let choice = issue::Choice::of(role, form.service.as_deref(), form.region.as_deref())?;
     record.service = choice.service().map(str::to_owned);
@@ -121,10 +152,21 @@ async fn issue_for(
     let started = std::time::Instant::now();
     match broker
         .issuer
-        .issue(&session.person, role, &choice, &broker.config.public_url)
+        .issue(
+            &session.person,
+            role,
+            &choice,
+            &broker.config.public_url,
+            length,
+        )
         .await
     {
-        Ok(issued) => Ok((issued, started.elapsed())),
+        Ok(issued) => {
+            if role.break_glass {
+                broker.broke_glass(&session.person.user, role, record).await;
+            }
+            Ok((issued, started.elapsed()))
+        }
         Err(err) => {
             tracing::warn!(request_id = %record.request_id, error = %err, "issuing failed");
             Err(Reason::UpstreamFailed.into())

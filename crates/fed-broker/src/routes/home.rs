@@ -25,7 +25,30 @@ pub(crate) async fn home(
                 .entitlements()
                 .for_user(&session.person.user, &session.person.groups)
                 .collect();
-            Html(pages::roles(&session.person, &roles, &session.csrf)).into_response()
+            // Roles on request show what became of the person's requests: their grants.
+            let on_request = roles
+                .iter()
+                .any(|role| !matches!(role.access, crate::entitlements::Access::Direct));
+            let grants = match broker.store() {
+                Some(store) if on_request => match store.grants_of(&session.person.user).await {
+                    Ok(grants) => grants,
+                    Err(problem) => {
+                        tracing::error!(error = %problem, "cannot list the person's grants");
+                        return broker
+                            .refuse(Reason::RevocationUnavailable, broker.record(ip))
+                            .await;
+                    }
+                },
+                _ => Vec::new(),
+            };
+            Html(pages::roles(
+                &session.person,
+                &roles,
+                &session.csrf,
+                &grants,
+                crate::grants::now(),
+            ))
+            .into_response()
         }
         // The store cannot say whether the session was revoked: refused, not sent round.
         Err(refusal) if refusal.reason == Reason::RevocationUnavailable => {

@@ -83,7 +83,7 @@ fn the_role_page_offers_what_each_role_allows() {
     let roles: Vec<_> = entitlements
         .for_user(&person.user, &person.groups)
         .collect();
-    let page = crate::pages::roles(&person, &roles, "token");
+    let page = crate::pages::roles(&person, &roles, "token", &[], 0);
     let forms: Vec<&str> = page.split("<li>").skip(1).collect();
     assert_eq!(forms.len(), 3, "{page}");
     // Limited: exactly its services and regions, to choose from.
@@ -144,7 +144,7 @@ fn a_role_on_request_is_offered_as_a_request_and_break_glass_is_marked() {
     let roles: Vec<_> = entitlements
         .for_user(&person.user, &person.groups)
         .collect();
-    let page = crate::pages::roles(&person, &roles, "token");
+    let page = crate::pages::roles(&person, &roles, "token", &[], 0);
     let items: Vec<&str> = page.split("<li").skip(1).collect();
     assert_eq!(items.len(), 2, "{page}");
     // On request: no console form, a link to request it.
