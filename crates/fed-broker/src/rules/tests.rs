@@ -8,8 +8,13 @@ use super::*;
 const ENTITLEMENTS: &str = "[[role]]\nname = \"R\"\narn = \"arn:aws:iam::111122223333:role/R\"\ngroups = [\"engineering\"]\naccess = \"request\"\napprovers = [\"leads\"]\n";
 const EXTRA: &str = "@id(\"auditors\")\npermit (principal in Group::\"auditors\", action == Action::\"use\", resource);\n";
 
-/// A configuration in `dir` naming `entitlements.toml` and, when `policies`, `extra.cedar`.
+/// A configuration in `dir` naming `entitlements.toml` and, when `policies`, `extra.cedar`,
+/// with the audit store that roles on request need.
 fn config(dir: &Path, policies: bool) -> Config {
+    config_with(dir, policies, "[audit]\ndatabase_url_env = \"DB\"\n")
+}
+
+fn config_with(dir: &Path, policies: bool, extra: &str) -> Config {
     let policies = if policies {
         "policies = \"extra.cedar\"\n"
     } else {
@@ -19,11 +24,29 @@ fn config(dir: &Path, policies: bool) -> Config {
         &format!(
             "listen = \"127.0.0.1:0\"\npublic_url = \"http://127.0.0.1:8080\"\nentitlements = \"entitlements.toml\"\n{policies}\
              [oidc]\nissuer = \"http://127.0.0.1:9\"\nclient_id = \"c\"\nclient_secret_env = \"S\"\ngroups_claim = \"groups\"\n\
-             [session]\nkeys_env = \"K\"\n"
+             [session]\nkeys_env = \"K\"\n{extra}"
         ),
         dir,
     )
     .expect("a configuration")
+}
+
+#[test]
+fn roles_on_request_and_break_glass_need_the_store() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let without = config_with(dir.path(), false, "");
+    for (entitlements, key) in [
+        (ENTITLEMENTS.to_owned(), "role[0].access"),
+        (
+            "[[role]]\nname = \"B\"\narn = \"arn:aws:iam::111122223333:role/B\"\ngroups = [\"oncall\"]\nbreak_glass = true\n".to_owned(),
+            "role[0].break_glass",
+        ),
+    ] {
+        std::fs::write(dir.path().join("entitlements.toml"), &entitlements).expect("write");
+        let err = Rules::load(&without).expect_err("no store").to_string();
+        assert!(err.contains(key) && err.contains("database_url_env"), "{err}");
+        assert!(Rules::load(&config(dir.path(), false)).is_ok());
+    }
 }
 
 #[test]
