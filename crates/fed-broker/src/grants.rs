@@ -278,7 +278,9 @@ impl AuditStore {
     }
 
     /// Approves (or denies) pending request `id` as `approver`; nothing when it is no longer
-    /// pending, or when `approver` asked for it (nobody approves their own request).
+    /// pending, or when `approver` asked for it (nobody approves their own request). A grant
+    /// approved once its start has come is active at once: the caller reports that, not
+    /// [`AuditStore::take_activated`].
     pub async fn decide_grant(
         &self,
         id: &str,
@@ -287,7 +289,7 @@ impl AuditStore {
         comment: Option<&str>,
     ) -> Result<Option<Grant>, String> {
         let sql = concat!(
-            "UPDATE fed_broker_grants SET state = $3, decided_by = $2, decided_at = now(), comment = $4 WHERE id = $1 AND state = 'pending' AND requester <> $2 RETURNING ",
+            "UPDATE fed_broker_grants SET state = $3, decided_by = $2, decided_at = now(), comment = $4, activated_at = CASE WHEN $3 = 'approved' AND starts_at <= now() THEN now() END WHERE id = $1 AND state = 'pending' AND requester <> $2 RETURNING ",
             columns!()
         );
         let state = if approve {

@@ -69,10 +69,10 @@ async fn grants_change_state_once_whichever_replica_asks() {
             .is_empty()
     );
 
-    // Its activation is seen by one replica.
+    // Approved once its start had come, it is active at once: the approver reports that, and
+    // the replicas' look finds nothing more.
     let (x, y) = tokio::join!(a.take_activated(), b.take_activated());
-    let activated = x.expect("asked").len() + y.expect("asked").len();
-    assert_eq!(activated, usize::from(approved));
+    assert_eq!(x.expect("asked").len() + y.expect("asked").len(), 0);
     if approved {
         let active = a
             .active_grant("bob", ROLE, now())
@@ -89,12 +89,42 @@ async fn grants_change_state_once_whichever_replica_asks() {
                 .is_none()
         );
     }
+    // A grant that starts later: its activation is found by one replica once it has come.
+    let start = now() + 1;
+    let later = a
+        .request_grant(&NewGrant::new(
+            "dave",
+            ROLE,
+            "Production admin",
+            start,
+            start + 2,
+        ))
+        .await
+        .expect("stored");
+    a.decide_grant(&later.id, "alice", true, None)
+        .await
+        .expect("asked")
+        .expect("approved");
+    let (x, y) = tokio::join!(a.take_activated(), b.take_activated());
+    assert_eq!(
+        x.expect("asked").len() + y.expect("asked").len(),
+        0,
+        "not yet"
+    );
 
-    // At its end, one replica expires it; then it grants nothing.
+    // At their ends, one replica expires each; then they grant nothing.
     tokio::time::sleep(Duration::from_secs(4)).await;
+    let (x, y) = tokio::join!(a.take_activated(), b.take_activated());
+    let activated: Vec<_> = x
+        .expect("asked")
+        .into_iter()
+        .chain(y.expect("asked"))
+        .collect();
+    assert_eq!(activated.len(), 1, "{activated:?}");
+    assert_eq!(activated[0].id, later.id);
     let (x, y) = tokio::join!(a.take_expired(), b.take_expired());
     let expired = x.expect("asked").len() + y.expect("asked").len();
-    assert_eq!(expired, usize::from(approved));
+    assert_eq!(expired, usize::from(approved) + 1);
     assert!(
         a.active_grant("bob", ROLE, now())
             .await

@@ -418,6 +418,9 @@ pub(crate) async fn decide_request(
                 Decision::Denied
             };
             broker.grant_step(decision, &grant, Some(&approver)).await;
+            if approved && grant.starts_at <= now() {
+                broker.grant_step(Decision::Activated, &grant, None).await;
+            }
             Redirect::to("/approvals").into_response()
         }
         Err(refusal) => broker.refuse(refusal, record).await,

@@ -1,0 +1,399 @@
+//! Just-in-time access end to end, with the real binary on two replicas sharing PostgreSQL, the
+//! real OpenID provider, the strict local stack and a webhook receiver that checks signatures:
+//! bob requests a role with a justification, alice (an approver) approves on the other replica,
+//! bob opens the console under the grant, alice ends it and bob is refused; nobody approves
+//! their own request, a non-approver's forged approval is refused, a grant expires on time and
+//! its activation and expiry are recorded once across the replicas, and break-glass is usable at
+//! once, recorded and notified.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use fed_local::Service;
+use serde_json::Value;
+use support::Browser;
+use support::broker::{
+    BrokerProcess, address_and_provider, free_port, hidden, land, records, role, signed_in,
+};
+use support::postgres::Postgres;
+
+const SECRET: &str = "webhook-signing-secret";
+
+/// The notifications a receiver took: the body of each, whose signature it checked.
+type Taken = Arc<Mutex<Vec<Value>>>;
+
+/// A webhook receiver on loopback that takes only correctly signed notifications.
+async fn receiver() -> (String, Taken) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let url = format!("http://{}/hook", listener.local_addr().expect("an address"));
+    let taken: Taken = Arc::default();
+    let keep = Arc::clone(&taken);
+    let router = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let keep = Arc::clone(&keep);
+            async move {
+                let signature = headers
+                    .get(fed_broker::SIGNATURE_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                if signature != format!("sha256={}", fed_broker::sign(SECRET.as_bytes(), &body)) {
+                    return StatusCode::UNAUTHORIZED;
+                }
+                let value: Value = serde_json::from_slice(&body).expect("JSON");
+                keep.lock().expect("the list").push(value);
+                StatusCode::OK
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, taken)
+}
+
+fn events(taken: &Taken) -> Vec<String> {
+    taken
+        .lock()
+        .expect("the list")
+        .iter()
+        .map(|v| v["event"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// POSTs `form` to `path` at `broker` as `browser`; the answer's status and its `Location` or
+/// page.
+async fn post(
+    browser: &Browser,
+    broker: &BrokerProcess,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = browser
+        .post(broker.url.join(path).expect("a URL"))
+        .form(form)
+        .send()
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    let text = match response.headers().get("location") {
+        Some(location) => location.to_str().expect("text").to_owned(),
+        None => response.text().await.expect("a page"),
+    };
+    (status, text)
+}
+
+async fn page(browser: &Browser, broker: &BrokerProcess, path: &str) -> String {
+    browser
+        .get(broker.url.join(path).expect("a URL"))
+        .send()
+        .await
+        .expect("a page")
+        .text()
+        .await
+        .expect("text")
+}
+
+/// The id of the first grant row of `page`.
+fn grant_id(page: &str) -> String {
+    let start = page.find("id=\"grant-").expect("a grant") + "id=\"grant-".len();
+    page[start..].split('"').next().expect("an id").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_approve_use_end_expire_and_break_glass() {
+    let database = Postgres::start().await;
+    let stack = fed_local::LocalStack::start()
+        .await
+        .expect("the local stack starts");
+    let admin = role(&stack, "admin").await;
+    let emergency = role(&stack, "emergency").await;
+    let entitlements = format!(
+        "[[role]]\nname = \"Production admin\"\narn = \"{admin}\"\ngroups = [\"engineering\"]\n\
+         access = \"request\"\napprovers = [\"on-call\"]\nmax_grant = \"2h\"\njustification = true\n\
+         [[role]]\nname = \"Emergency\"\narn = \"{emergency}\"\ngroups = [\"engineering\"]\nbreak_glass = true\n"
+    );
+    let (hook, taken) = receiver().await;
+    let (port, public, callback, provider) = address_and_provider().await;
+    let extra = "[audit]\ndatabase_url_env = \"FED_BROKER_DATABASE_URL\"\n\
+                 [notify]\nwebhook_url_env = \"FED_BROKER_WEBHOOK_URL\"\nsecret_env = \"FED_BROKER_WEBHOOK_SECRET\"\n\
+                 [grants]\nmin_grant = \"1s\"\n";
+    let env = [
+        ("FED_BROKER_DATABASE_URL", database.url.as_str()),
+        ("FED_BROKER_WEBHOOK_URL", hook.as_str()),
+        ("FED_BROKER_WEBHOOK_SECRET", SECRET),
+    ];
+    let a =
+        BrokerProcess::start_with_env(port, &public, &provider, &stack, &entitlements, extra, &env)
+            .await;
+    let b = BrokerProcess::start_with_env(
+        free_port(),
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        extra,
+        &env,
+    )
+    .await;
+    let (bob, bob_csrf) = signed_in(&a, &callback, "bob").await;
+    let (alice, alice_csrf) = signed_in(&a, &callback, "alice").await;
+    let (carol, carol_csrf) = signed_in(&a, &callback, "carol").await;
+
+    // Bob's role page offers the role on request, and the request form.
+    let roles = page(&bob, &a, "/").await;
+    assert!(roles.contains("Request access"), "{roles}");
+    let form = page(&bob, &a, &format!("/request?role={admin}")).await;
+    assert!(
+        form.contains("name=\"justification\"") && form.contains(" required"),
+        "{form}"
+    );
+    // Without a grant, no console.
+    let (status, _) = post(
+        &bob,
+        &a,
+        "/console",
+        &[("csrf", &bob_csrf), ("role", &admin)],
+    )
+    .await;
+    assert_eq!(status, 403);
+    // A justification is required; a length over max_grant is refused.
+    let ask = |duration: &'static str, why: &'static str| {
+        let bob = &bob;
+        let a = &a;
+        let csrf = bob_csrf.clone();
+        let admin = admin.clone();
+        async move {
+            post(
+                bob,
+                a,
+                "/request",
+                &[
+                    ("csrf", &csrf),
+                    ("role", &admin),
+                    ("duration", duration),
+                    ("justification", why),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, refused) = ask("1h", "").await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused.contains("justification_required"), "{refused}");
+    let (status, _) = ask("3h", "INC-42").await;
+    assert_eq!(status, 400);
+    let (status, location) = ask("1h", "deploy the fix for INC-42").await;
+    assert_eq!((status, location.as_str()), (303, "/requests"));
+    let mine = page(&bob, &a, "/requests").await;
+    assert!(
+        mine.contains("pending") && mine.contains("INC-42"),
+        "{mine}"
+    );
+    let id = grant_id(&mine);
+
+    // Carol is no approver: her forged approval is refused.
+    let (status, _) = post(
+        &carol,
+        &b,
+        "/approvals",
+        &[
+            ("csrf", &carol_csrf),
+            ("grant", &id),
+            ("decision", "approve"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    // Alice approves on the other replica.
+    let approvals = page(&alice, &b, "/approvals").await;
+    assert!(
+        approvals.contains("bob@example.com") && approvals.contains("value=\"approve\""),
+        "{approvals}"
+    );
+    let (status, _) = post(
+        &alice,
+        &b,
+        "/approvals",
+        &[
+            ("csrf", &alice_csrf),
+            ("grant", &id),
+            ("decision", "approve"),
+            ("comment", "go ahead"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    // Bob opens the console under the grant, as himself.
+    stack.log().clear();
+    let response = bob
+        .post(a.url.join("console").expect("a URL"))
+        .form(&[("csrf", bob_csrf.as_str()), ("role", admin.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    let (_, landed) = land(response).await;
+    assert!(
+        landed.contains("assumed-role/admin/bob@example.com"),
+        "{landed}"
+    );
+    let assumed = stack.log().calls(Service::Sts, "AssumeRole");
+    let asked: u64 = assumed[0]
+        .param("DurationSeconds")
+        .and_then(|d| d.parse().ok())
+        .expect("a duration");
+    assert!(asked <= 3600, "no longer than the grant has left: {asked}");
+    assert_eq!(assumed[0].param("SourceIdentity"), Some("bob@example.com"));
+    let roles = page(&bob, &a, "/").await;
+    assert!(roles.contains("Granted until"), "{roles}");
+
+    // Alice asks for the role herself and cannot approve her own request.
+    let (status, _) = post(
+        &alice,
+        &a,
+        "/request",
+        &[
+            ("csrf", &alice_csrf),
+            ("role", &admin),
+            ("duration", "1h"),
+            ("justification", "audit"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let own = grant_id(&page(&alice, &a, "/requests").await);
+    let approvals = page(&alice, &a, "/approvals").await;
+    assert!(approvals.contains("Your own request"), "{approvals}");
+    let (status, refused) = post(
+        &alice,
+        &a,
+        "/approvals",
+        &[
+            ("csrf", &alice_csrf),
+            ("grant", &own),
+            ("decision", "approve"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(refused.contains("self_approval"), "{refused}");
+
+    // Alice ends bob's grant: his next console session is refused.
+    let (status, _) = post(
+        &alice,
+        &b,
+        "/grants/end",
+        &[("csrf", &alice_csrf), ("grant", &id)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _) = post(
+        &bob,
+        &a,
+        "/console",
+        &[("csrf", &bob_csrf), ("role", &admin)],
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // A grant of two seconds: active, then expired, each recorded once by the two replicas.
+    let (status, _) = ask("2s", "a quick look").await;
+    assert_eq!(status, 303);
+    let short = grant_id(&page(&bob, &a, "/requests").await);
+    let (status, _) = post(
+        &alice,
+        &a,
+        "/approvals",
+        &[
+            ("csrf", &alice_csrf),
+            ("grant", &short),
+            ("decision", "approve"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+
+    // Break glass: at once, without approval.
+    let (status, _) = post(
+        &bob,
+        &b,
+        "/console",
+        &[("csrf", &bob_csrf), ("role", &emergency)],
+    )
+    .await;
+    assert_eq!(status, 303);
+
+    // Two ticks of both replicas: the short grant began and ended.
+    tokio::time::sleep(fed_broker::GRANT_TICK * 2 + Duration::from_secs(2)).await;
+    let mine = page(&bob, &a, "/requests").await;
+    assert!(mine.contains("ended (expired)"), "{mine}");
+
+    let (out_a, _) = a.stop().await;
+    let (out_b, _) = b.stop().await;
+    let all: Vec<Value> = records(&out_a).into_iter().chain(records(&out_b)).collect();
+    let of = |decision: &str, grant: &str| {
+        all.iter()
+            .filter(|r| r["decision"] == decision && r["grant_id"] == grant)
+            .count()
+    };
+    assert_eq!(of("requested", &id), 1);
+    assert_eq!(of("approved", &id), 1);
+    assert_eq!(of("activated", &id), 1, "once across the replicas");
+    assert_eq!(of("ended", &id), 1);
+    assert_eq!(of("activated", &short), 1, "once across the replicas");
+    assert_eq!(of("expired", &short), 1, "once across the replicas");
+    let approved = all
+        .iter()
+        .find(|r| r["decision"] == "approved" && r["grant_id"] == id.as_str())
+        .expect("approved");
+    assert_eq!(approved["actor"], "alice@example.com");
+    assert_eq!(approved["user"], "bob@example.com");
+    assert_eq!(approved["justification"], "deploy the fix for INC-42");
+    assert_eq!(approved["comment"], "go ahead");
+    let issued = all
+        .iter()
+        .find(|r| r["decision"] == "issued" && r["grant_id"] == id.as_str())
+        .expect("issued under the grant");
+    assert_eq!(issued["user"], "bob@example.com");
+    assert!(
+        all.iter()
+            .any(|r| r["decision"] == "break_glass" && r["role_arn"] == emergency.as_str()),
+        "{out_b}"
+    );
+    assert!(
+        all.iter()
+            .any(|r| r["decision"] == "denied" && r["reason"] == "self_approval")
+    );
+
+    // The webhook got every step, each correctly signed (it refuses others).
+    let got = events(&taken);
+    for event in [
+        "requested",
+        "approved",
+        "activated",
+        "ended",
+        "expired",
+        "break_glass",
+    ] {
+        assert!(got.iter().any(|e| e == event), "{event} in {got:?}");
+    }
+    let approved = taken
+        .lock()
+        .expect("the list")
+        .iter()
+        .find(|v| v["event"] == "approved" && v["grant_id"] == id.as_str())
+        .cloned()
+        .expect("approved");
+    assert_eq!(
+        approved["text"],
+        "alice@example.com approved bob@example.com's request for Production admin for 1h: deploy the fix for INC-42 (go ahead)"
+    );
+    provider.stop().await;
+    database.stop().await;
+}
