@@ -17,7 +17,7 @@ use fed_local::Service;
 use serde_json::Value;
 use support::Browser;
 use support::broker::{
-    BrokerProcess, address_and_provider, free_port, hidden, land, records, role, signed_in,
+    BrokerProcess, address_and_provider, free_port, land, records, role, signed_in,
 };
 use support::postgres::Postgres;
 
