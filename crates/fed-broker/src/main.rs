@@ -15,13 +15,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use fed_broker::{
-    AuditStore, Broker, Config, Decision, Event, Issuer, KeyRing, Notice, Notifier, Provider,
-    Record, Rules, Serving,
-};
+use fed_broker::{AuditStore, Broker, Config, Issuer, KeyRing, Provider, Rules, Serving};
 use fed_flow::{ServiceCredentials, Signer, SignerConfig};
 
 mod explain;
+mod revoke;
+
+use revoke::{Failure, revoke};
 
 /// The custom identity broker for the AWS console.
 #[derive(Debug, Parser)]
@@ -197,131 +197,8 @@ fn check(path: &Path) -> anyhow::Result<String> {
     ))
 }
 
-/// Why a command failed: a mistake in the files or arguments (exit 2), or the store (exit 1).
-enum Failure {
-    Setup(anyhow::Error),
-    Store(anyhow::Error),
-}
-
-/// Ends `user`'s broker sessions: recorded in the store, which every replica asks, and audited
-/// on stdout and in the store.
-fn revoke(path: &Path, user: Option<&str>, grant: Option<&str>) -> Result<String, Failure> {
-    let config = Config::load(path).map_err(|e| Failure::Setup(e.into()))?;
-    let (flag, value) = match (user, grant) {
-        (Some(user), _) => ("--user", user.trim()),
-        (None, Some(grant)) => ("--grant", grant.trim()),
-        (None, None) => ("--user", ""),
-    };
-    if value.is_empty() || value.chars().any(char::is_control) || value.len() > 1024 {
-        return Err(Failure::Setup(anyhow::anyhow!(
-            "{flag}: expected {}, without control characters",
-            if flag == "--user" {
-                "the user as the broker names them (such as alice@example.com)"
-            } else {
-                "a grant's id, as /requests shows it"
-            }
-        )));
-    }
-    let Some(name) = &config.audit.database_url_env else {
-        return Err(Failure::Setup(anyhow::anyhow!(
-            "{}: revoking needs the audit store, which keeps revocations for every replica; set audit.database_url_env",
-            path.display()
-        )));
-    };
-    let url = secret(name).map_err(Failure::Setup)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Store(e.into()))?;
-    runtime.block_on(async {
-        let store = AuditStore::connect(name, &url)
-            .await
-            .map_err(|e| Failure::Store(e.into()))?;
-        if grant.is_some() {
-            return revoke_grant(&config, &store, value).await;
-        }
-        let user = value;
-        // Every session of theirs began at most a lifetime ago, so none outlives this.
-        let until = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default()
-            + config.session.lifetime.as_secs();
-        store
-            .revoke_user(user, until)
-            .await
-            .map_err(|e| Failure::Store(e.into()))?;
-        let mut record = Record::new(Decision::Revoked, random_id());
-        record.user = Some(user.to_owned());
-        store
-            .record(&record)
-            .await
-            .map_err(|e| Failure::Store(e.into()))?;
-        // The audit record on stdout, as the broker writes its own.
-        record
-            .write_to(&mut std::io::stdout().lock())
-            .map_err(|e| Failure::Store(e.into()))?;
-        Ok(format!(
-            "{user}: every broker session begun until now is ended on every replica"
-        ))
-    })
-}
-
-/// Ends grant `id` as revoked: recorded in the store and on stdout, and announced to the
-/// webhook when one is configured (waiting for it, as the command has nothing else to do).
-async fn revoke_grant(config: &Config, store: &AuditStore, id: &str) -> Result<String, Failure> {
-    const OPERATOR: &str = "fed-broker revoke";
-    let Some(grant) = store
-        .end_grant(id, OPERATOR, true)
-        .await
-        .map_err(|problem| Failure::Store(anyhow::anyhow!("the audit store: {problem}")))?
-    else {
-        return Err(Failure::Store(anyhow::anyhow!(
-            "--grant {id}: no such grant is pending or approved (see the person's /requests)"
-        )));
-    };
-    let mut record = Record::new(Decision::Revoked, random_id()).of_grant(&grant);
-    record.actor = Some(OPERATOR.to_owned());
-    store
-        .record(&record)
-        .await
-        .map_err(|e| Failure::Store(e.into()))?;
-    record
-        .write_to(&mut std::io::stdout().lock())
-        .map_err(|e| Failure::Store(e.into()))?;
-    if let Some(notify) = &config.notify
-        && let (Ok(url), Ok(secret)) = (secret(&notify.webhook_url_env), secret(&notify.secret_env))
-        && let Ok(url) = url::Url::parse(url.trim())
-    {
-        let mut notice = Notice::new(
-            Event::Revoked,
-            OPERATOR,
-            &grant.requester,
-            &grant.role_name,
-            &grant.role_arn,
-        );
-        notice.grant_id = Some(grant.id.clone());
-        notice.starts_at = Some(grant.starts_at);
-        notice.ends_at = Some(grant.ends_at);
-        if !Notifier::new(url, &secret).deliver(&notice).await {
-            eprintln!("warning: the webhook did not take the notification; the grant is revoked");
-        }
-    }
-    Ok(format!(
-        "grant {id} of {} for {} is revoked",
-        grant.requester, grant.role_name
-    ))
-}
-
-/// An id for a record made outside a request.
-fn random_id() -> String {
-    let mut buf = [0u8; 8];
-    getrandom::fill(&mut buf).expect("the system's random number generator");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A variable the configuration names, which must be set.
-fn secret(name: &str) -> anyhow::Result<String> {
+pub(crate) fn secret(name: &str) -> anyhow::Result<String> {
     std::env::var(name)
         .ok()
         .filter(|v| !v.trim().is_empty())
