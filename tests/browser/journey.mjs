@@ -81,10 +81,10 @@ try {
   // Back at the broker, signed in: its role page.
   await page.waitForSelector('#user');
   const signedIn = await page.$eval('#user', (e) => e.textContent);
-  const roles = await page.$$eval('#roles li h2', (names) => names.map((n) => n.textContent));
+  const roles = await page.$$eval('#roles li h3', (names) => names.map((n) => n.textContent));
   let item;
   for (const li of await page.$$('#roles li')) {
-    if ((await li.$eval('h2', (h) => h.textContent)) === roleName) item = li;
+    if ((await li.$eval('h3', (h) => h.textContent)) === roleName) item = li;
   }
   if (!item) throw new Error(`no role named ${roleName} on the page: ${JSON.stringify(roles)}`);
   for (const [name, value] of [['service', service], ['region', region]]) {

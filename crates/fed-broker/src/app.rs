@@ -52,6 +52,7 @@ pub fn app(broker: Arc<Broker>) -> Router {
             get(grants::approvals).post(grants::decide_request),
         )
         .route("/grants/end", post(grants::end))
+        .route("/style.css", get(stylesheet))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz));
     if broker.config.server.metrics_listen.is_none() {
@@ -75,6 +76,17 @@ pub fn metrics_app(broker: Arc<Broker>) -> Router {
     Router::new()
         .route("/metrics", get(health::metrics))
         .with_state(broker)
+}
+
+/// The pages' stylesheet, which browsers may keep for an hour.
+async fn stylesheet() -> Response {
+    axum::response::IntoResponse::into_response((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        crate::pages::STYLESHEET,
+    ))
 }
 
 /// Cuts a request that takes longer than [`REQUEST_TIMEOUT`], and refuses it.
@@ -107,10 +119,13 @@ async fn safe_for_browsers(
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (header::CACHE_CONTROL, "no-store"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // Nothing is kept by browsers or proxies, except what says it may be (the stylesheet).
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     if broker.config.public_url.scheme() == "https" {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

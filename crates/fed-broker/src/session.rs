@@ -14,6 +14,13 @@ use crate::rules::Rules;
 pub(crate) const LOGIN_COOKIE: &str = "fed_login";
 /// The cookie of a signed-in person.
 pub(crate) const SESSION_COOKIE: &str = "fed_session";
+/// The cookie of the roles a person used last, shown first on the role page.
+pub(crate) const RECENT_COOKIE: &str = "fed_recent";
+/// How many recent roles it keeps.
+pub(crate) const RECENT_ROLES: usize = 5;
+/// How long it is kept.
+pub(crate) const RECENT_LIFETIME: std::time::Duration =
+    std::time::Duration::from_secs(30 * 24 * 3600);
 /// The largest sealed session cookie the broker sets: browsers keep cookies of up to 4096
 /// bytes, name and attributes included.
 pub(crate) const MAX_COOKIE_BYTES: usize = 3800;

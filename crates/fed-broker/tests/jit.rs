@@ -252,6 +252,19 @@ async fn request_approve_use_end_expire_and_break_glass() {
     assert_eq!(assumed[0].param("SourceIdentity"), Some("bob@example.com"));
     let roles = page(&bob, &a, "/").await;
     assert!(roles.contains("Granted until"), "{roles}");
+    // The role he used comes first.
+    let recent = roles
+        .split("<section id=\"recent\">")
+        .nth(1)
+        .expect("recently used roles");
+    assert!(
+        recent
+            .split("</section>")
+            .next()
+            .unwrap_or_default()
+            .contains("Production admin"),
+        "{roles}"
+    );
 
     // Alice asks for the role herself and cannot approve her own request.
     let (status, _) = post(

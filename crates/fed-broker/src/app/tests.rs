@@ -621,3 +621,22 @@ async fn a_console_for_a_role_not_entitled_names_no_policy() {
     assert_eq!(test.out.reasons(), ["not_entitled"]);
     assert!(records[0].get("policies").is_none(), "{:?}", records[0]);
 }
+
+#[tokio::test]
+async fn the_stylesheet_is_served_and_may_be_kept() {
+    let test = broker("").await;
+    let css = test.send(get("/style.css", None)).await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&css, "content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert_eq!(
+        header_of(&css, "cache-control"),
+        Some("public, max-age=3600")
+    );
+    assert_eq!(header_of(&css, "x-content-type-options"), Some("nosniff"));
+    let text = text(css).await;
+    assert!(text.contains("prefers-color-scheme: dark"), "{text}");
+    assert!(!text.contains("http"), "nothing from elsewhere: {text}");
+}

@@ -18,6 +18,7 @@ use crate::extract::{ClientIp, SignedIn, form};
 use crate::issue::{self, Issued};
 use crate::policy::{Action, Facts, Question};
 use crate::refusal::{Reason, Refusal};
+use crate::session::{RECENT_COOKIE, RECENT_LIFETIME, RECENT_ROLES};
 
 /// The shortest console session STS gives.
 const MIN_SESSION: Duration = Duration::from_secs(15 * 60);
@@ -33,6 +34,7 @@ pub(crate) struct ConsoleForm {
 pub(crate) async fn console(
     State(broker): Shared,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     session: Result<SignedIn, Refusal>,
     body: Result<Form<ConsoleForm>, FormRejection>,
 ) -> Response {
@@ -59,7 +61,18 @@ pub(crate) async fn console(
             if let Ok(value) = header::HeaderValue::from_str(&timing) {
                 response.headers_mut().insert("server-timing", value);
             }
-            response
+            // The role page shows the roles used last first.
+            let mut recent: Vec<String> = broker
+                .keys
+                .open(&crate::extract::jar(&headers), RECENT_COOKIE)
+                .unwrap_or_default();
+            if let Some(role) = &record.role_arn {
+                recent.retain(|arn| arn != role);
+                recent.insert(0, role.clone());
+                recent.truncate(RECENT_ROLES);
+            }
+            let cookie = broker.keys.seal(RECENT_COOKIE, &recent, RECENT_LIFETIME);
+            super::with_cookies(response, &[cookie])
         }
         Err(refusal) => broker.refuse(refusal, record).await,
     }

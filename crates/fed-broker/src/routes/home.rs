@@ -12,11 +12,19 @@ use super::Shared;
 use crate::extract::{ClientIp, SignedIn};
 use crate::pages;
 use crate::refusal::{Reason, Refusal};
+use crate::session::RECENT_COOKIE;
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Filter {
+    q: Option<String>,
+}
 
 pub(crate) async fn home(
     axum::extract::State(broker): Shared,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     session: Result<SignedIn, Refusal>,
+    filter: Result<axum::extract::Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     match session {
         Ok(SignedIn(session)) => {
@@ -41,13 +49,23 @@ pub(crate) async fn home(
                 },
                 _ => Vec::new(),
             };
-            Html(pages::roles(
-                &session.person,
-                &roles,
-                &session.csrf,
-                &grants,
-                crate::grants::now(),
-            ))
+            let query = filter.ok().and_then(|axum::extract::Query(f)| f.q);
+            let recent: Vec<String> = broker
+                .keys
+                .open(&crate::extract::jar(&headers), RECENT_COOKIE)
+                .unwrap_or_default();
+            Html(
+                pages::RolePage {
+                    person: &session.person,
+                    roles: &roles,
+                    csrf: &session.csrf,
+                    grants: &grants,
+                    now: crate::grants::now(),
+                    query: query.as_deref(),
+                    recent: &recent,
+                }
+                .render(),
+            )
             .into_response()
         }
         // The store cannot say whether the session was revoked: refused, not sent round.

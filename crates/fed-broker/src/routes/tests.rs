@@ -83,7 +83,7 @@ fn the_role_page_offers_what_each_role_allows() {
     let roles: Vec<_> = entitlements
         .for_user(&person.user, &person.groups)
         .collect();
-    let page = crate::pages::roles(&person, &roles, "token", &[], 0);
+    let page = role_page(&person, &roles, None, &[]);
     let forms: Vec<&str> = page.split("<li>").skip(1).collect();
     assert_eq!(forms.len(), 3, "{page}");
     // Limited: exactly its services and regions, to choose from.
@@ -144,7 +144,8 @@ fn a_role_on_request_is_offered_as_a_request_and_break_glass_is_marked() {
     let roles: Vec<_> = entitlements
         .for_user(&person.user, &person.groups)
         .collect();
-    let page = crate::pages::roles(&person, &roles, "token", &[], 0);
+    let page = role_page(&person, &roles, None, &[]);
+    let page = page.replace("<link ", "<LINK ");
     let items: Vec<&str> = page.split("<li").skip(1).collect();
     assert_eq!(items.len(), 2, "{page}");
     // On request: no console form, a link to request it.
@@ -164,4 +165,87 @@ fn a_role_on_request_is_offered_as_a_request_and_break_glass_is_marked() {
         "{}",
         items[1]
     );
+}
+
+/// The role page of `person` with `roles`, filtered by `query`, with `recent` roles.
+fn role_page(
+    person: &crate::oidc::Person,
+    roles: &[&crate::entitlements::Entitlement],
+    query: Option<&str>,
+    recent: &[String],
+) -> String {
+    crate::pages::RolePage {
+        person,
+        roles,
+        csrf: "token",
+        grants: &[],
+        now: 0,
+        query,
+        recent,
+    }
+    .render()
+}
+
+#[test]
+fn many_roles_are_grouped_by_account_filtered_and_recent_first() {
+    let mut text = String::new();
+    for account in ["production", "staging", "sandbox"] {
+        for n in 0..20 {
+            let id = match account {
+                "production" => "111111111111",
+                "staging" => "222222222222",
+                _ => "333333333333",
+            };
+            text += &format!(
+                "[[role]]\nname = \"{account} role {n:02}\"\narn = \"arn:aws:iam::{id}:role/{account}-{n:02}\"\n\
+                 account = \"{account}\"\ngroups = [\"g\"]\n"
+            );
+        }
+    }
+    let entitlements = crate::entitlements::Entitlements::parse(&text).expect("entitlements");
+    let person = crate::oidc::Person {
+        user: "alice@example.com".into(),
+        groups: vec!["g".into()],
+        issuer: "https://login.example.com".into(),
+        subject: "248289761001".into(),
+        amr: Vec::new(),
+    };
+    let roles: Vec<_> = entitlements
+        .for_user(&person.user, &person.groups)
+        .collect();
+    let page = role_page(&person, &roles, None, &[]);
+    // Grouped by account, the accounts in order.
+    let headings: Vec<&str> = page
+        .split("<h2>Account ")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap_or_default())
+        .collect();
+    assert_eq!(headings, ["production", "sandbox", "staging"]);
+    assert_eq!(page.matches("<li>").count(), 60);
+    assert!(page.contains("/style.css"), "the stylesheet is linked");
+    // The filter, without JavaScript: a query.
+    let page = role_page(&person, &roles, Some("STAGING role 1"), &[]);
+    assert_eq!(page.matches("<li>").count(), 10, "{page}");
+    assert!(page.contains("value=\"STAGING role 1\""), "{page}");
+    let page = role_page(&person, &roles, Some("<script>"), &[]);
+    assert!(page.contains("id=\"no-match\""), "{page}");
+    assert!(!page.contains("<script>"), "escaped: {page}");
+    // The roles used last come first, the latest first.
+    let recent = [
+        "arn:aws:iam::333333333333:role/sandbox-07".to_owned(),
+        "arn:aws:iam::111111111111:role/production-03".to_owned(),
+        "arn:aws:iam::999999999999:role/gone".to_owned(),
+    ];
+    let page = role_page(&person, &roles, None, &recent);
+    let section = page
+        .split("<section id=\"recent\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("recent roles");
+    let names: Vec<&str> = section
+        .split("<h3>")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["sandbox role 07", "production role 03"]);
 }
