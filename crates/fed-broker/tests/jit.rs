@@ -141,6 +141,8 @@ async fn request_approve_use_end_expire_and_break_glass() {
         &env,
     )
     .await;
+    // The pages people use, as served, checked for accessibility at the end.
+    let mut seen: Vec<(&str, String)> = Vec::new();
     let (bob, bob_csrf) = signed_in(&a, &callback, "bob").await;
     let (alice, alice_csrf) = signed_in(&a, &callback, "alice").await;
     let (carol, carol_csrf) = signed_in(&a, &callback, "carol").await;
@@ -148,7 +150,9 @@ async fn request_approve_use_end_expire_and_break_glass() {
     // Bob's role page offers the role on request, and the request form.
     let roles = page(&bob, &a, "/").await;
     assert!(roles.contains("Request access"), "{roles}");
+    seen.push(("roles", roles.clone()));
     let form = page(&bob, &a, &format!("/request?role={admin}")).await;
+    seen.push(("request", form.clone()));
     assert!(
         form.contains("name=\"justification\"") && form.contains(" required"),
         "{form}"
@@ -186,6 +190,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
     let (status, refused) = ask("1h", "").await;
     assert_eq!(status, 400, "{refused}");
     assert!(refused.contains("justification_required"), "{refused}");
+    seen.push(("refused", refused.clone()));
     let (status, _) = ask("3h", "INC-42").await;
     assert_eq!(status, 400);
     let (status, location) = ask("1h", "deploy the fix for INC-42").await;
@@ -195,6 +200,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
         mine.contains("pending") && mine.contains("INC-42"),
         "{mine}"
     );
+    seen.push(("requests", mine.clone()));
     let id = grant_id(&mine);
 
     // Carol is no approver: her forged approval is refused.
@@ -216,6 +222,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
         approvals.contains("bob@example.com") && approvals.contains("value=\"approve\""),
         "{approvals}"
     );
+    seen.push(("approvals", approvals.clone()));
     let (status, _) = post(
         &alice,
         &b,
@@ -252,6 +259,8 @@ async fn request_approve_use_end_expire_and_break_glass() {
     assert_eq!(assumed[0].param("SourceIdentity"), Some("bob@example.com"));
     let roles = page(&bob, &a, "/").await;
     assert!(roles.contains("Granted until"), "{roles}");
+    seen.push(("roles-granted", roles.clone()));
+    let stylesheet = page(&bob, &a, "/style.css").await;
     // The role he used comes first.
     let recent = roles
         .split("<section id=\"recent\">")
@@ -407,6 +416,16 @@ async fn request_approve_use_end_expire_and_break_glass() {
         approved["text"],
         "alice@example.com approved bob@example.com's request for Production admin for 1h: deploy the fix for INC-42 (go ahead)"
     );
+    // Every page passes axe-core, light and dark, on a desktop and a phone, without
+    // scrolling sideways.
+    let chromium = support::journey::chromium().expect(support::journey::MISSING_CHROMIUM);
+    let checked = support::journey::accessibility(&chromium, &stylesheet, &seen).await;
+    let results = checked["pages"].as_array().expect("results");
+    assert_eq!(results.len(), seen.len() * 4);
+    for result in results {
+        assert_eq!(result["violations"], serde_json::json!([]), "{result}");
+        assert_eq!(result["overflow"], false, "{result}");
+    }
     provider.stop().await;
     database.stop().await;
 }

@@ -153,7 +153,7 @@ pub(crate) fn my_requests(person: &Person, grants: &[Grant], csrf: &str, now: u6
     if grants.is_empty() {
         body += "<p id=\"no-requests\">You have not asked for any role.</p>\n";
     } else {
-        body += "<table id=\"requests\"><tr><th>Role</th><th>For</th><th>State</th><th>Why</th><th></th></tr>\n";
+        body += "<table id=\"requests\"><tr><th>Role</th><th>For</th><th>State</th><th>Why</th><th>Actions</th></tr>\n";
         for grant in grants {
             let open = grant.state == GrantState::Pending
                 || (grant.state == GrantState::Approved && now < grant.ends_at);
@@ -185,7 +185,7 @@ pub(crate) fn approvals(
     if pending.is_empty() {
         body += "<p id=\"no-approvals\">No request waits for you.</p>\n";
     } else {
-        body += "<table id=\"approvals\"><tr><th>Who</th><th>Role</th><th>For</th><th>State</th><th>Why</th><th></th></tr>\n";
+        body += "<table id=\"approvals\"><tr><th>Who</th><th>Role</th><th>For</th><th>State</th><th>Why</th><th>Actions</th></tr>\n";
         for (grant, may_decide) in pending {
             let actions = if grant.requester == person.user {
                 "Your own request: another approver decides.".to_owned()
