@@ -134,6 +134,20 @@ async fn json_output_has_a_stable_shape() {
         .await;
     assert_success(&out);
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    // The keys come in one order, whatever features serde_json was built with.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at: Vec<usize> = [
+        "expires_at",
+        "kind",
+        "partition",
+        "principal_arn",
+        "session_duration",
+        "url",
+    ]
+    .iter()
+    .map(|key| text.find(&format!("\"{key}\":")).expect("the key"))
+    .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     let url = url::Url::parse(value["url"].as_str().expect("url is a string")).expect("a URL");
     assert!(query(&url, "SigninToken").is_some_and(|t| !t.is_empty()));
     insta::assert_json_snapshot!(value, {

@@ -218,7 +218,7 @@ pub(crate) fn failure(err: &fed_flow::Error) -> Failure {
 /// The URL, or with `--json` the JSON object, on stdout.
 pub(crate) fn print(args: &UrlArgs, outcome: &Outcome) -> anyhow::Result<()> {
     if args.json {
-        return output::print_line(&outcome.to_json().to_string());
+        return output::print_line(&outcome.to_json());
     }
     output::print_line(outcome.console.expose())
 }

@@ -14,18 +14,34 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    /// The `--json` object. `kind` tells it from `--portal`'s; `expires_at` is when the sign-in
-    /// URL stops working.
-    pub(crate) fn to_json(&self) -> serde_json::Value {
+    /// The `--json` object, its keys in a fixed (alphabetical) order whatever features
+    /// serde_json is built with. `kind` tells it from `--portal`'s; `expires_at` is when the
+    /// sign-in URL stops working.
+    pub(crate) fn to_json(&self) -> String {
+        /// The object, field by field in the order printed.
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            expires_at: String,
+            kind: &'static str,
+            partition: &'a str,
+            principal_arn: &'a str,
+            session_duration: Option<u32>,
+            url: &'a str,
+        }
         let expires = time::OffsetDateTime::from(self.console.expires_at());
-        serde_json::json!({
-            "url": self.console.expose(),
-            "kind": "federation",
-            "principal_arn": self.principal_arn,
-            "partition": self.partition.as_str(),
-            "expires_at": expires.format(&Rfc3339).unwrap_or_default(),
-            "session_duration": self.console.session.session_duration.map(SessionDuration::seconds),
+        serde_json::to_string(&Json {
+            expires_at: expires.format(&Rfc3339).unwrap_or_default(),
+            kind: "federation",
+            partition: self.partition.as_str(),
+            principal_arn: &self.principal_arn,
+            session_duration: self
+                .console
+                .session
+                .session_duration
+                .map(SessionDuration::seconds),
+            url: self.console.expose(),
         })
+        .unwrap_or_default()
     }
 }
 

@@ -195,16 +195,28 @@ fn deliver(
 /// The link, or with `--json` one object shaped as the sign-in URL's.
 fn print(args: &UrlArgs, shortcut: &PortalShortcut) -> anyhow::Result<()> {
     if args.json {
-        let json = serde_json::json!({
-            "url": shortcut.link.as_str(),
-            "kind": "portal",
-            "profile": shortcut.profile,
-            "account_id": shortcut.account_id,
-            "role_name": shortcut.permission_set,
-            "partition": shortcut.partition.as_str(),
-            "destination": shortcut.destination.as_ref().map(url::Url::as_str),
-        });
-        return output::print_line(&json.to_string());
+        /// The object, its keys in a fixed (alphabetical) order.
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            account_id: &'a str,
+            destination: Option<&'a str>,
+            kind: &'static str,
+            partition: &'a str,
+            profile: &'a str,
+            role_name: &'a str,
+            url: &'a str,
+        }
+        let json = serde_json::to_string(&Json {
+            account_id: &shortcut.account_id,
+            destination: shortcut.destination.as_ref().map(url::Url::as_str),
+            kind: "portal",
+            partition: shortcut.partition.as_str(),
+            profile: &shortcut.profile,
+            role_name: &shortcut.permission_set,
+            url: shortcut.link.as_str(),
+        })
+        .unwrap_or_default();
+        return output::print_line(&json);
     }
     output::print_line(shortcut.link.as_str())
 }
