@@ -419,7 +419,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
     // Every page passes axe-core, light and dark, on a desktop and a phone, without
     // scrolling sideways.
     let chromium = support::journey::chromium().expect(support::journey::MISSING_CHROMIUM);
-    let checked = support::journey::accessibility(&chromium, &stylesheet, &seen).await;
+    let checked = support::accessibility::accessibility(&chromium, &stylesheet, &seen).await;
     let results = checked["pages"].as_array().expect("results");
     assert_eq!(results.len(), seen.len() * 4);
     for result in results {

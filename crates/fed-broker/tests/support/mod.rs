@@ -6,6 +6,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod accessibility;
 pub mod broker;
 pub mod journey;
 pub mod postgres;
