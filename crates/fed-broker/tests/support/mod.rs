@@ -2,7 +2,8 @@
 //! `tests/oidc-provider`, and the misbehaving `rogue.mjs` beside it; a browser that signs in
 //! at them; the broker as a process (`broker.rs`), a throw-away PostgreSQL for its audit
 //! store (`postgres.rs`), and headless Chromium driven through the broker by the workspace's
-//! `tests/browser` (`journey.rs`, which the workspace's `tests/it` uses too).
+//! `tests/browser` (`journey.rs`, which the workspace's `tests/it` uses too), which also checks
+//! the broker's pages with axe-core (`accessibility.rs`).
 
 #![allow(dead_code, unreachable_pub)]
 
