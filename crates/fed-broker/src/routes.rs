@@ -23,12 +23,30 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::broker::Broker;
+use crate::extract::SignedIn;
+use crate::refusal::{Reason, Refusal};
+use crate::session::Session;
 
 /// The state every route takes.
 pub(crate) type Shared = State<Arc<Broker>>;
+
+/// The pages need a signed-in person; without one, sign in first.
+pub(crate) async fn page_session(
+    broker: &Broker,
+    ip: std::net::IpAddr,
+    session: Result<SignedIn, Refusal>,
+) -> Result<Session, Response> {
+    match session {
+        Ok(SignedIn(session)) => Ok(session),
+        Err(refusal) if refusal.reason == Reason::RevocationUnavailable => {
+            Err(broker.refuse(refusal, broker.record(ip)).await)
+        }
+        Err(_) => Err(Redirect::to("/login").into_response()),
+    }
+}
 
 /// `response` with `cookies` set.
 pub(crate) fn with_cookies(

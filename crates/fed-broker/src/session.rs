@@ -75,6 +75,18 @@ impl Session {
     }
 }
 
+impl crate::audit::Record {
+    /// Names the session's person in the record: who, as the broker and the provider name
+    /// them, their groups, and the session.
+    pub(crate) fn of_session(&mut self, session: &Session) {
+        self.user = Some(session.person.user.clone());
+        self.iss = Some(session.person.issuer.clone());
+        self.sub = Some(session.person.subject.clone());
+        self.groups.clone_from(&session.person.groups);
+        self.session_id = Some(session.id.clone());
+    }
+}
+
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> u64 {
     SystemTime::now()

@@ -95,11 +95,7 @@ async fn issue_for(
     record.service.clone_from(&form.service);
     record.region.clone_from(&form.region);
     let SignedIn(session) = session?;
-    record.user = Some(session.person.user.clone());
-    record.iss = Some(session.person.issuer.clone());
-    record.sub = Some(session.person.subject.clone());
-    record.groups.clone_from(&session.person.groups);
-    record.session_id = Some(session.id.clone());
+    record.of_session(&session);
     if !broker.limits.user_allows(&session.person.user) {
         return Err(Reason::RateLimitedUser.into());
     }

@@ -24,7 +24,6 @@ use std::time::Duration;
 
 use axum::extract::Form;
 use axum::extract::rejection::FormRejection;
-use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::audit::Record;
 use crate::broker::Broker;
@@ -53,11 +52,7 @@ pub(crate) async fn admitted<T: WithCsrf>(
     }
     let fields = form(body)?;
     let SignedIn(session) = session?;
-    record.user = Some(session.person.user.clone());
-    record.iss = Some(session.person.issuer.clone());
-    record.sub = Some(session.person.subject.clone());
-    record.groups.clone_from(&session.person.groups);
-    record.session_id = Some(session.id.clone());
+    record.of_session(&session);
     if !broker.limits.user_allows(&session.person.user) {
         return Err(Reason::RateLimitedUser.into());
     }
@@ -109,19 +104,4 @@ pub(crate) fn bounded(text: Option<&str>, max: usize) -> Option<String> {
         .take(max)
         .collect();
     (!kept.is_empty()).then_some(kept)
-}
-
-/// The pages need a signed-in person; without one, sign in first.
-pub(crate) async fn page_session(
-    broker: &Broker,
-    ip: std::net::IpAddr,
-    session: Result<SignedIn, Refusal>,
-) -> Result<Session, Response> {
-    match session {
-        Ok(SignedIn(session)) => Ok(session),
-        Err(refusal) if refusal.reason == Reason::RevocationUnavailable => {
-            Err(broker.refuse(refusal, broker.record(ip)).await)
-        }
-        Err(_) => Err(Redirect::to("/login").into_response()),
-    }
 }

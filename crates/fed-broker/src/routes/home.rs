@@ -6,7 +6,7 @@
 //! decision. Conditions of the extra policies (working hours, `amr`, networks) are decided by
 //! Cedar when the form is posted (`console.rs`), so a role listed here may still be refused.
 
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 
 use super::Shared;
 use crate::extract::{ClientIp, SignedIn};
@@ -26,52 +26,47 @@ pub(crate) async fn home(
     session: Result<SignedIn, Refusal>,
     filter: Result<axum::extract::Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    match session {
-        Ok(SignedIn(session)) => {
-            let rules = broker.rules();
-            let roles: Vec<_> = rules
-                .entitlements()
-                .for_user(&session.person.user, &session.person.groups)
-                .collect();
-            // Roles on request show what became of the person's requests: their grants.
-            let on_request = roles
-                .iter()
-                .any(|role| !matches!(role.access, crate::entitlements::Access::Direct));
-            let grants = match broker.store() {
-                Some(store) if on_request => match store.grants_of(&session.person.user).await {
-                    Ok(grants) => grants,
-                    Err(problem) => {
-                        tracing::error!(error = %problem, "cannot list the person's grants");
-                        return broker
-                            .refuse(Reason::RevocationUnavailable, broker.record(ip))
-                            .await;
-                    }
-                },
-                _ => Vec::new(),
-            };
-            let query = filter.ok().and_then(|axum::extract::Query(f)| f.q);
-            let recent: Vec<String> = broker
-                .keys
-                .open(&crate::extract::jar(&headers), RECENT_COOKIE)
-                .unwrap_or_default();
-            Html(
-                pages::RolePage {
-                    person: &session.person,
-                    roles: &roles,
-                    csrf: &session.csrf,
-                    grants: &grants,
-                    now: crate::grants::now(),
-                    query: query.as_deref(),
-                    recent: &recent,
-                }
-                .render(),
-            )
-            .into_response()
+    let session = match super::page_session(&broker, ip, session).await {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let rules = broker.rules();
+    let roles: Vec<_> = rules
+        .entitlements()
+        .for_user(&session.person.user, &session.person.groups)
+        .collect();
+    // Roles on request show what became of the person's requests: their grants.
+    let on_request = roles
+        .iter()
+        .any(|role| !matches!(role.access, crate::entitlements::Access::Direct));
+    let grants = match broker.store() {
+        Some(store) if on_request => match store.grants_of(&session.person.user).await {
+            Ok(grants) => grants,
+            Err(problem) => {
+                tracing::error!(error = %problem, "cannot list the person's grants");
+                return broker
+                    .refuse(Reason::RevocationUnavailable, broker.record(ip))
+                    .await;
+            }
+        },
+        _ => Vec::new(),
+    };
+    let query = filter.ok().and_then(|axum::extract::Query(f)| f.q);
+    let recent: Vec<String> = broker
+        .keys
+        .open(&crate::extract::jar(&headers), RECENT_COOKIE)
+        .unwrap_or_default();
+    Html(
+        pages::RolePage {
+            person: &session.person,
+            roles: &roles,
+            csrf: &session.csrf,
+            grants: &grants,
+            now: crate::grants::now(),
+            query: query.as_deref(),
+            recent: &recent,
         }
-        // The store cannot say whether the session was revoked: refused, not sent round.
-        Err(refusal) if refusal.reason == Reason::RevocationUnavailable => {
-            broker.refuse(refusal, broker.record(ip)).await
-        }
-        Err(_) => Redirect::to("/login").into_response(),
-    }
+        .render(),
+    )
+    .into_response()
 }

@@ -39,10 +39,7 @@ pub(crate) async fn logout(
         }
         Err(refusal) => return broker.refuse(refusal, record).await,
     };
-    record.user = Some(session.person.user.clone());
-    record.iss = Some(session.person.issuer.clone());
-    record.sub = Some(session.person.subject.clone());
-    record.session_id = Some(session.id.clone());
+    record.of_session(&session);
     let csrf = match form(body) {
         Ok(LogoutForm { csrf }) => csrf,
         Err(refusal) => return broker.refuse(refusal, record).await,

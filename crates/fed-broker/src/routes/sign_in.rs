@@ -61,11 +61,7 @@ pub(crate) async fn callback(
         }
     };
     let session = Session::begin(person, &broker.rules());
-    record.user = Some(session.person.user.clone());
-    record.iss = Some(session.person.issuer.clone());
-    record.sub = Some(session.person.subject.clone());
-    record.groups.clone_from(&session.person.groups);
-    record.session_id = Some(session.id.clone());
+    record.of_session(&session);
     let cookie = broker
         .keys
         .seal(SESSION_COOKIE, &session, broker.config.session.lifetime);

@@ -5,7 +5,7 @@ use axum::extract::{Form, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{WithCsrf, admitted, bounded, decide, page_session};
+use super::{WithCsrf, admitted, bounded, decide};
 use crate::audit::{Decision, Record};
 use crate::broker::Broker;
 use crate::entitlements::{Access, Entitlement};
@@ -15,6 +15,7 @@ use crate::pages;
 use crate::policy::Action;
 use crate::refusal::{Reason, Refusal};
 use crate::routes::Shared;
+use crate::routes::page_session;
 
 /// The longest comment kept.
 const MAX_COMMENT: usize = 500;

@@ -5,7 +5,7 @@ use axum::extract::{Form, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{WithCsrf, admitted, bounded, decide, page_session};
+use super::{WithCsrf, admitted, bounded, decide};
 use crate::audit::{Decision, Record};
 use crate::broker::Broker;
 use crate::entitlements::Access;
@@ -15,6 +15,7 @@ use crate::pages;
 use crate::policy::Action;
 use crate::refusal::{Reason, Refusal};
 use crate::routes::Shared;
+use crate::routes::page_session;
 
 /// The longest justification kept.
 const MAX_JUSTIFICATION: usize = 1000;
