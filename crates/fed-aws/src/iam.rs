@@ -78,6 +78,14 @@ pub trait Iam: Send + Sync {
         role: &'a RoleName,
     ) -> BoxFuture<'a, Result<Vec<String>, Error>>;
 
+    /// PutRolePolicy: adds (or replaces) the inline policy `policy_name` with `document`.
+    fn put_role_policy<'a>(
+        &'a self,
+        role: &'a RoleName,
+        policy_name: &'a str,
+        document: &'a str,
+    ) -> BoxFuture<'a, Result<(), Error>>;
+
     /// DeleteRolePolicy: deletes an inline policy.
     fn delete_role_policy<'a>(
         &'a self,

@@ -55,6 +55,8 @@
 //! - [`PortalLink`] is the IAM Identity Center access portal's shortcut link
 //!   to a console page as an account and permission set: no credentials, no
 //!   token.
+//! - [`SessionRevocation`] is AWS's documented way to end a person's role sessions early:
+//!   an inline policy denying the sessions they were issued before a time.
 //! - [`Error`] is the one error type; [`one_line`] writes any error with its
 //!   sources on one line.
 #![deny(missing_docs)]
@@ -71,6 +73,7 @@ mod partition;
 mod portal_link;
 mod redacted;
 mod region;
+mod revocation;
 mod services;
 mod session_duration;
 mod signin_request;
@@ -85,13 +88,14 @@ pub use crate::duration::{
 pub use crate::error::{Error, one_line};
 pub use crate::login_url::LoginUrl;
 pub use crate::names::{
-    ExternalId, FederationName, Issuer, MfaCode, MfaSerial, RoleName, RoleSessionName,
+    ExternalId, FederationName, Issuer, MfaCode, MfaSerial, PolicyName, RoleName, RoleSessionName,
     SourceIdentity,
 };
 pub use crate::partition::Partition;
 pub use crate::portal_link::PortalLink;
 pub use crate::redacted::RedactedUrl;
 pub use crate::region::Region;
+pub use crate::revocation::SessionRevocation;
 pub use crate::services::Service;
 pub use crate::session_duration::{Omitted, SessionDurationDecision, decide_session_duration};
 pub use crate::signin_request::SigninTokenRequest;

@@ -190,6 +190,17 @@ string_newtype!(
     }
 );
 
+const POLICY_NAME: &str = "1 to 128 characters: letters, digits and _+=,.@-";
+
+string_newtype!(
+    /// The name of an IAM inline policy: 1–128 characters of `[\w+=,.@-]`.
+    PolicyName, "policy name", POLICY_NAME,
+    |v| {
+        check_len("policy name", &v, 1, 128, POLICY_NAME)?;
+        check_chars("policy name", &v, is_name_char, POLICY_NAME)
+    }
+);
+
 const EXTERNAL_ID: &str = "2 to 1224 characters: letters, digits and _+=,.@:/-";
 
 string_newtype!(

@@ -64,6 +64,8 @@ mod portal;
 mod profiles;
 mod prompt;
 mod request;
+#[cfg(feature = "revocation")]
+mod revocation;
 mod selection;
 mod signer;
 

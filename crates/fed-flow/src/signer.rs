@@ -182,6 +182,8 @@ pub struct RoleSignedIn {
 #[derive(Debug)]
 pub struct Signer {
     sts: StsClient,
+    #[cfg(feature = "revocation")]
+    iam: fed_aws::IamClient,
     signin: fed_signin::Client,
     config: SignerConfig,
 }
@@ -199,7 +201,8 @@ impl Signer {
         if let Some(endpoint) = &config.sts_endpoint {
             options = options.with_endpoint_url(endpoint.as_str());
         }
-        let sts = StsClient::new(&fed_aws::load_sdk_config(&options).await);
+        let sdk = fed_aws::load_sdk_config(&options).await;
+        let sts = StsClient::new(&sdk);
         let sts = match &config.credentials {
             ServiceCredentials::Explicit(credentials) => sts.with_credentials(credentials),
             ServiceCredentials::Runtime => sts,
@@ -211,6 +214,8 @@ impl Signer {
         .map_err(|e| Error::invalid(Input::SigninEndpoint, e))?;
         Ok(Signer {
             sts,
+            #[cfg(feature = "revocation")]
+            iam: crate::revocation::iam_client(&sdk, &config.credentials),
             signin,
             config,
         })
@@ -274,6 +279,14 @@ impl Signer {
             console,
             notices,
         })
+    }
+}
+
+#[cfg(feature = "revocation")]
+impl Signer {
+    /// The IAM client of [`Signer::revoke_sessions`].
+    pub(crate) fn iam(&self) -> &fed_aws::IamClient {
+        &self.iam
     }
 }
 

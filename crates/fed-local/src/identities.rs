@@ -30,6 +30,11 @@ pub struct Identity {
     pub base_key_id: Option<String>,
     /// When the credential expires; `None` for long-term keys.
     pub expiration: Option<SystemTime>,
+    /// When the credential was issued (`aws:TokenIssueTime`); `None` for long-term keys.
+    pub issued_at: Option<SystemTime>,
+    /// The role session's source identity (`aws:SourceIdentity`), set by AssumeRole and kept
+    /// through role chaining.
+    pub source_identity: Option<String>,
 }
 
 impl Identity {
@@ -43,6 +48,8 @@ impl Identity {
             mfa: false,
             base_key_id: None,
             expiration: None,
+            issued_at: None,
+            source_identity: None,
         }
     }
 
@@ -191,8 +198,12 @@ impl IdentityResolver for Identities {
                 return Err(invalid("the credentials have expired"));
             }
         }
-        let resolved = ResolvedIdentity::new(identity.arn.clone(), identity.origin())
+        let mut resolved = ResolvedIdentity::new(identity.arn.clone(), identity.origin())
             .with_hops(identity.hops());
+        resolved.issued_at = identity.issued_at;
+        resolved
+            .source_identity
+            .clone_from(&identity.source_identity);
         Ok(match identity.expiration {
             Some(at) => resolved.with_expiration(at),
             None => resolved,

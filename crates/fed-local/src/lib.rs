@@ -45,6 +45,7 @@
 //! ```
 
 mod aws_login;
+mod console_access;
 mod error;
 mod serve;
 

@@ -10,7 +10,9 @@
 //!   GetSessionToken refuse temporary credentials. Other requests (IAM, …) pass unchanged.
 //! - **the federation emulator**, whose resolver knows what every credential is (long-term
 //!   keys, a role session chained or not, a federation token, a GetSessionToken session, an
-//!   Identity Center role), so it refuses what the real endpoint refuses.
+//!   Identity Center role), so it refuses what the real endpoint refuses; its console page
+//!   says access is denied when a `Deny` in the role's inline policies covers the session
+//!   (AWS's revocation of older sessions, by `aws:TokenIssueTime` and `aws:SourceIdentity`).
 //! - **the IAM Identity Center portal** (`sso`, reached through `AWS_ENDPOINT_URL_SSO`), whose
 //!   tokens come from its login helper ([`Portal::login`], what `aws sso login` does) and whose
 //!   role credentials are moto sessions of `AWSReservedSSO_…` roles, known to the gate and the
@@ -30,6 +32,7 @@ use aws_sdk_sts::config::Credentials;
 use fed_core::{Arn, Partition};
 use url::Url;
 
+use crate::console_access::StackResolver;
 use crate::error::Error;
 use crate::federation::{self, Config, Emulator};
 use crate::gate::{Gate, GateConfig};
@@ -168,7 +171,11 @@ impl LocalStack {
         if let Some(ca) = &listen.tls {
             config = config.with_tls(Arc::clone(ca));
         }
-        let emulator = federation::start(config, identities.clone())
+        let resolver = StackResolver {
+            identities: identities.clone(),
+            iam: aws_sdk_iam::Client::new(&moto_sdk),
+        };
+        let emulator = federation::start(config, resolver)
             .await
             .map_err(|source| Error::Listen {
                 server: "federation emulator",

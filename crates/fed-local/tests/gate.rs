@@ -705,6 +705,98 @@ async fn emulator_judges_what_the_gate_issued() {
     assert_eq!(signin[1].param("SessionDuration"), Some("3600"));
 }
 
+/// Signs in with `credentials` and opens the emulator's console page: its status and body.
+async fn console_page(stack: &LocalStack, credentials: &Credentials) -> (StatusCode, String) {
+    let (status, body) = signin_token(stack, credentials, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let mut login = stack.federation_url();
+    login
+        .query_pairs_mut()
+        .append_pair("Action", "login")
+        .append_pair(
+            "SigninToken",
+            token["SigninToken"].as_str().expect("a token"),
+        )
+        .append_pair("Destination", stack.emulator().console_url().as_str());
+    let landed = http().get(login).send().await.expect("login answers");
+    assert_eq!(landed.status(), StatusCode::FOUND);
+    let page = landed.headers()["location"].to_str().expect("a location");
+    let response = http().get(page).send().await.expect("console answers");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
+}
+
+/// The console page stands for the console's calls: AWS's revocation of older sessions (an
+/// inline `Deny` on `aws:TokenIssueTime`, narrowed with `aws:SourceIdentity`) denies the
+/// sessions it names from the next view, and not another person's or a later session; once
+/// removed, the sessions work again.
+#[tokio::test]
+async fn console_page_honours_a_revocation_of_older_sessions() {
+    let stack = LocalStack::start().await.expect("stack");
+    let role = create_role(
+        &stack,
+        "on-call",
+        json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": ACCOUNT},
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}}),
+        None,
+    )
+    .await;
+    let sts = Sts::new(&stack.sdk_config().await);
+    let assume_as = |person: &'static str| {
+        let (sts, role) = (sts.clone(), role.clone());
+        async move {
+            let out = sts
+                .assume_role()
+                .role_arn(&role)
+                .role_session_name(person)
+                .source_identity(person)
+                .send()
+                .await
+                .expect("AssumeRole");
+            temporary(out.credentials().expect("credentials"))
+        }
+    };
+    let bob = assume_as("bob").await;
+    let alice = assume_as("alice").await;
+    assert_eq!(console_page(&stack, &bob).await.0, StatusCode::OK);
+
+    let revocation = fed_core::SessionRevocation::new(
+        role.parse().expect("a role"),
+        fed_core::SourceIdentity::new("bob").expect("a source identity"),
+        SystemTime::now(),
+        fed_core::PolicyName::new("fed-revoke-test").expect("a name"),
+    );
+    let iam = aws_sdk_iam::Client::new(&stack.sdk_config().await);
+    iam.put_role_policy()
+        .role_name("on-call")
+        .policy_name("fed-revoke-test")
+        .policy_document(revocation.policy_document())
+        .send()
+        .await
+        .expect("PutRolePolicy");
+
+    let (status, page) = console_page(&stack, &bob).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+    assert!(page.contains("Access denied"), "{page}");
+    assert!(page.contains("role/on-call/fed-revoke-test"), "{page}");
+    assert_eq!(console_page(&stack, &alice).await.0, StatusCode::OK);
+    // A session issued after the revocation's time is not denied.
+    while SystemTime::now() <= revocation.issued_before() {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let later = assume_as("bob").await;
+    assert_eq!(console_page(&stack, &later).await.0, StatusCode::OK);
+
+    iam.delete_role_policy()
+        .role_name("on-call")
+        .policy_name("fed-revoke-test")
+        .send()
+        .await
+        .expect("DeleteRolePolicy");
+    assert_eq!(console_page(&stack, &bob).await.0, StatusCode::OK);
+}
+
 /// The log counts every call, keeps non-secret values and only the names of secrets.
 #[tokio::test]
 async fn request_log_counts_calls_without_secrets() {

@@ -209,6 +209,24 @@ impl Iam for IamClient {
         })
     }
 
+    fn put_role_policy<'a>(
+        &'a self,
+        role: &'a RoleName,
+        policy_name: &'a str,
+        document: &'a str,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            send!(
+                "iam:PutRolePolicy",
+                self.client
+                    .put_role_policy()
+                    .role_name(role.as_str())
+                    .policy_name(policy_name)
+                    .policy_document(document)
+            )
+        })
+    }
+
     fn delete_role_policy<'a>(
         &'a self,
         role: &'a RoleName,

@@ -305,6 +305,21 @@ impl Iam for FakeIam {
         })
     }
 
+    fn put_role_policy<'a>(
+        &'a self,
+        role: &'a RoleName,
+        policy_name: &'a str,
+        _document: &'a str,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        self.with_role("iam:PutRolePolicy", role, move |state, name| {
+            let policies = &mut role_mut(state, name).inline_policies;
+            if !policies.iter().any(|p| p == policy_name) {
+                policies.push(policy_name.to_owned());
+            }
+            Ok(())
+        })
+    }
+
     fn delete_role_policy<'a>(
         &'a self,
         role: &'a RoleName,

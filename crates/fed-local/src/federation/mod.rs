@@ -12,7 +12,10 @@
 //!   400 with a plain-text body.
 //! - `/federation?Action=login`: accepts a token it issued less than 15
 //!   minutes ago (by its [`Clock`]) and a console `Destination`, then
-//!   redirects to its own console page, which shows who signed in.
+//!   redirects to its own console page, which shows who signed in. The page
+//!   stands for the console's calls: each view asks the resolver whether a
+//!   policy now denies them ([`IdentityResolver::console_denial`]), and says
+//!   access is denied (403) when one does.
 //! - `/oauth?Action=logout&redirect_uri=…`: redirects to a login URL of this
 //!   emulator.
 //!
@@ -47,8 +50,8 @@ use crate::serve::{Ca, Listen, Server};
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::recorder::{RecordedRequest, Rejection};
 pub use self::resolver::{
-    ANY_SESSION_ACCOUNT, AnySession, IdentityResolver, ResolveError, ResolvedIdentity,
-    StaticResolver,
+    ANY_SESSION_ACCOUNT, AnySession, ConsoleDenial, IdentityResolver, ResolveError,
+    ResolvedIdentity, StaticResolver,
 };
 
 use self::recorder::Recorder;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::resolver::ConsoleDenial;
 use super::server::ConsoleSession;
 
 pub(super) fn html(status: StatusCode, body: String) -> Response {
@@ -50,6 +51,26 @@ pub(super) fn console(session: &ConsoleSession, now: SystemTime) -> String {
         escape(session.destination.as_str()),
     );
     document("Console emulator", &body)
+}
+
+pub(super) fn denied(session: &ConsoleSession, denial: &ConsoleDenial) -> String {
+    let body = format!(
+        "<h1>Access denied</h1>\n\
+         <p id=\"denied\">User: {} is not authorized to perform this action with an explicit deny in an identity-based policy: {}</p>\n\
+         <p>The console's calls with this session's credentials are refused. Sign in again to get a new session, if you still may.</p>",
+        escape(&session.identity.arn.to_string()),
+        escape(&denial.policy),
+    );
+    document("Access denied", &body)
+}
+
+pub(super) fn unavailable(session: &ConsoleSession) -> String {
+    let body = format!(
+        "<h1>Access could not be checked</h1>\n\
+         <p id=\"unavailable\">The policies of {} could not be read; the console's calls are refused until they can.</p>",
+        escape(&session.identity.arn.to_string()),
+    );
+    document("Access denied", &body)
 }
 
 pub(super) fn not_signed_in() -> String {

@@ -19,6 +19,10 @@ pub struct ResolvedIdentity {
     /// For a role session, the AssumeRole calls since long-term credentials, if known; only
     /// the request log uses it.
     pub hops: Option<u32>,
+    /// When the credentials were issued (`aws:TokenIssueTime`), if known.
+    pub issued_at: Option<SystemTime>,
+    /// The role session's source identity (`aws:SourceIdentity`), if it has one.
+    pub source_identity: Option<String>,
 }
 
 impl ResolvedIdentity {
@@ -29,6 +33,8 @@ impl ResolvedIdentity {
             origin,
             expiration: None,
             hops: None,
+            issued_at: None,
+            source_identity: None,
         }
     }
 
@@ -66,6 +72,24 @@ pub enum ResolveError {
     },
 }
 
+/// Why the console's calls are refused to a signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConsoleDenial {
+    /// The policy whose `Deny` applies, such as `role/Admin/fed-revoke-1f2e` for a role's
+    /// inline policy.
+    pub policy: String,
+}
+
+impl ConsoleDenial {
+    /// Denied by `policy`.
+    pub fn new(policy: impl Into<String>) -> ConsoleDenial {
+        ConsoleDenial {
+            policy: policy.into(),
+        }
+    }
+}
+
 /// Maps credentials to the identity they belong to.
 ///
 /// The emulator calls this once per `getSigninToken` request. Implement it
@@ -77,6 +101,18 @@ pub trait IdentityResolver: Send + Sync + 'static {
         &self,
         credentials: &Credentials,
     ) -> impl Future<Output = Result<ResolvedIdentity, ResolveError>> + Send;
+
+    /// Whether the console's calls, made with the credentials `identity` was resolved from,
+    /// are denied now: by a `Deny` of a policy, such as the one that revokes a role's older
+    /// sessions. The emulator asks on every view of its console page, which stands for the
+    /// console's calls. By default nothing is denied.
+    fn console_denial(
+        &self,
+        identity: &ResolvedIdentity,
+    ) -> impl Future<Output = Result<Option<ConsoleDenial>, ResolveError>> + Send {
+        let _ = identity;
+        std::future::ready(Ok(None))
+    }
 }
 
 /// A resolver that takes any temporary credentials as a role session that was

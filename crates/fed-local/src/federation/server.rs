@@ -443,9 +443,14 @@ async fn console<R: IdentityResolver>(
         .unwrap_or_else(PoisonError::into_inner)
         .get(&id)
         .cloned();
-    match session {
-        Some(session) => page::html(StatusCode::OK, page::console(&session, shared.clock.now())),
-        None => page::html(StatusCode::NOT_FOUND, page::not_signed_in()),
+    let Some(session) = session else {
+        return page::html(StatusCode::NOT_FOUND, page::not_signed_in());
+    };
+    match shared.resolver.console_denial(&session.identity).await {
+        Ok(None) => page::html(StatusCode::OK, page::console(&session, shared.clock.now())),
+        Ok(Some(denial)) => page::html(StatusCode::FORBIDDEN, page::denied(&session, &denial)),
+        // What cannot be checked is refused, as AWS fails closed.
+        Err(_) => page::html(StatusCode::SERVICE_UNAVAILABLE, page::unavailable(&session)),
     }
 }
 

@@ -50,7 +50,7 @@
 //! ```
 
 mod sts;
-mod trust;
+pub(crate) mod trust;
 mod validate;
 mod xml;
 

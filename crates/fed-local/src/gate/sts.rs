@@ -400,6 +400,12 @@ async fn assume_role(
                 mfa: false,
                 base_key_id: None,
                 expiration: credentials.expiration(),
+                issued_at: Some(SystemTime::now()),
+                // Once set, a source identity stays with every session chained from it.
+                source_identity: incoming
+                    .param("SourceIdentity")
+                    .map(str::to_owned)
+                    .or_else(|| caller.source_identity.clone()),
             };
             shared.identities.issued(&credentials, identity);
         }
@@ -491,6 +497,8 @@ fn get_federation_token(
         mfa: false,
         base_key_id: None,
         expiration: credentials.expiration(),
+        issued_at: Some(SystemTime::now()),
+        source_identity: None,
     };
     shared.identities.issued(&credentials, identity);
     Ok(xml::success(
@@ -528,6 +536,8 @@ async fn get_session_token(
         mfa,
         base_key_id: incoming.signed.as_ref().map(|(key, _)| key.clone()),
         expiration: credentials.expiration(),
+        issued_at: Some(SystemTime::now()),
+        source_identity: None,
     };
     shared.identities.issued(&credentials, identity);
     Ok(xml::success(

@@ -61,6 +61,32 @@ pub(crate) fn evaluate(
     }
 }
 
+/// Whether a `Deny` of an identity-based policy (a role's inline policy) applies to `action`
+/// on every resource under `context`: its `Action` (or `NotAction`) covers the action, its
+/// `Resource` is `*` and its conditions hold. An operator this evaluator does not know holds,
+/// so a `Deny` it cannot judge applies.
+pub(crate) fn identity_policy_denies(policy: &Value, action: &str, context: &Context) -> bool {
+    let statements: Vec<&Value> = match policy.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    statements.into_iter().any(|statement| {
+        let covers_action = match statement.get("NotAction") {
+            Some(not) => !action_matches(Some(not), action),
+            None => action_matches(statement.get("Action"), action),
+        };
+        let every_resource = match statement.get("Resource") {
+            None => statement.get("NotResource").is_none(),
+            resource => strings(resource).contains(&"*"),
+        };
+        statement.get("Effect").and_then(Value::as_str) == Some("Deny")
+            && covers_action
+            && every_resource
+            && conditions_hold(statement.get("Condition"), context, true)
+    })
+}
+
 /// One string or a list of strings.
 fn strings(value: Option<&Value>) -> Vec<&str> {
     match value {
@@ -192,8 +218,39 @@ fn condition_holds(operator: &str, actual: Option<&str>, values: &[String]) -> O
         "StringNotLike" | "ArnNotLike" => !any(&|v| wildcard(v, actual)),
         "Bool" => any(&|v| v.eq_ignore_ascii_case(actual)),
         "Null" => any(&|v| v == "false"),
+        date if date.starts_with("Date") => {
+            let ordering = |v: &str| Some(instant(actual)?.cmp(&instant(v)?));
+            let test: fn(std::cmp::Ordering) -> bool = match date {
+                "DateEquals" => std::cmp::Ordering::is_eq,
+                "DateNotEquals" => std::cmp::Ordering::is_ne,
+                "DateLessThan" => std::cmp::Ordering::is_lt,
+                "DateLessThanEquals" => std::cmp::Ordering::is_le,
+                "DateGreaterThan" => std::cmp::Ordering::is_gt,
+                "DateGreaterThanEquals" => std::cmp::Ordering::is_ge,
+                _ => return None,
+            };
+            // A date that cannot be read decides nothing, as an unknown operator.
+            let mut outcomes = values.iter().map(|v| ordering(v).map(test));
+            if date == "DateNotEquals" {
+                outcomes.try_fold(true, |all, o| o.map(|o| all && o))?
+            } else {
+                outcomes.try_fold(false, |any, o| o.map(|o| any || o))?
+            }
+        }
         _ => return None,
     })
+}
+
+/// A date of a condition: RFC 3339 (`2026-12-07T12:00:00Z`) or seconds since the Unix epoch.
+fn instant(text: &str) -> Option<time::OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .or_else(|| {
+            text.parse::<i64>()
+                .ok()
+                .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        })
 }
 
 fn known(operator: &str) -> bool {
@@ -211,6 +268,12 @@ fn known(operator: &str) -> bool {
             | "ArnNotLike"
             | "Bool"
             | "Null"
+            | "DateEquals"
+            | "DateNotEquals"
+            | "DateLessThan"
+            | "DateLessThanEquals"
+            | "DateGreaterThan"
+            | "DateGreaterThanEquals"
     )
 }
 

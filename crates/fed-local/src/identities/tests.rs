@@ -24,6 +24,8 @@ fn session(expiration: SystemTime) -> (Credentials, Identity) {
         mfa: false,
         base_key_id: None,
         expiration: Some(expiration),
+        issued_at: None,
+        source_identity: None,
     };
     (credentials, identity)
 }

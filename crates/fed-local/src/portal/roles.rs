@@ -100,6 +100,8 @@ impl Roles {
             mfa: false,
             base_key_id: None,
             expiration: Some(expiration),
+            issued_at: Some(std::time::SystemTime::now()),
+            source_identity: None,
         };
         Ok(RoleSession {
             credentials,

@@ -23,6 +23,8 @@ fn session() -> Identity {
         mfa: false,
         base_key_id: None,
         expiration: None,
+        issued_at: None,
+        source_identity: None,
     }
 }
 
@@ -210,7 +212,7 @@ fn conditions() {
         json!({"Statement": [
             {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
             {"Effect": effect, "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
-             "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}
+             "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}
         ]})
     };
     // An operator the evaluator does not know never widens access.
@@ -225,4 +227,62 @@ fn wildcards() {
     assert!(!wildcard("a?c", "abbc"));
     assert!(wildcard("*", ""));
     assert!(!wildcard("abc", "abcd"));
+}
+
+#[test]
+fn a_revocation_denies_older_sessions_of_its_source_identity_only() {
+    let revocation = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Action": "*", "Resource": "*",
+        "Condition": {
+            "StringEquals": {"aws:SourceIdentity": "bob"},
+            "DateLessThan": {"aws:TokenIssueTime": "2026-12-07T12:00:00Z"}
+        }
+    }]});
+    let denies = |context: &[(&str, &str)]| {
+        let context: Context = context
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
+            .collect();
+        identity_policy_denies(&revocation, "ec2:DescribeRegions", &context)
+    };
+    let issued = "aws:TokenIssueTime";
+    let source = "aws:SourceIdentity";
+    assert!(denies(&[(source, "bob"), (issued, "2026-12-07T11:59:59Z")]));
+    assert!(denies(&[(source, "bob"), (issued, "1796644799")]));
+    assert!(!denies(&[
+        (source, "bob"),
+        (issued, "2026-12-07T12:00:00Z")
+    ]));
+    assert!(!denies(&[
+        (source, "alice"),
+        (issued, "2026-12-07T11:00:00Z")
+    ]));
+    // A session without a source identity is not bob's.
+    assert!(!denies(&[(issued, "2026-12-07T11:00:00Z")]));
+    // A date that cannot be read is judged against the caller, as an unknown operator.
+    assert!(denies(&[(source, "bob"), (issued, "yesterday")]));
+
+    let narrow = |action: &str, resource: &str| json!({"Statement": {"Effect": "Deny", "Action": action, "Resource": resource}});
+    let none = Context::new();
+    assert!(identity_policy_denies(
+        &narrow("ec2:*", "*"),
+        "ec2:DescribeRegions",
+        &none
+    ));
+    assert!(!identity_policy_denies(
+        &narrow("s3:*", "*"),
+        "ec2:DescribeRegions",
+        &none
+    ));
+    assert!(!identity_policy_denies(
+        &narrow("*", "arn:aws:s3:::bucket"),
+        "ec2:DescribeRegions",
+        &none
+    ));
+    let allow = json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}});
+    assert!(!identity_policy_denies(
+        &allow,
+        "ec2:DescribeRegions",
+        &none
+    ));
 }

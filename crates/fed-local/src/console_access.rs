@@ -1,0 +1,103 @@
+//! The stack's resolver for the federation emulator: [`Identities`] says whose credentials were
+//! given, and the role's inline policies in moto say whether the console's calls are denied now
+//! (AWS's revocation of older sessions: a `Deny` on `aws:TokenIssueTime`, narrowed with
+//! `aws:SourceIdentity`).
+//!
+//! The console page stands for the console's calls, so each view is judged as the console's
+//! first call, `ec2:DescribeRegions`, on every resource, with the session's condition keys
+//! `aws:SourceIdentity`, `aws:TokenIssueTime`, `aws:PrincipalArn` and `aws:PrincipalAccount`.
+//! Only `Deny` statements of inline policies are read: managed policies and the allows that a
+//! real call would also need are not modelled.
+
+use fed_core::{Credentials, Principal};
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::federation::{ConsoleDenial, IdentityResolver, ResolveError, ResolvedIdentity};
+use crate::gate::trust::{Context, identity_policy_denies};
+use crate::identities::Identities;
+
+/// The call the console page stands for.
+const CONSOLE_CALL: &str = "ec2:DescribeRegions";
+
+/// [`Identities`], and moto's IAM for the roles' policies.
+pub(crate) struct StackResolver {
+    pub(crate) identities: Identities,
+    pub(crate) iam: aws_sdk_iam::Client,
+}
+
+impl IdentityResolver for StackResolver {
+    async fn resolve(&self, credentials: &Credentials) -> Result<ResolvedIdentity, ResolveError> {
+        self.identities.resolve(credentials).await
+    }
+
+    async fn console_denial(
+        &self,
+        identity: &ResolvedIdentity,
+    ) -> Result<Option<ConsoleDenial>, ResolveError> {
+        let Principal::AssumedRole { role_name, .. } = identity.arn.principal() else {
+            return Ok(None);
+        };
+        let unavailable = |call: &str, error: String| ResolveError::Unavailable {
+            reason: format!("iam:{call} on role {role_name}: {error}"),
+        };
+        let names = self
+            .iam
+            .list_role_policies()
+            .role_name(role_name)
+            .send()
+            .await
+            .map_err(|e| unavailable("ListRolePolicies", e.to_string()))?;
+        let context = context(identity);
+        for name in names.policy_names() {
+            let policy = self
+                .iam
+                .get_role_policy()
+                .role_name(role_name)
+                .policy_name(name)
+                .send()
+                .await
+                .map_err(|e| unavailable("GetRolePolicy", e.to_string()))?;
+            let document = decode(policy.policy_document())
+                .ok_or_else(|| unavailable("GetRolePolicy", format!("{name} is not JSON")))?;
+            if identity_policy_denies(&document, CONSOLE_CALL, &context) {
+                return Ok(Some(ConsoleDenial::new(format!("role/{role_name}/{name}"))));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The condition keys of a console call made with `identity`'s credentials.
+fn context(identity: &ResolvedIdentity) -> Context {
+    let mut context = Context::new();
+    let mut set = |key: &str, value: String| {
+        context.insert(key.to_ascii_lowercase(), value);
+    };
+    set("aws:PrincipalArn", identity.arn.to_string());
+    set("aws:PrincipalAccount", identity.arn.account_id().to_owned());
+    if let Some(source) = &identity.source_identity {
+        set("aws:SourceIdentity", source.clone());
+    }
+    if let Some(at) = identity
+        .issued_at
+        .and_then(|at| OffsetDateTime::from(at).format(&Rfc3339).ok())
+    {
+        set("aws:TokenIssueTime", at);
+    }
+    context
+}
+
+/// A policy document as IAM returns it: URL-encoded JSON (or JSON as it is).
+fn decode(document: &str) -> Option<Value> {
+    let text = if document.trim_start().starts_with('{') {
+        document.to_owned()
+    } else {
+        percent_encoding::percent_decode_str(document)
+            .decode_utf8()
+            .ok()?
+            .into_owned()
+    };
+    serde_json::from_str(&text).ok()
+}
