@@ -44,6 +44,11 @@ pub enum Decision {
     Expired,
     /// A break-glass role was used: a console session issued without approval.
     BreakGlass,
+    /// The console sessions issued under a grant that was ended early are denied: the deny
+    /// policy is on the role.
+    SessionsRevoked,
+    /// A grant's deny policy was removed, every session it denied having ended.
+    RevocationLifted,
 }
 
 impl Decision {
@@ -61,6 +66,8 @@ impl Decision {
             Decision::Ended => "ended",
             Decision::Expired => "expired",
             Decision::BreakGlass => "break_glass",
+            Decision::SessionsRevoked => "sessions_revoked",
+            Decision::RevocationLifted => "revocation_lifted",
         }
     }
 }

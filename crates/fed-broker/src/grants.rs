@@ -307,7 +307,9 @@ impl AuditStore {
     }
 
     /// Ends grant `id` early (pending or approved) as `by`: `Ended`, or `Revoked` by an
-    /// operator; nothing when it had already ended.
+    /// operator; nothing when it had already ended. A grant that had begun gets, in the same
+    /// statement, a revocation of the console sessions issued under it, which the replicas
+    /// place on the role (see `revocations.rs`).
     pub async fn end_grant(
         &self,
         id: &str,
@@ -320,8 +322,11 @@ impl AuditStore {
             GrantState::Ended
         };
         let sql = concat!(
-            "UPDATE fed_broker_grants SET state = $3, ended_by = $2, ended_at = now() WHERE id = $1 AND state IN ('pending', 'approved') RETURNING ",
-            columns!()
+            "WITH ended AS (UPDATE fed_broker_grants SET state = $3, ended_by = $2, ended_at = now() WHERE id = $1 AND state IN ('pending', 'approved') RETURNING *), revocation AS (",
+            crate::revocations::revocation_of_ended!(),
+            ") SELECT ",
+            columns!(),
+            " FROM ended"
         );
         let query = sqlx::query(sql)
             .bind(id)

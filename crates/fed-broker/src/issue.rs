@@ -82,6 +82,28 @@ impl Issuer {
         Issuer { signer }
     }
 
+    /// Puts `revocation`'s deny policy on its role.
+    pub(crate) async fn revoke_sessions(
+        &self,
+        revocation: &fed_core::SessionRevocation,
+    ) -> Result<(), String> {
+        self.signer
+            .revoke_sessions(revocation)
+            .await
+            .map_err(|e| fed_core::one_line(&e))
+    }
+
+    /// Removes `revocation`'s deny policy from its role.
+    pub(crate) async fn lift_revocation(
+        &self,
+        revocation: &fed_core::SessionRevocation,
+    ) -> Result<(), String> {
+        self.signer
+            .lift_revocation(revocation)
+            .await
+            .map_err(|e| fed_core::one_line(&e))
+    }
+
     pub(crate) async fn issue(
         &self,
         person: &Person,

@@ -37,6 +37,7 @@ impl Broker {
             }
             Err(problem) => tracing::error!(error = %problem, "cannot look for grants that ended"),
         }
+        self.advance_revocations().await;
     }
 
     /// Records `decision` about `grant`, by `actor` when someone acted on another's grant, and

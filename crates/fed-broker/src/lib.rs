@@ -49,6 +49,7 @@ mod oidc;
 mod pages;
 mod policy;
 mod refusal;
+mod revocations;
 mod routes;
 mod rules;
 mod serve;

@@ -18,6 +18,7 @@ pub(crate) struct Metrics {
     stdout_failures: AtomicU64,
     signed_in: AtomicU64,
     webhook_failures: std::sync::Arc<AtomicU64>,
+    revocation_failures: AtomicU64,
 }
 
 impl Metrics {
@@ -39,6 +40,11 @@ impl Metrics {
     /// The counter of notifications the webhook never took, for the notifier to count in.
     pub(crate) fn webhook_failures(&self) -> std::sync::Arc<AtomicU64> {
         std::sync::Arc::clone(&self.webhook_failures)
+    }
+
+    /// A step of a revocation of console sessions (putting or removing its deny policy) failed.
+    pub(crate) fn revocation_failed(&self) {
+        self.revocation_failures.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A person signed in at the broker.
@@ -104,6 +110,12 @@ impl Metrics {
             "fed_broker_webhook_failures_total {}\n",
             self.webhook_failures.load(Ordering::Relaxed)
         );
+        text += "# HELP fed_broker_revocation_failures_total Failed attempts to put or remove a deny policy that ends console sessions.\n\
+                 # TYPE fed_broker_revocation_failures_total counter\n";
+        text += &format!(
+            "fed_broker_revocation_failures_total {}\n",
+            self.revocation_failures.load(Ordering::Relaxed)
+        );
         text
     }
 }
@@ -123,6 +135,7 @@ mod tests {
         metrics.audit_failed(crate::decisions::Sink::Store);
         metrics.audit_failed(crate::decisions::Sink::Stdout);
         metrics.signed_in();
+        metrics.revocation_failed();
         let text = metrics.render();
         for line in [
             "fed_broker_sessions_issued_total 2",
@@ -135,6 +148,7 @@ mod tests {
             "fed_broker_audit_stdout_failures_total 1",
             "fed_broker_sign_ins_total 1",
             "fed_broker_webhook_failures_total 0",
+            "fed_broker_revocation_failures_total 1",
         ] {
             assert!(text.lines().any(|l| l == line), "{line:?} in:\n{text}");
         }

@@ -1,7 +1,9 @@
 //! Just-in-time access end to end, with the real binary on two replicas sharing PostgreSQL, the
 //! real OpenID provider, the strict local stack and a webhook receiver that checks signatures:
 //! bob requests a role with a justification, alice (an approver) approves on the other replica,
-//! bob opens the console under the grant, alice ends it and bob is refused; nobody approves
+//! bob opens the console under the grant, alice ends it and bob is refused, and the console he
+//! had open says access is denied (the deny policy the broker put on the role, which it removes
+//! once its time has come); nobody approves
 //! their own request, a non-approver's forged approval is refused, a grant expires on time and
 //! its activation and expiry are recorded once across the replicas, and break-glass is usable at
 //! once, recorded and notified.
@@ -97,6 +99,27 @@ async fn page(browser: &Browser, broker: &BrokerProcess, path: &str) -> String {
         .text()
         .await
         .expect("text")
+}
+
+/// The status and page of the emulator's console page `console`.
+async fn console_status(console: &reqwest::Url) -> (u16, String) {
+    let response = reqwest::get(console.clone())
+        .await
+        .expect("the console page answers");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a page"))
+}
+
+/// Waits, up to 10 s, for the console page to say access is denied; the page.
+async fn until_console_denied(console: &reqwest::Url) -> String {
+    for _ in 0..40 {
+        let (status, page) = console_status(console).await;
+        if status == 403 {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("the console page of {console} is still open 10 s after the grant ended")
 }
 
 /// The id of the first grant row of `page`.
@@ -245,11 +268,18 @@ async fn request_approve_use_end_expire_and_break_glass() {
         .await
         .expect("console");
     assert_eq!(response.status(), 303);
-    let (_, landed) = land(response).await;
+    let (signin, landed) = land(response).await;
     assert!(
         landed.contains("assumed-role/admin/bob@example.com"),
         "{landed}"
     );
+    // The console page his sign-in landed on, which stands for the console's calls.
+    let console = reqwest::get(&signin)
+        .await
+        .expect("the sign-in URL answers")
+        .url()
+        .clone();
+    assert_eq!(console_status(&console).await.0, 200);
     let assumed = stack.log().calls(Service::Sts, "AssumeRole");
     let asked: u64 = assumed[0]
         .param("DurationSeconds")
@@ -306,7 +336,8 @@ async fn request_approve_use_end_expire_and_break_glass() {
     assert_eq!(status, 403);
     assert!(refused.contains("self_approval"), "{refused}");
 
-    // Alice ends bob's grant: his next console session is refused.
+    // Alice ends bob's grant: his next console session is refused, and the console he has
+    // open says access is denied, as the deny policy on the role reaches it.
     let (status, _) = post(
         &alice,
         &b,
@@ -315,6 +346,18 @@ async fn request_approve_use_end_expire_and_break_glass() {
     )
     .await;
     assert_eq!(status, 303);
+    let denied = until_console_denied(&console).await;
+    assert!(denied.contains("Access denied"), "{denied}");
+    let policy = format!("fed-broker-revoke-{id}");
+    assert!(denied.contains(&policy), "{denied}");
+    let iam = fed_aws::IamClient::new(&stack.sdk_config().await);
+    let admin_role = fed_core::RoleName::new("admin").expect("a role name");
+    assert_eq!(
+        fed_aws::Iam::inline_policies(&iam, &admin_role)
+            .await
+            .expect("ListRolePolicies"),
+        [policy.clone()]
+    );
     let (status, _) = post(
         &bob,
         &a,
@@ -356,6 +399,46 @@ async fn request_approve_use_end_expire_and_break_glass() {
     let mine = page(&bob, &a, "/requests").await;
     assert!(mine.contains("ended (expired)"), "{mine}");
 
+    // Once every session it denies could have ended (here: the store is told that time has
+    // come), a replica removes the deny policy.
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&database.url)
+        .await
+        .expect("PostgreSQL");
+    let lift_after: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch from lift_after)::float8 FROM fed_broker_revocations WHERE grant_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&mut connection)
+    .await
+    .expect("the revocation");
+    // The grant of an hour, ended a few seconds after it began: removed at its planned end plus
+    // five minutes, as the role's sessions may last 12 hours.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("now")
+        .as_secs_f64();
+    let left_for = lift_after - now;
+    assert!(
+        (3000.0..=3900.0).contains(&left_for),
+        "removed at the grant's planned end plus five minutes, in {left_for} s"
+    );
+    sqlx::query("UPDATE fed_broker_revocations SET lift_after = now() WHERE grant_id = $1")
+        .bind(&id)
+        .execute(&mut connection)
+        .await
+        .expect("the revocation's time has come");
+    let mut left = vec![policy.clone()];
+    for _ in 0..40 {
+        left = fed_aws::Iam::inline_policies(&iam, &admin_role)
+            .await
+            .expect("ListRolePolicies");
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(left, Vec::<String>::new(), "the deny policy is removed");
+
     let (out_a, _) = a.stop().await;
     let (out_b, _) = b.stop().await;
     let all: Vec<Value> = records(&out_a).into_iter().chain(records(&out_b)).collect();
@@ -368,6 +451,16 @@ async fn request_approve_use_end_expire_and_break_glass() {
     assert_eq!(of("approved", &id), 1);
     assert_eq!(of("activated", &id), 1, "once across the replicas");
     assert_eq!(of("ended", &id), 1);
+    assert_eq!(of("sessions_revoked", &id), 1, "once across the replicas");
+    assert_eq!(of("revocation_lifted", &id), 1, "once across the replicas");
+    let revoked = all
+        .iter()
+        .find(|r| r["decision"] == "sessions_revoked")
+        .expect("sessions revoked");
+    assert_eq!(revoked["source_identity"], "bob@example.com");
+    assert_eq!(revoked["policies"], serde_json::json!([policy]));
+    // The short grant was not ended early: its sessions end with it, and nothing is revoked.
+    assert_eq!(of("sessions_revoked", &short), 0);
     assert_eq!(of("activated", &short), 1, "once across the replicas");
     assert_eq!(of("expired", &short), 1, "once across the replicas");
     let approved = all

@@ -71,6 +71,7 @@ const CREATE: &[&str] = &[
         until timestamptz NOT NULL
     )",
     crate::grants::CREATE,
+    crate::revocations::CREATE,
     "CREATE INDEX IF NOT EXISTS fed_broker_grants_requester ON fed_broker_grants (requester)",
     "CREATE INDEX IF NOT EXISTS fed_broker_grants_open ON fed_broker_grants (state, ends_at)",
 ];
@@ -78,6 +79,7 @@ const CREATE: &[&str] = &[
 /// Whether everything [`CREATE`] makes is there.
 const COMPLETE: &str = "SELECT to_regclass('fed_broker_revoked_users') IS NOT NULL
     AND to_regclass('fed_broker_grants') IS NOT NULL
+    AND to_regclass('fed_broker_revocations') IS NOT NULL
     AND to_regclass('fed_broker_revoked') IS NOT NULL
     AND EXISTS (SELECT 1 FROM information_schema.columns
                 WHERE table_name = 'fed_broker_audit' AND column_name = 'policies')

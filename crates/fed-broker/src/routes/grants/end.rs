@@ -38,6 +38,9 @@ pub(crate) async fn end(
         Ok((grant, by)) => {
             let actor = (by != grant.requester).then_some(by.as_str());
             broker.grant_step(Decision::Ended, &grant, actor).await;
+            // The console sessions issued under it end now, not at the next look.
+            let revoking = std::sync::Arc::clone(&broker);
+            tokio::spawn(async move { revoking.advance_revocations().await });
             let back = if actor.is_some() {
                 "/approvals"
             } else {
