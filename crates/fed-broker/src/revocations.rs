@@ -71,7 +71,7 @@ pub(crate) struct Pending {
 macro_rules! pending_columns {
     () => {
         "r.grant_id, g.requester, g.role_arn, g.role_name, \
-         extract(epoch from r.issued_before)::bigint AS issued_before, \
+         ceil(extract(epoch from r.issued_before))::bigint AS issued_before, \
          extract(epoch from g.ends_at)::bigint AS ends_at"
     };
 }

@@ -1,6 +1,8 @@
 //! `fed-broker revoke`: ends every broker session of a user (`--user`), or a just-in-time grant
 //! (`--grant`), on every replica, through the PostgreSQL store that they all ask; each is
-//! audited on stdout and in the store.
+//! audited on stdout and in the store. A revoked grant's console sessions are ended by the
+//! replicas, which put the deny policy on the role (`revocations.rs`): the command itself needs
+//! no AWS credentials.
 
 use std::path::Path;
 
@@ -123,7 +125,7 @@ async fn revoke_grant(config: &Config, store: &AuditStore, id: &str) -> Result<S
         }
     }
     Ok(format!(
-        "grant {id} of {} for {} is revoked",
+        "grant {id} of {} for {} is revoked; the console sessions issued under it end within seconds, when a replica puts the deny policy on the role",
         grant.requester, grant.role_name
     ))
 }

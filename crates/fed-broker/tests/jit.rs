@@ -110,8 +110,9 @@ async fn console_status(console: &reqwest::Url) -> (u16, String) {
     (status, response.text().await.expect("a page"))
 }
 
-/// Waits, up to 10 s, for the console page to say access is denied; the page.
-async fn until_console_denied(console: &reqwest::Url) -> String {
+/// Waits, up to 10 s, for the console page to say access is denied; the page. Else fails with
+/// the revocations the store at `database` holds.
+async fn until_console_denied(console: &reqwest::Url, database: &str) -> String {
     for _ in 0..40 {
         let (status, page) = console_status(console).await;
         if status == 403 {
@@ -119,7 +120,15 @@ async fn until_console_denied(console: &reqwest::Url) -> String {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    panic!("the console page of {console} is still open 10 s after the grant ended")
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(database)
+        .await
+        .expect("PostgreSQL");
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT row_to_json(r)::text FROM fed_broker_revocations r")
+            .fetch_all(&mut connection)
+            .await
+            .expect("the revocations");
+    panic!("the console page of {console} is still open 10 s after the grant ended: {rows:#?}")
 }
 
 /// The id of the first grant row of `page`.
@@ -346,7 +355,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
     )
     .await;
     assert_eq!(status, 303);
-    let denied = until_console_denied(&console).await;
+    let denied = until_console_denied(&console, &database.url).await;
     assert!(denied.contains("Access denied"), "{denied}");
     let policy = format!("fed-broker-revoke-{id}");
     assert!(denied.contains(&policy), "{denied}");
@@ -366,6 +375,56 @@ async fn request_approve_use_end_expire_and_break_glass() {
     )
     .await;
     assert_eq!(status, 403);
+
+    // An operator revokes another grant of bob's: the console he opened under it is denied too.
+    // (A session issued in the same second as the first grant's end would be denied by its
+    // policy: the revocation's time is rounded up, as session issue times are whole seconds.)
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _) = ask("1h", "INC-43").await;
+    assert_eq!(status, 303);
+    let second = grant_id(&page(&bob, &a, "/requests").await);
+    let (status, _) = post(
+        &alice,
+        &b,
+        "/approvals",
+        &[
+            ("csrf", &alice_csrf),
+            ("grant", &second),
+            ("decision", "approve"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let response = bob
+        .post(a.url.join("console").expect("a URL"))
+        .form(&[("csrf", bob_csrf.as_str()), ("role", admin.as_str())])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    let (signin, _) = land(response).await;
+    let reopened = reqwest::get(&signin)
+        .await
+        .expect("the sign-in URL answers")
+        .url()
+        .clone();
+    assert_eq!(console_status(&reopened).await.0, 200);
+    let revoke = std::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
+        .args(["revoke", "--config"])
+        .arg(a.config())
+        .args(["--grant", &second])
+        .env_clear()
+        .env("FED_BROKER_DATABASE_URL", &database.url)
+        .output()
+        .expect("fed-broker runs");
+    let said = String::from_utf8_lossy(&revoke.stderr).into_owned();
+    assert_eq!(revoke.status.code(), Some(0), "{said}");
+    assert!(said.contains("console sessions"), "{said}");
+    let denied = until_console_denied(&reopened, &database.url).await;
+    assert!(
+        denied.contains(&format!("fed-broker-revoke-{second}")),
+        "{denied}"
+    );
 
     // A grant of two seconds: active, then expired, each recorded once by the two replicas.
     let (status, _) = ask("2s", "a quick look").await;
@@ -432,12 +491,33 @@ async fn request_approve_use_end_expire_and_break_glass() {
         left = fed_aws::Iam::inline_policies(&iam, &admin_role)
             .await
             .expect("ListRolePolicies");
-        if left.is_empty() {
+        if !left.contains(&policy) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(left, Vec::<String>::new(), "the deny policy is removed");
+    // Its record is in the store (the replicas are stopped below without waiting for stdout).
+    let mut lifted = 0_i64;
+    for _ in 0..20 {
+        lifted = sqlx::query_scalar(
+            "SELECT count(*) FROM fed_broker_audit WHERE decision = 'revocation_lifted' AND grant_id = $1",
+        )
+        .bind(&id)
+        .fetch_one(&mut connection)
+        .await
+        .expect("the audit table");
+        if lifted > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(lifted, 1, "recorded once across the replicas");
+    // The revoked grant's policy stays until its own time.
+    assert_eq!(
+        left,
+        [format!("fed-broker-revoke-{second}")],
+        "the deny policy is removed"
+    );
 
     let (out_a, _) = a.stop().await;
     let (out_b, _) = b.stop().await;
@@ -452,10 +532,14 @@ async fn request_approve_use_end_expire_and_break_glass() {
     assert_eq!(of("activated", &id), 1, "once across the replicas");
     assert_eq!(of("ended", &id), 1);
     assert_eq!(of("sessions_revoked", &id), 1, "once across the replicas");
-    assert_eq!(of("revocation_lifted", &id), 1, "once across the replicas");
+    assert_eq!(
+        of("sessions_revoked", &second),
+        1,
+        "once across the replicas"
+    );
     let revoked = all
         .iter()
-        .find(|r| r["decision"] == "sessions_revoked")
+        .find(|r| r["decision"] == "sessions_revoked" && r["grant_id"] == id.as_str())
         .expect("sessions revoked");
     assert_eq!(revoked["source_identity"], "bob@example.com");
     assert_eq!(revoked["policies"], serde_json::json!([policy]));
