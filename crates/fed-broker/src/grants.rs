@@ -246,12 +246,13 @@ impl AuditStore {
         self.many(query).await
     }
 
-    /// The pending requests for any of `roles`, oldest first: the first 200.
-    pub async fn pending_for(&self, roles: &[String]) -> Result<Vec<Grant>, String> {
+    /// The open grants of any of `roles`: the pending requests, oldest first, then the approved
+    /// grants that have not ended (which an approver may end); the first 200.
+    pub async fn open_for(&self, roles: &[String]) -> Result<Vec<Grant>, String> {
         let sql = concat!(
             "SELECT ",
             columns!(),
-            " FROM fed_broker_grants WHERE state = 'pending' AND role_arn = ANY($1) ORDER BY fed_broker_grants.requested_at LIMIT 200"
+            " FROM fed_broker_grants WHERE role_arn = ANY($1) AND (state = 'pending' OR (state = 'approved' AND ends_at > now())) ORDER BY (state <> 'pending'), fed_broker_grants.requested_at LIMIT 200"
         );
         let query = sqlx::query(sql).bind(roles).fetch_all(self.pool());
         self.many(query).await

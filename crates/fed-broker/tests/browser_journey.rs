@@ -12,8 +12,9 @@ mod support;
 use fed_local::{LocalStack, Service};
 use serde_json::json;
 use support::OpenIdProvider;
-use support::broker::{BrokerProcess, free_port, role};
-use support::journey::{MISSING_CHROMIUM, chromium};
+use support::broker::{BrokerProcess, address_and_provider, free_port, records, role};
+use support::journey::{MISSING_CHROMIUM, browser_script, chromium};
+use support::postgres::Postgres;
 use url::Url;
 
 const MISSING_NODE: &str =
@@ -195,4 +196,132 @@ async fn a_person_signs_in_and_opens_the_console_in_a_browser() {
     assert_eq!(records[0]["role_arn"], reader.as_str());
     assert_eq!(records[0]["duration_seconds"], 7200);
     provider.stop().await;
+}
+
+/// Just-in-time access in a real browser, two people in two browser contexts, on two replicas
+/// sharing PostgreSQL: bob asks for the role with a justification, alice approves it on the
+/// other replica, bob opens the console under the grant and lands as himself, alice ends the
+/// grant, and bob's console page says access is denied (the local stack enforcing the deny
+/// policy the broker put on the role); once its time has come the policy is removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_is_asked_approved_used_and_ended_in_a_browser() {
+    let chromium = chromium().unwrap_or_else(|| panic!("{MISSING_CHROMIUM}"));
+    assert!(on_path("node") && on_path("npm"), "{MISSING_NODE}");
+    let database = Postgres::start().await;
+    let stack = LocalStack::start().await.expect("the local stack starts");
+    let admin = role(&stack, "admin").await;
+    let entitlements = format!(
+        "[[role]]\nname = \"Production admin\"\narn = \"{admin}\"\ngroups = [\"engineering\"]\n\
+         access = \"request\"\napprovers = [\"on-call\"]\nmax_grant = \"2h\"\njustification = true\n"
+    );
+    let (port, public, _, provider) = address_and_provider().await;
+    let extra = "[audit]\ndatabase_url_env = \"FED_BROKER_DATABASE_URL\"\n";
+    let env = [("FED_BROKER_DATABASE_URL", database.url.as_str())];
+    let a =
+        BrokerProcess::start_with_env(port, &public, &provider, &stack, &entitlements, extra, &env)
+            .await;
+    let b = BrokerProcess::start_with_env(
+        free_port(),
+        &public,
+        &provider,
+        &stack,
+        &entitlements,
+        extra,
+        &env,
+    )
+    .await;
+
+    let seen = browser_script(
+        &chromium,
+        "jit.mjs",
+        &[
+            a.url.as_str(),
+            b.url.as_str(),
+            "Production admin",
+            "bob",
+            "alice",
+            "deploy the fix for INC-42",
+        ],
+        &[
+            ("FED_REQUESTER_PASSWORD", "bob"),
+            ("FED_APPROVER_PASSWORD", "alice"),
+        ],
+    )
+    .await;
+    let grant = seen["requested"]["grant"].as_str().expect("a grant id");
+    assert_eq!(seen["requested"]["state"], "pending", "{seen}");
+    assert_eq!(seen["requested"]["why"], "deploy the fix for INC-42");
+    assert_eq!(seen["approvals"]["who"], "bob@example.com", "{seen}");
+    assert_eq!(seen["approvals"]["approve"], true, "{seen}");
+    let approved = seen["approved"].as_str().expect("a state");
+    assert!(approved.starts_with("active until "), "{seen}");
+    assert!(
+        seen["granted"]
+            .as_str()
+            .is_some_and(|g| g.starts_with("Granted until ")),
+        "{seen}"
+    );
+    assert!(
+        seen["principal"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(":assumed-role/admin/bob@example.com")),
+        "{seen}"
+    );
+    assert_eq!(
+        seen["ended"], "gone",
+        "an ended grant leaves alice's list: {seen}"
+    );
+    let policy = format!("fed-broker-revoke-{grant}");
+    assert!(
+        seen["denied"].as_str().is_some_and(|d| d.contains(&policy)),
+        "{seen}"
+    );
+    assert_eq!(seen["mine"], "ended", "{seen}");
+
+    // The deny policy is on the role until its time comes (here: the store is told it has).
+    let iam = fed_aws::IamClient::new(&stack.sdk_config().await);
+    let admin_role = fed_core::RoleName::new("admin").expect("a role name");
+    let policies = || async {
+        fed_aws::Iam::inline_policies(&iam, &admin_role)
+            .await
+            .expect("ListRolePolicies")
+    };
+    assert_eq!(policies().await, [policy.clone()]);
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&database.url)
+        .await
+        .expect("PostgreSQL");
+    sqlx::query("UPDATE fed_broker_revocations SET lift_after = now() WHERE grant_id = $1")
+        .bind(grant)
+        .execute(&mut connection)
+        .await
+        .expect("the revocation's time has come");
+    let mut left = policies().await;
+    for _ in 0..60 {
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        left = policies().await;
+    }
+    assert_eq!(left, Vec::<String>::new(), "the deny policy is removed");
+
+    let (out_a, _) = a.stop().await;
+    let (out_b, _) = b.stop().await;
+    let all: Vec<serde_json::Value> = records(&out_a).into_iter().chain(records(&out_b)).collect();
+    let of = |decision: &str| {
+        all.iter()
+            .filter(|r| r["decision"] == decision && r["grant_id"] == grant)
+            .count()
+    };
+    for decision in [
+        "requested",
+        "approved",
+        "issued",
+        "ended",
+        "sessions_revoked",
+    ] {
+        assert_eq!(of(decision), 1, "{decision}: {out_a}{out_b}");
+    }
+    provider.stop().await;
+    database.stop().await;
 }

@@ -170,7 +170,8 @@ pub(crate) fn my_requests(person: &Person, grants: &[Grant], csrf: &str, now: u6
 }
 
 /// The requests `person` may see as an approver: each with approve and deny, or, for their
-/// own, a note that another approver must decide.
+/// own, a note that another approver must decide; then the approved grants, each with a button
+/// that ends it.
 pub(crate) fn approvals(
     person: &Person,
     pending: &[(Grant, bool)],
@@ -183,11 +184,18 @@ pub(crate) fn approvals(
         escape(&person.user)
     );
     if pending.is_empty() {
-        body += "<p id=\"no-approvals\">No request waits for you.</p>\n";
+        body += "<p id=\"no-approvals\">No request waits for you, and no grant you approve is open.</p>\n";
     } else {
         body += "<table id=\"approvals\"><tr><th>Who</th><th>Role</th><th>For</th><th>State</th><th>Why</th><th>Actions</th></tr>\n";
         for (grant, may_decide) in pending {
-            let actions = if grant.requester == person.user {
+            let actions = if grant.state != GrantState::Pending {
+                // An approved grant: its requester or an approver may end it.
+                if *may_decide || grant.requester == person.user {
+                    end_form(grant, csrf)
+                } else {
+                    "You may not end this one.".to_owned()
+                }
+            } else if grant.requester == person.user {
                 "Your own request: another approver decides.".to_owned()
             } else if *may_decide {
                 format!(

@@ -50,29 +50,41 @@ pub(crate) async fn journey(
     role: &str,
     page: Option<(&str, &str)>,
 ) -> serde_json::Value {
-    let dir = node_package("browser", "puppeteer-core");
-    let profile = tempfile::tempdir().expect("temp dir");
-    let mut args = vec!["journey.mjs", broker, user, role];
+    let mut args = vec![broker, user, role];
     if let Some((service, region)) = page {
         args.extend([service, region]);
     }
+    browser_script(chromium, "journey.mjs", &args, &[("FED_PASSWORD", user)]).await
+}
+
+/// Runs `script` of the workspace's `tests/browser` with `args` and `env` (where passwords go,
+/// off the command line), driving `chromium` with a profile of its own; what it printed, as JSON.
+pub(crate) async fn browser_script(
+    chromium: &Path,
+    script: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> serde_json::Value {
+    let dir = node_package("browser", "puppeteer-core");
+    let profile = tempfile::tempdir().expect("temp dir");
     let run = tokio::process::Command::new("node")
-        .args(&args)
+        .arg(script)
+        .args(args)
         .current_dir(dir)
         .env("FED_CHROMIUM", chromium)
         .env("FED_PROFILE", profile.path())
-        .env("FED_PASSWORD", user)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .kill_on_drop(true)
         .output();
     let out = tokio::time::timeout(Duration::from_secs(180), run)
         .await
-        .expect("the browser journey ends within 3 minutes")
+        .expect("the browser script ends within 3 minutes")
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "the browser journey failed ({}):\n{stdout}\n{}",
+        "{script} failed ({}):\n{stdout}\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );

@@ -20,8 +20,9 @@ use crate::routes::page_session;
 /// The longest comment kept.
 const MAX_COMMENT: usize = 500;
 
-/// `GET /approvals`: the pending requests for the roles whose approvers include one of the
-/// person's groups, each marked with whether Cedar lets them decide it.
+/// `GET /approvals`: the pending requests and the approved grants of the roles whose approvers
+/// include one of the person's groups, each marked with whether Cedar lets them decide (or
+/// end) it.
 pub(crate) async fn approvals(
     State(broker): Shared,
     ClientIp(ip): ClientIp,
@@ -44,7 +45,7 @@ pub(crate) async fn approvals(
         .collect();
     let arns: Vec<String> = approvable.iter().map(|r| r.arn.to_string()).collect();
     let pending = match broker.store() {
-        Some(store) if !arns.is_empty() => match store.pending_for(&arns).await {
+        Some(store) if !arns.is_empty() => match store.open_for(&arns).await {
             Ok(pending) => pending,
             Err(problem) => {
                 tracing::error!(error = %problem, "cannot list the pending requests");
