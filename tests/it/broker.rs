@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use crate::support::journey::{MISSING_CHROMIUM, chromium, journey};
+use crate::support::journey::{MISSING_CHROMIUM, browser_script, chromium, journey};
 use crate::support::{Fed, assert_failure, binary};
 
 const CONFIG: &str = r#"
@@ -114,9 +114,11 @@ fn serve_refuses_to_start_on_a_mistake() {
     }
 }
 
-/// `cargo xtask broker --local`: the local stack, the OpenID Provider and the broker come up
-/// with one command; in headless Chromium each test user signs in, sees the roles their groups
-/// allow and lands in the console; Ctrl-C stops all three.
+/// `cargo xtask broker --local`: the local stack, the OpenID Provider, PostgreSQL and the
+/// broker come up with one command; in headless Chromium each test user signs in, sees the
+/// roles their groups allow and lands in the console, bob asks for the role on request and
+/// alice (the approver) approves and then ends it, which denies bob's open console; Ctrl-C
+/// stops them all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
@@ -186,7 +188,7 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
     .await;
     assert_eq!(
         alice["roles"],
-        serde_json::json!(["Read-only", "On-call admin"])
+        serde_json::json!(["Read-only", "On-call admin", "Production admin"])
     );
     assert!(
         alice["login"]
@@ -203,6 +205,51 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
     assert!(
         destination.contains("/cloudwatch/") && destination.contains("region=eu-central-1"),
         "the typed service and region: {alice}"
+    );
+    // The requester and the approver are named, and their journey works.
+    assert!(
+        text.contains("Just-in-time access to Production admin:"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("bob") && l.contains("requester")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("alice") && l.contains("approver")),
+        "{text}"
+    );
+    let jit = browser_script(
+        &chromium,
+        "jit.mjs",
+        &[
+            &broker,
+            &broker,
+            "Production admin",
+            "bob",
+            "alice",
+            "INC-7",
+        ],
+        &[
+            ("FED_REQUESTER_PASSWORD", "bob"),
+            ("FED_APPROVER_PASSWORD", "alice"),
+        ],
+    )
+    .await;
+    assert_eq!(jit["requested"]["state"], "pending", "{jit}");
+    assert!(
+        jit["principal"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(":assumed-role/prod-admin/bob@example.com")),
+        "{jit}"
+    );
+    assert!(
+        jit["denied"]
+            .as_str()
+            .is_some_and(|d| d.contains("fed-broker-revoke-")),
+        "{jit}"
     );
     let carol = journey(&chromium, &broker, "carol", "Finance", None).await;
     assert_eq!(carol["roles"], serde_json::json!(["Finance"]));
@@ -260,6 +307,7 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
         issued,
         [
             ("alice@example.com".to_owned(), "admin".to_owned()),
+            ("bob@example.com".to_owned(), "prod-admin".to_owned()),
             ("carol@example.com".to_owned(), "finance".to_owned())
         ],
         "{audit}"

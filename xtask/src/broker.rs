@@ -1,7 +1,8 @@
 //! `cargo xtask broker --local`: fed-broker with everything it needs on this machine, in one
 //! command. The local stack stands for AWS (with roles for the broker to hand out), the test
-//! OpenID Provider for the company's sign-in (with three users), and the broker is configured
-//! for both; its audit records follow on stdout until Ctrl-C stops it all.
+//! OpenID Provider for the company's sign-in (with three users), a throw-away PostgreSQL for
+//! the store of records and just-in-time grants (bob asks, alice approves), and the broker is
+//! configured for all three; its audit records follow on stdout until Ctrl-C stops it all.
 
 mod provider;
 pub(crate) mod world;
@@ -14,7 +15,7 @@ use fed_local::Options;
 use crate::Exit;
 use crate::build::Profile;
 use crate::signal::Signals;
-use world::{USERS, World, WorldOptions};
+use world::{JUST_IN_TIME, REQUEST_ROLE, USERS, World, WorldOptions};
 
 /// Options of `cargo xtask broker`.
 #[derive(Debug, Clone, Args)]
@@ -43,6 +44,7 @@ pub(crate) async fn run(args: BrokerArgs) -> anyhow::Result<Exit> {
         extra_config: String::new(),
         dir: crate::build::target_dir().join("broker-local"),
         show_output: true,
+        store: true,
     };
     let world = tokio::select! {
         world = World::start(options) => world?,
@@ -57,6 +59,10 @@ pub(crate) async fn run(args: BrokerArgs) -> anyhow::Result<Exit> {
     tell!("the password is the user name:");
     for (user, groups, roles) in USERS {
         tell!("  {user:<6} groups {groups:<22} roles {roles}");
+    }
+    tell!("Just-in-time access to {}:", REQUEST_ROLE.0);
+    for (user, what) in JUST_IN_TIME {
+        tell!("  {user:<6} {what}");
     }
     tell!("Opening a role's console lands on the local stack's console page.");
     tell!(

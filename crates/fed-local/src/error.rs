@@ -92,6 +92,12 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// The throw-away PostgreSQL could not be started or stopped.
+    #[error("PostgreSQL: {reason}")]
+    Postgres {
+        /// What went wrong.
+        reason: String,
+    },
     /// A fixture (a user, a role, an MFA device) could not be made.
     #[error("cannot {what}: {reason}")]
     Fixture {

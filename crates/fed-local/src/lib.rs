@@ -20,6 +20,7 @@
 //!   credentials.
 //! - [`programs`]: the workspace's examples and binaries, built with the cargo profile of the
 //!   running test, for tests that run them as processes.
+//! - [`postgres`]: [`LocalPostgres`], a throw-away PostgreSQL for fed-broker's store.
 //! - [`totp`]: MFA codes.
 //! - [`Error`]: the one error type.
 //!
@@ -56,6 +57,7 @@ pub mod identities;
 pub mod log;
 pub mod moto;
 pub mod portal;
+pub mod postgres;
 pub mod programs;
 pub mod stack;
 pub mod totp;
@@ -67,6 +69,7 @@ pub use identities::{Identities, Identity};
 pub use log::{CallerKind, LoggedRequest, RequestLog, Service};
 pub use moto::LocalAws;
 pub use portal::{PermissionSet, Portal, PortalConfig, SsoLogin};
+pub use postgres::LocalPostgres;
 pub use serve::Ca;
 pub use stack::{LocalStack, Options};
 

@@ -60,6 +60,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<()> {
             .to_owned(),
         dir: dir.clone(),
         show_output: false,
+        store: false,
     })
     .await?;
     let load_before = load_average();

@@ -1,5 +1,6 @@
 //! A broker's whole world on this machine: the local stack with roles for the broker to hand
-//! out, the test OpenID Provider with its users, and `fed-broker` itself, configured for them.
+//! out, the test OpenID Provider with its users, a PostgreSQL for its store (records, grants
+//! and revocations) when asked, and `fed-broker` itself, configured for them.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use base64::Engine as _;
-use fed_local::{LocalStack, Options};
+use fed_local::{LocalPostgres, LocalStack, Options};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
@@ -22,11 +23,30 @@ pub(crate) const ROLES: &[(&str, &str, &str)] = &[
     ("Finance", "finance", "groups = [\"finance\"]"),
 ];
 
+/// The role on request of a world with a store: (display name, role name, its entitlement).
+pub(crate) const REQUEST_ROLE: (&str, &str, &str) = (
+    "Production admin",
+    "prod-admin",
+    "groups = [\"engineering\"]\naccess = \"request\"\napprovers = [\"on-call\"]\nmax_grant = \"8h\"\njustification = true",
+);
+
 /// The provider's users, their groups, and the roles they see (password = user name).
 pub(crate) const USERS: &[(&str, &str, &str)] = &[
     ("alice", "engineering, on-call", "Read-only, On-call admin"),
     ("bob", "engineering", "Read-only"),
     ("carol", "finance", "Finance"),
+];
+
+/// Who does what with [`REQUEST_ROLE`]: (user, what).
+pub(crate) const JUST_IN_TIME: &[(&str, &str)] = &[
+    (
+        "bob",
+        "requester: asks for Production admin (justification required, up to 8h)",
+    ),
+    (
+        "alice",
+        "approver: approves or denies it at /approvals, and may end it early",
+    ),
 ];
 
 /// How to start a world.
@@ -43,18 +63,22 @@ pub(crate) struct WorldOptions {
     pub(crate) dir: PathBuf,
     /// Whether the broker's audit records and logs reach this process's stdout and stderr.
     pub(crate) show_output: bool,
+    /// Whether the broker keeps its records and grants in a PostgreSQL of the world, which
+    /// brings [`REQUEST_ROLE`].
+    pub(crate) store: bool,
 }
 
 /// A running world; everything in it stops on [`World::stop`] (or, less gently, on drop).
 pub(crate) struct World {
     pub(crate) stack: LocalStack,
+    database: Option<LocalPostgres>,
     provider: Provider,
     broker: Child,
     /// Where people reach the broker.
     pub(crate) url: Url,
     /// The broker's configuration file.
     pub(crate) config: PathBuf,
-    /// The role ARNs, in the order of [`ROLES`].
+    /// The role ARNs, in the order of [`ROLES`], then [`REQUEST_ROLE`]'s with a store.
     pub(crate) roles: Vec<String>,
 }
 
@@ -73,6 +97,13 @@ impl World {
         for (_, name, _) in ROLES {
             roles.push(role(&stack, name).await?);
         }
+        let database = match options.store {
+            true => {
+                roles.push(role(&stack, REQUEST_ROLE.1).await?);
+                Some(LocalPostgres::start().await?)
+            }
+            false => None,
+        };
         let client_secret = random_base64(32)?;
         let provider = Provider::start(&client_secret, &url.join("callback")?).await?;
         std::fs::create_dir_all(&options.dir)
@@ -86,9 +117,11 @@ impl World {
             &options.dir.join("entitlements.toml"),
             &entitlements_file(&roles),
         )?;
-        let broker = spawn_broker(&options, &config, &stack, &client_secret)?;
+        let database_url = database.as_ref().map(LocalPostgres::url);
+        let broker = spawn_broker(&options, &config, &stack, &client_secret, database_url)?;
         let mut world = World {
             stack,
+            database,
             provider,
             broker,
             url,
@@ -135,6 +168,11 @@ impl World {
         let _ = self.broker.wait().await;
         self.provider.stop().await;
         self.stack.shutdown().await;
+        if let Some(database) = self.database.take()
+            && let Err(problem) = database.stop().await
+        {
+            tell!("warning: {problem}");
+        }
     }
 }
 
@@ -165,10 +203,15 @@ fn config_file(url: &Url, issuer: &Url, stack: &LocalStack, options: &WorldOptio
          lifetime = \"1h\"\n\n\
          [aws]\n\
          region = \"{region}\"\n\
-         signin_endpoint = \"{signin}\"\n{extra}",
+         signin_endpoint = \"{signin}\"\n{store}{extra}",
         port = options.port,
         region = stack.region(),
         signin = stack.signin_base_url(),
+        store = if options.store {
+            "\n[audit]\ndatabase_url_env = \"FED_BROKER_DATABASE_URL\"\n"
+        } else {
+            ""
+        },
         extra = options.extra_config,
     )
 }
@@ -176,7 +219,7 @@ fn config_file(url: &Url, issuer: &Url, stack: &LocalStack, options: &WorldOptio
 fn entitlements_file(roles: &[String]) -> String {
     let mut text =
         String::from("# Who may use which role. Edit, then `kill -HUP` the broker to reload.\n");
-    for ((display, _, who), arn) in ROLES.iter().zip(roles) {
+    for ((display, _, who), arn) in ROLES.iter().chain([&REQUEST_ROLE]).zip(roles) {
         text.push_str(&format!(
             "\n[[role]]\nname = \"{display}\"\narn = \"{arn}\"\n{who}\nmax_session = \"4h\"\n"
         ));
@@ -210,6 +253,7 @@ fn spawn_broker(
     config: &Path,
     stack: &LocalStack,
     client_secret: &str,
+    database_url: Option<&str>,
 ) -> anyhow::Result<Child> {
     let keys = stack.credentials();
     let mut command = Command::new(&options.broker);
@@ -230,6 +274,9 @@ fn spawn_broker(
         .env("FED_BROKER_COOKIE_KEYS", random_base64(64)?)
         .stdin(Stdio::null())
         .kill_on_drop(true);
+    if let Some(url) = database_url {
+        command.env("FED_BROKER_DATABASE_URL", url);
+    }
     if let Some(bundle) = stack.ca_bundle() {
         command
             .env("AWS_CA_BUNDLE", bundle)
