@@ -127,6 +127,10 @@ pub struct Aws {
     pub region: Option<String>,
     /// A federation endpoint other than AWS's, such as a local emulator's.
     pub signin_endpoint: Option<Url>,
+    /// The role, in each account with roles on request, that puts and removes the deny
+    /// policies ending console sessions; else the broker's own credentials do (roles of its own
+    /// account only).
+    pub revocation_role: Option<fed_core::RoleName>,
 }
 
 /// The OpenID Connect provider and the client the broker is at it.
@@ -229,6 +233,7 @@ struct RawServer {
 struct RawAws {
     region: Option<String>,
     signin_endpoint: Option<String>,
+    revocation_role: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -358,6 +363,20 @@ impl Config {
                 })
             })
             .transpose()?;
+        let revocation_role = raw
+            .aws
+            .revocation_role
+            .as_deref()
+            .map(|name| {
+                fed_core::RoleName::new(name).map_err(|_| {
+                    Error::key(
+                        "aws.revocation_role",
+                        name,
+                        "a role name (not an ARN): 1 to 64 characters of letters, digits and _+=,.@-",
+                    )
+                })
+            })
+            .transpose()?;
         let notify = match raw.notify {
             None => None,
             Some(notify) => {
@@ -458,6 +477,7 @@ impl Config {
             aws: Aws {
                 region: raw.aws.region,
                 signin_endpoint,
+                revocation_role,
             },
             server: Server {
                 metrics_listen,

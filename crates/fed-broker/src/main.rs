@@ -288,6 +288,9 @@ async fn serve(start: Start) -> anyhow::Result<()> {
     if let Some(endpoint) = &config.aws.signin_endpoint {
         signer = signer.signin_endpoint(endpoint.clone());
     }
+    if let Some(role) = &config.aws.revocation_role {
+        signer = signer.revocation_role(role.clone());
+    }
     let issuer = Issuer::new(Signer::new(signer).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;

@@ -286,7 +286,7 @@ async fn a_grant_is_asked_approved_used_and_ended_in_a_browser() {
             .await
             .expect("ListRolePolicies")
     };
-    assert_eq!(policies().await, [policy.clone()]);
+    assert_eq!(policies().await, [policy.as_str()]);
     let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&database.url)
         .await
         .expect("PostgreSQL");

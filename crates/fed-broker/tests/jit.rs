@@ -365,7 +365,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
         fed_aws::Iam::inline_policies(&iam, &admin_role)
             .await
             .expect("ListRolePolicies"),
-        [policy.clone()]
+        [policy.as_str()]
     );
     let (status, _) = post(
         &bob,

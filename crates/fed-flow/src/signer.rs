@@ -6,7 +6,7 @@
 use fed_aws::{AssumeRoleRequest, ConfigOptions, Sts, StsClient};
 use fed_core::{
     Arn, AssumeRoleDuration, Credentials, ExternalId, Issuer, Partition, Region, RequestedDuration,
-    RoleArn, RoleSessionName, SourceIdentity, Tag,
+    RoleArn, RoleName, RoleSessionName, SourceIdentity, Tag,
 };
 use url::Url;
 
@@ -56,6 +56,15 @@ pub struct SignerConfig {
     pub sts_endpoint: Option<Url>,
     /// Another federation endpoint (an emulator's).
     pub signin_endpoint: Option<Url>,
+    /// Another IAM endpoint (an emulator's), for revocations; else AWS's, or
+    /// `AWS_ENDPOINT_URL_IAM` / `AWS_ENDPOINT_URL` where the process sets them. Never
+    /// [`SignerConfig::sts_endpoint`].
+    pub iam_endpoint: Option<Url>,
+    /// The role, in the account of each role whose sessions are revoked, that makes the IAM
+    /// calls of a revocation (feature `revocation`): the signer assumes
+    /// `arn:PARTITION:iam::ACCOUNT:role/NAME` for them. `None`: the signer's own credentials
+    /// make them, which reach only roles of its own account.
+    pub revocation_role: Option<RoleName>,
 }
 
 impl SignerConfig {
@@ -67,6 +76,8 @@ impl SignerConfig {
             partition: Partition::Aws,
             sts_endpoint: None,
             signin_endpoint: None,
+            iam_endpoint: None,
+            revocation_role: None,
         }
     }
 
@@ -95,6 +106,20 @@ impl SignerConfig {
     #[must_use]
     pub fn signin_endpoint(mut self, endpoint: Url) -> SignerConfig {
         self.signin_endpoint = Some(endpoint);
+        self
+    }
+
+    /// With IAM at `endpoint`, for revocations.
+    #[must_use]
+    pub fn iam_endpoint(mut self, endpoint: Url) -> SignerConfig {
+        self.iam_endpoint = Some(endpoint);
+        self
+    }
+
+    /// Making a revocation's IAM calls as the role `name` of the revoked role's account.
+    #[must_use]
+    pub fn revocation_role(mut self, name: RoleName) -> SignerConfig {
+        self.revocation_role = Some(name);
         self
     }
 }
@@ -183,7 +208,7 @@ pub struct RoleSignedIn {
 pub struct Signer {
     sts: StsClient,
     #[cfg(feature = "revocation")]
-    iam: fed_aws::IamClient,
+    sdk: aws_config::SdkConfig,
     signin: fed_signin::Client,
     config: SignerConfig,
 }
@@ -215,7 +240,7 @@ impl Signer {
         Ok(Signer {
             sts,
             #[cfg(feature = "revocation")]
-            iam: crate::revocation::iam_client(&sdk, &config.credentials),
+            sdk,
             signin,
             config,
         })
@@ -284,9 +309,9 @@ impl Signer {
 
 #[cfg(feature = "revocation")]
 impl Signer {
-    /// The IAM client of [`Signer::revoke_sessions`].
-    pub(crate) fn iam(&self) -> &fed_aws::IamClient {
-        &self.iam
+    /// What [`Signer::revoke_sessions`] needs of the signer.
+    pub(crate) fn parts(&self) -> (&StsClient, &aws_config::SdkConfig, &SignerConfig) {
+        (&self.sts, &self.sdk, &self.config)
     }
 }
 

@@ -26,6 +26,9 @@ trusted_proxy_header = "X-Forwarded-For"
 
 [audit]
 database_url_env = "FED_BROKER_DATABASE_URL"
+
+[aws]
+revocation_role = "fed-broker-revoker"
 "#;
 
 #[test]
@@ -62,6 +65,10 @@ fn a_complete_file() {
     assert_eq!(
         config.audit.database_url_env.as_deref(),
         Some("FED_BROKER_DATABASE_URL")
+    );
+    assert_eq!(
+        config.aws.revocation_role.as_ref().map(|r| r.as_str()),
+        Some("fed-broker-revoker")
     );
 }
 
@@ -114,6 +121,11 @@ fn each_mistake_names_its_key() {
             r#"trusted_proxy_header = "X-Forwarded-For""#,
             r#"trusted_proxy_header = "X Forwarded""#,
             r#"limits.trusted_proxy_header: "X Forwarded" is not allowed; expected a header name such as X-Forwarded-For"#,
+        ),
+        (
+            r#"revocation_role = "fed-broker-revoker""#,
+            r#"revocation_role = "arn:aws:iam::111122223333:role/fed-broker-revoker""#,
+            r#"aws.revocation_role: "arn:aws:iam::111122223333:role/fed-broker-revoker" is not allowed; expected a role name (not an ARN): 1 to 64 characters of letters, digits and _+=,.@-"#,
         ),
     ];
     for (from, to, expected) in cases {

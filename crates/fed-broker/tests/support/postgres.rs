@@ -1,8 +1,6 @@
 //! The tests' PostgreSQL: fed-local's throw-away cluster ([`fed_local::LocalPostgres`]), whose
 //! failures fail the test.
 
-pub use fed_local::postgres::MISSING;
-
 /// A running cluster; dropped when this is stopped or dropped.
 pub struct Postgres {
     cluster: fed_local::LocalPostgres,
