@@ -135,9 +135,9 @@ fn dependencies_built_alone(package: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// IAM is the demo's: the `fed` binary never calls IAM. fed-aws has it only behind its `iam`
-/// feature, which xtask turns on and neither fed-flow nor fed-cli does, so neither links
-/// aws-sdk-iam when built on its own.
+/// The `fed` binary never calls IAM. fed-aws has it only behind its `iam` feature, which xtask
+/// turns on (the demo's roles), and fed-flow's `revocation` feature (fed-broker's deny policies);
+/// fed-cli turns on neither, so it does not link aws-sdk-iam, nor does fed-flow by default.
 #[test]
 fn fed_cli_does_not_link_iam() {
     let deps = dependencies_built_alone("fed-cli");
@@ -147,6 +147,7 @@ fn fed_cli_does_not_link_iam() {
     );
     // The name is spelled as the walk sees it: xtask, which manages the demo's roles, links it.
     assert!(dependencies_built_alone("xtask").contains("aws-sdk-iam"));
+    assert!(dependencies_built_alone("fed-broker").contains("aws-sdk-iam"));
     for package in ["fed-cli", "fed-flow", "fed-aws", "fed-signin", "fed-core"] {
         let deps = dependencies_built_alone(package);
         assert!(
