@@ -11,7 +11,7 @@
 // It prints `listening on http://127.0.0.1:PORT` once it serves.
 //
 // Users (password = user name): alice (engineering, on-call), bob (engineering),
-// carol (finance).
+// carol (finance), and dana (in 50 groups, team-000 to team-049, for the broker's benchmark).
 
 import { createServer } from 'node:http';
 import { generateKeyPair, exportJWK } from 'jose';
@@ -21,6 +21,10 @@ const USERS = {
   alice: { email: 'alice@example.com', groups: ['engineering', 'on-call'] },
   bob: { email: 'bob@example.com', groups: ['engineering'] },
   carol: { email: 'carol@example.com', groups: ['finance'] },
+  dana: {
+    email: 'dana@example.com',
+    groups: Array.from({ length: 50 }, (_, i) => `team-${String(i).padStart(3, '0')}`),
+  },
 };
 
 const env = (name, fallback) => process.env[name] ?? fallback;

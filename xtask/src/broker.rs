@@ -45,6 +45,7 @@ pub(crate) async fn run(args: BrokerArgs) -> anyhow::Result<Exit> {
         dir: crate::build::target_dir().join("broker-local"),
         show_output: true,
         store: true,
+        more_entitlements: String::new(),
     };
     let world = tokio::select! {
         world = World::start(options) => world?,

@@ -24,7 +24,10 @@
 //!   [`SessionLength`] and why, and every [`Notice`], typed, for the tool to word.
 //! - [`Signer`] is the same for services such as an identity broker: from a [`SignerConfig`]
 //!   (no profiles), a [`RoleSession`] (session name, source identity, session [`fed_core::Tag`]s,
-//!   duration, external id) becomes a [`RoleSignedIn`].
+//!   duration, external id) becomes a [`RoleSignedIn`]. With the `revocation` feature, a
+//!   signer also ends a person's sessions of a role early: `Signer::revoke_sessions` puts a
+//!   [`fed_core::SessionRevocation`]'s deny policy on the role, and `Signer::lift_revocation`
+//!   removes it once those sessions have expired.
 //! - [`console_url`] is the last step on its own, for a [`ConsoleLogin`]: the
 //!   `SessionDuration` decision, the token and the login URL, as a [`ConsoleUrl`].
 //! - [`Error`] names the cause, the [`Input`] involved, and a [`Error::hint`].

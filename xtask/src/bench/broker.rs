@@ -10,6 +10,11 @@
 //! - **Role pages per second.** `wrk` asks for the signed-in role page on one replica for ten
 //!   seconds over 32 connections; every answer must be the page (a 200), which a wrk script
 //!   counts.
+//! - **An organisation**, in a second world (`organisation.rs`): the role page with 1,000
+//!   entitlement entries for a person in 50 groups, and the time from an approval on one
+//!   replica to the grant shown on the other.
+
+mod organisation;
 
 use std::time::{Duration, Instant};
 
@@ -51,16 +56,18 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<()> {
         args.latency_ms
     );
     let dir = build::target_dir().join("bench-broker");
+    // The benchmark is one user at one address: no rate limit may stand in its way.
+    let limits = "\n[limits]\nper_user_per_minute = 1000000\nper_ip_per_minute = 1000000\n";
+    let stack = Options::new().tls(true).latency(latency);
     let world = World::start(WorldOptions {
-        broker,
+        broker: broker.clone(),
         port: free_port()?,
-        stack: Options::new().tls(true).latency(latency),
-        // The benchmark is one user at one address: no rate limit may stand in its way.
-        extra_config: "\n[limits]\nper_user_per_minute = 1000000\nper_ip_per_minute = 1000000\n"
-            .to_owned(),
+        stack: stack.clone(),
+        extra_config: limits.to_owned(),
         dir: dir.clone(),
         show_output: false,
         store: false,
+        more_entitlements: String::new(),
     })
     .await?;
     let load_before = load_average();
@@ -69,6 +76,13 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     world.stop().await;
     let (sessions, pages) = result?;
     report(&sessions, &pages, args);
+    if let (Some(before), Some(after)) = (load_before, load_after) {
+        say!("1-minute load average: {before} before, {after} after");
+    }
+    let load_before = load_average();
+    let organisation = organisation::run(broker, stack, limits).await?;
+    let load_after = load_average();
+    organisation::report(&organisation);
     if let (Some(before), Some(after)) = (load_before, load_after) {
         say!("1-minute load average: {before} before, {after} after");
     }
@@ -133,7 +147,7 @@ async fn measure(
     tell!(
         "asking for the role page with wrk for {WRK_SECONDS} s over {WRK_CONNECTIONS} connections…"
     );
-    let pages = wrk(world, &person, dir).await?;
+    let pages = wrk(&world.url, &person, dir, "role-page.lua").await?;
     Ok((sessions, pages))
 }
 
@@ -197,10 +211,16 @@ async fn wrk_version() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn wrk(world: &World, person: &SignedIn, dir: &std::path::Path) -> anyhow::Result<Pages> {
+/// Asks for `person`'s role page at `at` with wrk, whose script is written to `script` in `dir`.
+async fn wrk(
+    at: &url::Url,
+    person: &SignedIn,
+    dir: &std::path::Path,
+    script: &str,
+) -> anyhow::Result<Pages> {
     // The session cookie goes in the script, a file only its owner may read, never on wrk's
     // command line, where every user of the machine could read it.
-    let script = dir.join("role-page.lua");
+    let script = dir.join(script);
     let cookie = format!("wrk.headers[\"Cookie\"] = \"{}\"\n", person.cookie);
     write_private(&script, &(cookie + WRK_SCRIPT))?;
     let out = tokio::process::Command::new("wrk")
@@ -209,7 +229,7 @@ async fn wrk(world: &World, person: &SignedIn, dir: &std::path::Path) -> anyhow:
         .arg(format!("--duration={WRK_SECONDS}s"))
         .arg("--script")
         .arg(&script)
-        .arg(world.url.as_str())
+        .arg(at.as_str())
         .stdin(std::process::Stdio::null())
         .output()
         .await

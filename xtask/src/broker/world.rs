@@ -66,6 +66,8 @@ pub(crate) struct WorldOptions {
     /// Whether the broker keeps its records and grants in a PostgreSQL of the world, which
     /// brings [`REQUEST_ROLE`].
     pub(crate) store: bool,
+    /// More entitlements, after the world's own roles.
+    pub(crate) more_entitlements: String,
 }
 
 /// A running world; everything in it stops on [`World::stop`] (or, less gently, on drop).
@@ -74,6 +76,13 @@ pub(crate) struct World {
     database: Option<LocalPostgres>,
     provider: Provider,
     broker: Child,
+    /// The other replicas, started with [`World::start_replica`].
+    replicas: Vec<Child>,
+    /// What every replica needs: the broker's binary, the provider's client secret and the
+    /// cookie keys, which they share.
+    broker_binary: PathBuf,
+    client_secret: String,
+    cookie_keys: String,
     /// Where people reach the broker.
     pub(crate) url: Url,
     /// The broker's configuration file.
@@ -115,15 +124,30 @@ impl World {
         )?;
         write_private(
             &options.dir.join("entitlements.toml"),
-            &entitlements_file(&roles),
+            &(entitlements_file(&roles) + &options.more_entitlements),
         )?;
-        let database_url = database.as_ref().map(LocalPostgres::url);
-        let broker = spawn_broker(&options, &config, &stack, &client_secret, database_url)?;
+        let cookie_keys = random_base64(64)?;
+        let secrets = Secrets {
+            client_secret: &client_secret,
+            cookie_keys: &cookie_keys,
+            database_url: database.as_ref().map(LocalPostgres::url),
+        };
+        let broker = spawn_broker(
+            &options.broker,
+            options.show_output,
+            &config,
+            &stack,
+            &secrets,
+        )?;
         let mut world = World {
             stack,
             database,
             provider,
             broker,
+            replicas: Vec::new(),
+            broker_binary: options.broker.clone(),
+            client_secret,
+            cookie_keys,
             url,
             config,
             roles,
@@ -143,27 +167,42 @@ impl World {
     }
 
     async fn wait_until_up(&mut self) -> anyhow::Result<()> {
-        let health = self.url.join("healthz")?;
-        let http = reqwest::Client::new();
-        for _ in 0..300 {
-            if let Some(status) = self.broker.try_wait()? {
-                anyhow::bail!("fed-broker stopped at start ({status}); its error is above");
-            }
-            if http
-                .get(health.clone())
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        anyhow::bail!("fed-broker did not answer {health} within 30 s")
+        let url = self.url.clone();
+        wait_until_up(&mut self.broker, &url).await
+    }
+
+    /// Starts another replica on `port`, sharing the configuration (but its listening
+    /// address), the cookie keys and the store; where it answers. People still sign in at the
+    /// world's URL, whose cookie every replica takes.
+    pub(crate) async fn start_replica(&mut self, port: u16) -> anyhow::Result<Url> {
+        let text = std::fs::read_to_string(&self.config)
+            .with_context(|| format!("cannot read {}", self.config.display()))?;
+        let own = format!("listen = \"127.0.0.1:{port}\"");
+        let replaced = text
+            .lines()
+            .map(|line| if line.starts_with("listen = ") { own.as_str() } else { line })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = self.config.with_file_name(format!("broker-{port}.toml"));
+        write_private(&config, &replaced)?;
+        let secrets = Secrets {
+            client_secret: &self.client_secret,
+            cookie_keys: &self.cookie_keys,
+            database_url: self.database.as_ref().map(LocalPostgres::url),
+        };
+        let mut replica = spawn_broker(&self.broker_binary, false, &config, &self.stack, &secrets)?;
+        let url = Url::parse(&format!("http://127.0.0.1:{port}/"))?;
+        wait_until_up(&mut replica, &url).await?;
+        self.replicas.push(replica);
+        Ok(url)
     }
 
     /// Stops the broker, the provider and the stack.
     pub(crate) async fn stop(mut self) {
+        for mut replica in std::mem::take(&mut self.replicas) {
+            let _ = replica.start_kill();
+            let _ = replica.wait().await;
+        }
         let _ = self.broker.start_kill();
         let _ = self.broker.wait().await;
         self.provider.stop().await;
@@ -174,6 +213,34 @@ impl World {
             tell!("warning: {problem}");
         }
     }
+}
+
+/// Waits until the broker `child` answers `url`'s health check, for 30 s at most.
+async fn wait_until_up(child: &mut Child, url: &Url) -> anyhow::Result<()> {
+    let health = url.join("healthz")?;
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait()? {
+            anyhow::bail!("fed-broker stopped at start ({status}); its error is above");
+        }
+        if http
+            .get(health.clone())
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("fed-broker did not answer {health} within 30 s")
+}
+
+/// The secrets every replica's environment holds.
+struct Secrets<'a> {
+    client_secret: &'a str,
+    cookie_keys: &'a str,
+    database_url: Option<&'a str>,
 }
 
 /// A role the stack's IAM user (the broker's credentials) may assume, naming the person with a
@@ -249,14 +316,14 @@ fn random_base64(bytes: usize) -> anyhow::Result<String> {
 }
 
 fn spawn_broker(
-    options: &WorldOptions,
+    binary: &Path,
+    show_output: bool,
     config: &Path,
     stack: &LocalStack,
-    client_secret: &str,
-    database_url: Option<&str>,
+    secrets: &Secrets<'_>,
 ) -> anyhow::Result<Child> {
     let keys = stack.credentials();
-    let mut command = Command::new(&options.broker);
+    let mut command = Command::new(binary);
     command
         .args(["serve", "--config"])
         .arg(config)
@@ -270,11 +337,11 @@ fn spawn_broker(
         .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
         .env("AWS_ENDPOINT_URL", stack.endpoint_url())
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("FED_BROKER_CLIENT_SECRET", client_secret)
-        .env("FED_BROKER_COOKIE_KEYS", random_base64(64)?)
+        .env("FED_BROKER_CLIENT_SECRET", secrets.client_secret)
+        .env("FED_BROKER_COOKIE_KEYS", secrets.cookie_keys)
         .stdin(Stdio::null())
         .kill_on_drop(true);
-    if let Some(url) = database_url {
+    if let Some(url) = secrets.database_url {
         command.env("FED_BROKER_DATABASE_URL", url);
     }
     if let Some(bundle) = stack.ca_bundle() {
@@ -282,14 +349,14 @@ fn spawn_broker(
             .env("AWS_CA_BUNDLE", bundle)
             .env("SSL_CERT_FILE", bundle);
     }
-    if options.show_output {
+    if show_output {
         command.stdout(Stdio::inherit()).stderr(Stdio::inherit());
     } else {
         command.stdout(Stdio::null()).stderr(Stdio::piped());
     }
     let mut child = command
         .spawn()
-        .with_context(|| format!("cannot run {}", options.broker.display()))?;
+        .with_context(|| format!("cannot run {}", binary.display()))?;
     // Logs are read and dropped, so that the broker never blocks on a full pipe; only a start
     // failure's lines are worth showing, and they reach stderr below.
     if let Some(stderr) = child.stderr.take() {
