@@ -17,6 +17,7 @@
 //   requested    the requester's "My requests" row after asking: grant, state, why
 //   approvals    the approver's row of it before deciding: who, why, and whether Approve is there
 //   approved     the row's state on the approver's page after approving
+//   approveMs    milliseconds from the click on Approve to the page it leads to
 //   granted      the role page's grant note, as the requester sees it
 //   principal    who the console page says signed in
 //   ended        the row's state on the approver's page after ending the grant
@@ -123,7 +124,9 @@ try {
   const approveButton = await alice.$(`#grant-${grant} button[value=approve]`);
   const approvals = { who: waiting[0], why: waiting[4], approve: approveButton !== null };
   await alice.type(`#grant-${grant} input[name=comment]`, 'go ahead');
+  const clicked = Date.now();
   await follow(alice, approveButton);
+  const approveMs = Date.now() - clicked;
   const approved = (await row(alice, grant))[3];
 
   // The requester, back on the role page, opens the console under the grant.
@@ -159,6 +162,7 @@ try {
     requested,
     approvals,
     approved,
+    approveMs,
     granted,
     principal,
     ended,

@@ -202,7 +202,8 @@ async fn a_person_signs_in_and_opens_the_console_in_a_browser() {
 /// sharing PostgreSQL: bob asks for the role with a justification, alice approves it on the
 /// other replica, bob opens the console under the grant and lands as himself, alice ends the
 /// grant, and bob's console page says access is denied (the local stack enforcing the deny
-/// policy the broker put on the role); once its time has come the policy is removed.
+/// policy the broker put on the role); once its time has come the policy is removed. The
+/// webhook takes connections and never answers: nothing waits for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_grant_is_asked_approved_used_and_ended_in_a_browser() {
     let chromium = chromium().unwrap_or_else(|| panic!("{MISSING_CHROMIUM}"));
@@ -215,8 +216,27 @@ async fn a_grant_is_asked_approved_used_and_ended_in_a_browser() {
          access = \"request\"\napprovers = [\"on-call\"]\nmax_grant = \"2h\"\njustification = true\n"
     );
     let (port, public, _, provider) = address_and_provider().await;
-    let extra = "[audit]\ndatabase_url_env = \"FED_BROKER_DATABASE_URL\"\n";
-    let env = [("FED_BROKER_DATABASE_URL", database.url.as_str())];
+    // A webhook that takes every connection and never answers.
+    let hanging = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let hook = format!("http://{}/hook", hanging.local_addr().expect("an address"));
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&connections);
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = hanging.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            held.push(stream);
+        }
+    });
+    let extra = "[audit]\ndatabase_url_env = \"FED_BROKER_DATABASE_URL\"\n\
+                 [notify]\nwebhook_url_env = \"FED_BROKER_WEBHOOK_URL\"\nsecret_env = \"FED_BROKER_WEBHOOK_SECRET\"\n";
+    let env = [
+        ("FED_BROKER_DATABASE_URL", database.url.as_str()),
+        ("FED_BROKER_WEBHOOK_URL", hook.as_str()),
+        ("FED_BROKER_WEBHOOK_SECRET", "webhook-signing-secret"),
+    ];
     let a =
         BrokerProcess::start_with_env(port, &public, &provider, &stack, &entitlements, extra, &env)
             .await;
@@ -255,6 +275,16 @@ async fn a_grant_is_asked_approved_used_and_ended_in_a_browser() {
     assert_eq!(seen["approvals"]["approve"], true, "{seen}");
     let approved = seen["approved"].as_str().expect("a state");
     assert!(approved.starts_with("active until "), "{seen}");
+    // The webhook was called and never answered; the approval did not wait for its first
+    // attempt's 5 s.
+    assert!(
+        connections.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "the webhook was called"
+    );
+    assert!(
+        seen["approveMs"].as_u64().is_some_and(|ms| ms < 5_000),
+        "{seen}"
+    );
     assert!(
         seen["granted"]
             .as_str()
@@ -267,6 +297,9 @@ async fn a_grant_is_asked_approved_used_and_ended_in_a_browser() {
             .is_some_and(|p| p.ends_with(":assumed-role/admin/bob@example.com")),
         "{seen}"
     );
+    let assumed = stack.log().calls(Service::Sts, "AssumeRole");
+    assert_eq!(assumed.len(), 1, "one console session");
+    assert_eq!(assumed[0].param("SourceIdentity"), Some("bob@example.com"));
     assert_eq!(
         seen["ended"], "gone",
         "an ended grant leaves alice's list: {seen}"

@@ -180,7 +180,13 @@ impl World {
         let own = format!("listen = \"127.0.0.1:{port}\"");
         let replaced = text
             .lines()
-            .map(|line| if line.starts_with("listen = ") { own.as_str() } else { line })
+            .map(|line| {
+                if line.starts_with("listen = ") {
+                    own.as_str()
+                } else {
+                    line
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let config = self.config.with_file_name(format!("broker-{port}.toml"));

@@ -60,9 +60,7 @@ pub(super) async fn run(
     stack: Options,
     extra_config: &str,
 ) -> anyhow::Result<Organisation> {
-    tell!(
-        "starting a second world: {ENTRIES} entitlement entries, PostgreSQL and two replicas…"
-    );
+    tell!("starting a second world: {ENTRIES} entitlement entries, PostgreSQL and two replicas…");
     let dir = crate::build::target_dir().join("bench-broker-organisation");
     let own = crate::broker::world::ROLES.len() + 1;
     let mut world = World::start(WorldOptions {
@@ -226,7 +224,11 @@ fn first_grant(page: &str) -> anyhow::Result<String> {
         .find("id=\"grant-")
         .context("no grant on bob's requests")?
         + "id=\"grant-".len();
-    Ok(page[start..].split('"').next().unwrap_or_default().to_owned())
+    Ok(page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 /// The row of grant `id` on a page.
