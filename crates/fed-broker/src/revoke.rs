@@ -124,8 +124,15 @@ async fn revoke_grant(config: &Config, store: &AuditStore, id: &str) -> Result<S
             eprintln!("warning: the webhook did not take the notification; the grant is revoked");
         }
     }
+    // An approved grant that had begun may have console sessions: a replica denies them.
+    let begun = grant.decided_by.is_some() && grant.starts_at <= grant.ended_at.unwrap_or(0);
+    let sessions = if begun {
+        "the console sessions issued under it end within seconds, when a replica puts the deny policy on the role"
+    } else {
+        "it had not begun, so no console session was issued under it"
+    };
     Ok(format!(
-        "grant {id} of {} for {} is revoked; the console sessions issued under it end within seconds, when a replica puts the deny policy on the role",
+        "grant {id} of {} for {} is revoked; {sessions}",
         grant.requester, grant.role_name
     ))
 }

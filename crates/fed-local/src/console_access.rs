@@ -5,7 +5,8 @@
 //!
 //! The console page stands for the console's calls, so each view is judged as the console's
 //! first call, `ec2:DescribeRegions`, on every resource, with the session's condition keys
-//! `aws:SourceIdentity`, `aws:TokenIssueTime`, `aws:PrincipalArn` and `aws:PrincipalAccount`.
+//! `aws:SourceIdentity`, `aws:TokenIssueTime`, `aws:PrincipalArn` and `aws:PrincipalAccount`,
+//! and `aws:CurrentTime` and `aws:EpochTime`.
 //! Only `Deny` statements of inline policies are read: managed policies and the allows that a
 //! real call would also need are not modelled.
 
@@ -15,7 +16,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::federation::{ConsoleDenial, IdentityResolver, ResolveError, ResolvedIdentity};
-use crate::gate::trust::{Context, identity_policy_denies};
+use crate::gate::trust::{Context, identity_policy_denies, set_time};
 use crate::identities::Identities;
 
 /// The call the console page stands for.
@@ -72,6 +73,7 @@ impl IdentityResolver for StackResolver {
 /// The condition keys of a console call made with `identity`'s credentials.
 fn context(identity: &ResolvedIdentity) -> Context {
     let mut context = Context::new();
+    set_time(&mut context);
     let mut set = |key: &str, value: String| {
         context.insert(key.to_ascii_lowercase(), value);
     };

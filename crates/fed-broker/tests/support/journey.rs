@@ -24,6 +24,12 @@ pub(crate) fn chromium() -> Option<PathBuf> {
 /// The package `name` under the workspace's `tests/` (`browser`, `oidc-provider`), with its
 /// npm packages installed from its lock file unless `probe` is already in its `node_modules`.
 pub(crate) fn node_package(name: &str, probe: &str) -> PathBuf {
+    // Tests run at once in one process: one installs while the others wait (`npm ci` empties
+    // `node_modules` first, under the feet of a test already using it).
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALLING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .map(|dir| dir.join("tests").join(name))

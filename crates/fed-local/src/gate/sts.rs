@@ -290,6 +290,7 @@ fn propagating(shared: &Shared, role: &str) -> bool {
 /// The condition keys of an AssumeRole request.
 fn context(incoming: &Incoming, caller: &Identity, mfa: bool) -> Context {
     let mut context = Context::new();
+    trust::set_time(&mut context);
     let mut set = |key: &str, value: &str| {
         context.insert(key.to_ascii_lowercase(), value.to_owned());
     };

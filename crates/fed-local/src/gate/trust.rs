@@ -26,6 +26,15 @@ pub(crate) enum Decision {
 /// The request context: condition keys (lower case) and their values.
 pub(crate) type Context = HashMap<String, String>;
 
+/// Sets the keys every request has on AWS: `aws:CurrentTime` and `aws:EpochTime`, now.
+pub(crate) fn set_time(context: &mut Context) {
+    let now = time::OffsetDateTime::now_utc();
+    if let Ok(current) = now.format(&time::format_description::well_known::Rfc3339) {
+        context.insert("aws:currenttime".to_owned(), current);
+    }
+    context.insert("aws:epochtime".to_owned(), now.unix_timestamp().to_string());
+}
+
 /// Decides whether `caller` may perform `action` (e.g. `sts:AssumeRole`) under `policy`.
 pub(crate) fn evaluate(
     policy: &Value,

@@ -286,3 +286,24 @@ fn a_revocation_denies_older_sessions_of_its_source_identity_only() {
         &none
     ));
 }
+
+#[test]
+fn dates_compare_with_the_time_of_the_request() {
+    use Decision::*;
+    let mut context = Context::new();
+    set_time(&mut context);
+    let until = |when: &str| {
+        json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+            "Condition": {"DateLessThan": {"aws:CurrentTime": when}}}})
+    };
+    let decide = |policy: serde_json::Value| evaluate(&policy, "sts:AssumeRole", &user(), &context);
+    assert_eq!(decide(until("2999-01-01T00:00:00Z")), Allow);
+    assert_eq!(decide(until("2000-01-01T00:00:00Z")), NotAllowed);
+    // A deny after a date applies once it has passed.
+    let after = json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+        {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+         "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}
+    ]});
+    assert_eq!(decide(after), Deny);
+}
