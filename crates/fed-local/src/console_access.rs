@@ -8,7 +8,9 @@
 //! `aws:SourceIdentity`, `aws:TokenIssueTime`, `aws:PrincipalArn` and `aws:PrincipalAccount`,
 //! and `aws:CurrentTime` and `aws:EpochTime`.
 //! Only `Deny` statements of inline policies are read: managed policies and the allows that a
-//! real call would also need are not modelled.
+//! real call would also need are not modelled, and a role deleted since the sign-in denies
+//! nothing (on AWS its sessions would stop working; the demo's tests read the page after its
+//! teardown).
 
 use fed_core::{Credentials, Principal};
 use serde_json::Value;
@@ -43,23 +45,43 @@ impl IdentityResolver for StackResolver {
         let unavailable = |call: &str, error: String| ResolveError::Unavailable {
             reason: format!("iam:{call} on role {role_name}: {error}"),
         };
-        let names = self
+        let names = match self
             .iam
             .list_role_policies()
             .role_name(role_name)
             .send()
             .await
-            .map_err(|e| unavailable("ListRolePolicies", e.to_string()))?;
+        {
+            Ok(names) => names,
+            // A role deleted since (the demo's, after its teardown) has no policy to deny with.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_no_such_entity_exception()) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(unavailable("ListRolePolicies", e.to_string())),
+        };
         let context = context(identity);
         for name in names.policy_names() {
-            let policy = self
+            let policy = match self
                 .iam
                 .get_role_policy()
                 .role_name(role_name)
                 .policy_name(name)
                 .send()
                 .await
-                .map_err(|e| unavailable("GetRolePolicy", e.to_string()))?;
+            {
+                Ok(policy) => policy,
+                // Deleted since it was listed.
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_no_such_entity_exception()) =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(unavailable("GetRolePolicy", e.to_string())),
+            };
             let document = decode(policy.policy_document())
                 .ok_or_else(|| unavailable("GetRolePolicy", format!("{name} is not JSON")))?;
             if identity_policy_denies(&document, CONSOLE_CALL, &context) {
