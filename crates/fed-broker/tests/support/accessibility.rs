@@ -33,7 +33,12 @@ pub(crate) async fn accessibility(
     let mut command = tokio::process::Command::new("node");
     command.arg("axe.mjs").arg(&input);
     if let Some(shots) = std::env::var_os("FED_SCREENSHOTS") {
-        command.arg(shots);
+        // A relative directory is the workspace's, as docs/broker.md runs it from the root.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .find(|dir| dir.join("Cargo.lock").is_file())
+            .expect("the workspace root");
+        command.arg(root.join(shots));
     }
     let run = command
         .current_dir(dir)
