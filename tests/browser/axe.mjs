@@ -17,39 +17,17 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 
 const [pagesFile, screenshots] = process.argv.slice(2);
 if (!pagesFile) {
   console.error('usage: node axe.mjs PAGES_JSON [SCREENSHOT_DIR]');
   process.exit(2);
 }
-const need = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-};
-const executablePath = need('FED_CHROMIUM');
-const userDataDir = need('FED_PROFILE');
 const { stylesheet, pages } = JSON.parse(readFileSync(pagesFile, 'utf8'));
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-const browser = await puppeteer.launch({
-  executablePath,
-  userDataDir,
-  headless: true,
-  pipe: true,
-  timeout: 60_000,
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   const page = await browser.newPage();

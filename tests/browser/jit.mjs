@@ -25,45 +25,19 @@
 //   deniedAfter  milliseconds from the end to the denied page
 //   mine         the requester's "My requests" row state at the end
 
-import puppeteer from 'puppeteer-core';
+import { launchChromium, need } from './chromium.mjs';
 
 const [replicaA, replicaB, roleName, requester, approver, justification] = process.argv.slice(2);
-const need = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-};
 if (!justification) {
   console.error('usage: node jit.mjs REPLICA_A REPLICA_B ROLE_NAME REQUESTER APPROVER JUSTIFICATION');
   process.exit(2);
 }
-const executablePath = need('FED_CHROMIUM');
-const userDataDir = need('FED_PROFILE');
 const passwords = {
   [requester]: need('FED_REQUESTER_PASSWORD'),
   [approver]: need('FED_APPROVER_PASSWORD'),
 };
 
-const browser = await puppeteer.launch({
-  executablePath,
-  userDataDir,
-  headless: true,
-  pipe: true,
-  timeout: 60_000,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--no-proxy-server',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 // Clicks `selector` (an element or a selector) on `page` and waits for the page it leads to.
 const follow = async (page, target) => {

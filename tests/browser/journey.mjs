@@ -20,23 +20,13 @@
 //   landed       the origin and path of the page the click ended on
 //   principal, issuer, destination: what that page shows
 
-import puppeteer from 'puppeteer-core';
+import { launchChromium, need } from './chromium.mjs';
 
 const [brokerUrl, user, roleName, service, region] = process.argv.slice(2);
-const need = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-};
 if (!brokerUrl || !user || !roleName) {
   console.error('usage: node journey.mjs BROKER_URL USER ROLE_NAME [SERVICE [REGION]]');
   process.exit(2);
 }
-const executablePath = need('FED_CHROMIUM');
-const userDataDir = need('FED_PROFILE');
 const password = need('FED_PASSWORD');
 
 // An address without its query: sign-in tokens and codes travel there.
@@ -45,25 +35,7 @@ const where = (url) => {
   return `${u.origin}${u.pathname}`;
 };
 
-const browser = await puppeteer.launch({
-  executablePath,
-  userDataDir,
-  headless: true,
-  // Over a pipe: no debugging port is opened.
-  pipe: true,
-  timeout: 60_000,
-  // Without the background-networking flags Chromium stalls on a closed network.
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--no-proxy-server',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 let page;
 try {

@@ -19,7 +19,7 @@ use fed_local::Service;
 use serde_json::Value;
 use support::Browser;
 use support::broker::{
-    BrokerProcess, address_and_provider, free_port, land, records, role, signed_in,
+    BrokerProcess, address_and_provider, free_port, land_at, records, role, signed_in,
 };
 use support::postgres::Postgres;
 
@@ -99,6 +99,25 @@ async fn page(browser: &Browser, broker: &BrokerProcess, path: &str) -> String {
         .text()
         .await
         .expect("text")
+}
+
+/// Opens the console of `role` at `broker` as `browser` (POST /console, then the sign-in URL
+/// it answers with): the console page it lands on, and that page.
+async fn open_console(
+    browser: &Browser,
+    broker: &BrokerProcess,
+    csrf: &str,
+    role: &str,
+) -> (reqwest::Url, String) {
+    let response = browser
+        .post(broker.url.join("console").expect("a URL"))
+        .form(&[("csrf", csrf), ("role", role)])
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    let (_, console, landed) = land_at(response).await;
+    (console, landed)
 }
 
 /// The status and page of the emulator's console page `console`.
@@ -270,24 +289,12 @@ async fn request_approve_use_end_expire_and_break_glass() {
     assert_eq!(status, 303);
     // Bob opens the console under the grant, as himself.
     stack.log().clear();
-    let response = bob
-        .post(a.url.join("console").expect("a URL"))
-        .form(&[("csrf", bob_csrf.as_str()), ("role", admin.as_str())])
-        .send()
-        .await
-        .expect("console");
-    assert_eq!(response.status(), 303);
-    let (signin, landed) = land(response).await;
+    // The console page his sign-in landed on stands for the console's calls.
+    let (console, landed) = open_console(&bob, &a, &bob_csrf, &admin).await;
     assert!(
         landed.contains("assumed-role/admin/bob@example.com"),
         "{landed}"
     );
-    // The console page his sign-in landed on, which stands for the console's calls.
-    let console = reqwest::get(&signin)
-        .await
-        .expect("the sign-in URL answers")
-        .url()
-        .clone();
     assert_eq!(console_status(&console).await.0, 200);
     let assumed = stack.log().calls(Service::Sts, "AssumeRole");
     let asked: u64 = assumed[0]
@@ -395,19 +402,7 @@ async fn request_approve_use_end_expire_and_break_glass() {
     )
     .await;
     assert_eq!(status, 303);
-    let response = bob
-        .post(a.url.join("console").expect("a URL"))
-        .form(&[("csrf", bob_csrf.as_str()), ("role", admin.as_str())])
-        .send()
-        .await
-        .expect("console");
-    assert_eq!(response.status(), 303);
-    let (signin, _) = land(response).await;
-    let reopened = reqwest::get(&signin)
-        .await
-        .expect("the sign-in URL answers")
-        .url()
-        .clone();
+    let (reopened, _) = open_console(&bob, &a, &bob_csrf, &admin).await;
     assert_eq!(console_status(&reopened).await.0, 200);
     let revoke = std::process::Command::new(env!("CARGO_BIN_EXE_fed-broker"))
         .args(["revoke", "--config"])

@@ -6,41 +6,16 @@
 use std::time::SystemTime;
 
 use fed_aws::{Iam, IamClient};
-use fed_core::{
-    Credentials, Issuer, PolicyName, RoleName, RoleSessionName, SessionRevocation, SourceIdentity,
-};
-use fed_flow::{RoleSession, ServiceCredentials, Signer, SignerConfig};
+use fed_core::{Issuer, PolicyName, RoleName, RoleSessionName, SessionRevocation, SourceIdentity};
+use fed_flow::{RoleSession, Signer};
 use fed_local::{LocalStack, Service};
-use serde_json::json;
+use support::{config, role};
 
-/// A role the stack's user may assume with `actions`.
-async fn role(stack: &LocalStack, name: &str, actions: &[&str]) -> String {
-    let trust = json!({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow",
-        "Principal": {"AWS": stack.user_arn().to_string()},
-        "Action": actions
-    }]});
-    stack
-        .create_role(name, &trust, Some(43_200))
-        .await
-        .expect("the role")
-}
+mod support;
 
 /// A signer with the stack's long-term keys, making revocations as `revoker` when given.
 async fn signer(stack: &LocalStack, revoker: Option<&str>) -> Signer {
-    let keys = stack.credentials();
-    let credentials = Credentials::new(
-        keys.access_key_id(),
-        keys.secret_access_key(),
-        keys.session_token().map(str::to_owned),
-        None,
-    );
-    let endpoint: url::Url = stack.endpoint_url().parse().expect("a URL");
-    let mut config = SignerConfig::new(ServiceCredentials::Explicit(credentials))
-        .region(fed_core::Region::new(stack.region()).expect("a region"))
-        .sts_endpoint(endpoint.clone())
-        .iam_endpoint(endpoint)
-        .signin_endpoint(stack.federation_url());
+    let mut config = config(stack).iam_endpoint(stack.endpoint_url().parse().expect("a URL"));
     if let Some(name) = revoker {
         config = config.revocation_role(RoleName::new(name).expect("a role name"));
     }

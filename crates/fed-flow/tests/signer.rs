@@ -2,39 +2,15 @@
 //! a session name, source identity, session tags, duration and external id, from explicit
 //! credentials, and the URL that signs in as that session.
 
-use fed_core::{
-    Credentials, ExternalId, Issuer, RequestedDuration, RoleSessionName, SourceIdentity, Tag,
-};
-use fed_flow::{LengthWhy, RoleSession, ServiceCredentials, Signer, SignerConfig};
+use fed_core::{ExternalId, Issuer, RequestedDuration, RoleSessionName, SourceIdentity, Tag};
+use fed_flow::{LengthWhy, RoleSession, Signer};
 use fed_local::{LocalStack, Service};
-use serde_json::json;
+use support::{config, role};
 
-/// A role that `principal` may assume with `actions`, for sessions of up to 12 hours.
-async fn role(stack: &LocalStack, name: &str, actions: &[&str]) -> String {
-    let trust = json!({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow",
-        "Principal": {"AWS": stack.user_arn().to_string()},
-        "Action": actions
-    }]});
-    stack
-        .create_role(name, &trust, Some(43_200))
-        .await
-        .expect("the role")
-}
+mod support;
 
 async fn signer(stack: &LocalStack) -> Signer {
-    let keys = stack.credentials();
-    let credentials = Credentials::new(
-        keys.access_key_id(),
-        keys.secret_access_key(),
-        keys.session_token().map(str::to_owned),
-        None,
-    );
-    let config = SignerConfig::new(ServiceCredentials::Explicit(credentials))
-        .region(fed_core::Region::new(stack.region()).expect("a region"))
-        .sts_endpoint(stack.endpoint_url().parse().expect("a URL"))
-        .signin_endpoint(stack.federation_url());
-    Signer::new(config).await.expect("a signer")
+    Signer::new(config(stack)).await.expect("a signer")
 }
 
 fn session(role: &str) -> RoleSession {

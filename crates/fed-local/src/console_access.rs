@@ -13,12 +13,11 @@
 //! teardown).
 
 use fed_core::{Credentials, Principal};
-use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::federation::{ConsoleDenial, IdentityResolver, ResolveError, ResolvedIdentity};
-use crate::gate::trust::{Context, identity_policy_denies, set_time};
+use crate::gate::trust::{Context, identity_policy_denies, policy_document, set_time};
 use crate::identities::Identities;
 
 /// The call the console page stands for.
@@ -82,7 +81,7 @@ impl IdentityResolver for StackResolver {
                 }
                 Err(e) => return Err(unavailable("GetRolePolicy", e.to_string())),
             };
-            let document = decode(policy.policy_document())
+            let document = policy_document(policy.policy_document())
                 .ok_or_else(|| unavailable("GetRolePolicy", format!("{name} is not JSON")))?;
             if identity_policy_denies(&document, CONSOLE_CALL, &context) {
                 return Ok(Some(ConsoleDenial::new(format!("role/{role_name}/{name}"))));
@@ -111,17 +110,4 @@ fn context(identity: &ResolvedIdentity) -> Context {
         set("aws:TokenIssueTime", at);
     }
     context
-}
-
-/// A policy document as IAM returns it: URL-encoded JSON (or JSON as it is).
-fn decode(document: &str) -> Option<Value> {
-    let text = if document.trim_start().starts_with('{') {
-        document.to_owned()
-    } else {
-        percent_encoding::percent_decode_str(document)
-            .decode_utf8()
-            .ok()?
-            .into_owned()
-    };
-    serde_json::from_str(&text).ok()
 }

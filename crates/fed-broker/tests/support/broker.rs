@@ -128,17 +128,21 @@ pub async fn address_and_provider() -> (u16, Url, String, OpenIdProvider) {
 /// Follows a `POST /console` answer to the console: the sign-in URL it names, and the page
 /// that URL lands on.
 pub async fn land(response: reqwest::Response) -> (String, String) {
+    let (signin, _, landed) = land_at(response).await;
+    (signin, landed)
+}
+
+/// [`land`], with the address of the page it lands on (the emulator's console page).
+pub async fn land_at(response: reqwest::Response) -> (String, reqwest::Url, String) {
     let signin = response.headers()["location"]
         .to_str()
         .expect("a URL")
         .to_owned();
     let landed = reqwest::get(&signin)
         .await
-        .expect("the sign-in URL answers")
-        .text()
-        .await
-        .expect("a page");
-    (signin, landed)
+        .expect("the sign-in URL answers");
+    let at = landed.url().clone();
+    (signin, at, landed.text().await.expect("a page"))
 }
 
 /// A port on loopback that nothing listens on now.

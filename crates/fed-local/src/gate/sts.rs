@@ -180,18 +180,9 @@ async fn lookup_role(shared: &Shared, raw: &str) -> Option<Role> {
     if role.arn() != raw {
         return None;
     }
-    let document = role.assume_role_policy_document()?;
-    let document = if document.trim_start().starts_with('{') {
-        document.to_owned()
-    } else {
-        percent_encoding::percent_decode_str(document)
-            .decode_utf8()
-            .ok()?
-            .into_owned()
-    };
     Some(Role {
         name: name.clone(),
-        policy: serde_json::from_str(&document).ok()?,
+        policy: trust::policy_document(role.assume_role_policy_document()?)?,
         max_session_duration: role
             .max_session_duration()
             .and_then(|d| u32::try_from(d).ok())

@@ -26,6 +26,19 @@ pub(crate) enum Decision {
 /// The request context: condition keys (lower case) and their values.
 pub(crate) type Context = HashMap<String, String>;
 
+/// A policy document as IAM returns it (URL-encoded JSON, or JSON as it is), parsed.
+pub(crate) fn policy_document(document: &str) -> Option<Value> {
+    let text = if document.trim_start().starts_with('{') {
+        document.to_owned()
+    } else {
+        percent_encoding::percent_decode_str(document)
+            .decode_utf8()
+            .ok()?
+            .into_owned()
+    };
+    serde_json::from_str(&text).ok()
+}
+
 /// Sets the keys every request has on AWS: `aws:CurrentTime` and `aws:EpochTime`, now.
 pub(crate) fn set_time(context: &mut Context) {
     let now = time::OffsetDateTime::now_utc();
