@@ -124,10 +124,7 @@ async fn xtask_broker_local_runs_the_whole_world_and_stops_it() {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
     let chromium = chromium().unwrap_or_else(|| panic!("{MISSING_CHROMIUM}"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
+    let port = fed_local::ports::unused_port().expect("a free port");
     let mut xtask = tokio::process::Command::new(binary("xtask"))
         .args(["broker", "--local", "--port", &port.to_string()])
         .stdin(std::process::Stdio::null())

@@ -20,6 +20,7 @@
 //!   credentials.
 //! - [`programs`]: the workspace's examples and binaries, built with the cargo profile of the
 //!   running test, for tests that run them as processes.
+//! - [`ports`]: [`ports::unused_port`], loopback ports for servers another process binds.
 //! - [`postgres`]: [`LocalPostgres`], a throw-away PostgreSQL for fed-broker's store.
 //! - [`totp`]: MFA codes.
 //! - [`Error`]: the one error type.
@@ -57,6 +58,7 @@ pub mod identities;
 pub mod log;
 pub mod moto;
 pub mod portal;
+pub mod ports;
 pub mod postgres;
 pub mod programs;
 pub mod stack;

@@ -14,7 +14,7 @@
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -139,7 +139,8 @@ impl Drop for LocalAws {
 
 /// Starts one moto_server and waits until it answers.
 fn spawn(server: &Path, dir: &Path) -> Result<LocalAws, Error> {
-    let port = free_port(dir)?;
+    let port = crate::ports::unused_port()
+        .map_err(|source| io("bind a loopback port for moto in", dir, source))?;
     let log = dir.join(format!("moto-{port}.log"));
     let start_err = |reason: String| Error::Start {
         server: server.to_path_buf(),
@@ -197,17 +198,6 @@ fn answers(port: u16) -> bool {
     }
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
-}
-
-/// Finds a free loopback port.
-fn free_port(dir: &Path) -> Result<u16, Error> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .map_err(|source| io("bind a loopback port for moto in", dir, source))?;
-    let port = listener
-        .local_addr()
-        .map_err(|source| io("bind a loopback port for moto in", dir, source))?
-        .port();
-    Ok(port)
 }
 
 /// The directory for server logs: next to the venv, or the temp dir for an external server.

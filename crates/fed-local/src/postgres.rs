@@ -57,10 +57,7 @@ impl LocalPostgres {
         if !installed() {
             return Err(failed(MISSING));
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .map_err(|e| failed(format!("no free port: {e}")))?;
+        let port = crate::ports::unused_port().map_err(|e| failed(format!("no free port: {e}")))?;
         let mut child = tokio::process::Command::new("sh")
             .args([
                 "-c",

@@ -317,7 +317,5 @@ fn report(sessions: &[Session], pages: &Pages, args: &BenchArgs) {
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    Ok(fed_local::ports::unused_port()?)
 }

@@ -82,9 +82,7 @@ impl Write for Full {
 
 /// An address where nothing listens.
 fn closed() -> Url {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
-    let port = listener.local_addr().expect("an address").port();
-    drop(listener);
+    let port = fed_local::ports::unused_port().expect("a port");
     Url::parse(&format!("http://127.0.0.1:{port}/")).expect("a URL")
 }
 

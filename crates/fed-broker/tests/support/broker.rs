@@ -147,10 +147,7 @@ pub async fn land_at(response: reqwest::Response) -> (String, reqwest::Url, Stri
 
 /// A port on loopback that nothing listens on now.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    fed_local::ports::unused_port().expect("a free port")
 }
 
 /// The value of the hidden input `name` in the first form of `page` that has it.
