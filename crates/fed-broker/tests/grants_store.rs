@@ -87,7 +87,8 @@ async fn grants_change_state_once_whichever_replica_asks() {
         );
     }
     // A grant that starts later: its activation is found by one replica once it has come.
-    let start = now() + 1;
+    // (`now()` is whole seconds, so its start is at least a second after the approval.)
+    let start = now() + 2;
     let later = a
         .request_grant(&NewGrant::new(
             "dave",
@@ -110,7 +111,7 @@ async fn grants_change_state_once_whichever_replica_asks() {
     );
 
     // At their ends, one replica expires each; then they grant nothing.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let (x, y) = tokio::join!(a.take_activated(), b.take_activated());
     let activated: Vec<_> = x
         .expect("asked")
